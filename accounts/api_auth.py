@@ -1,0 +1,55 @@
+"""DRF authentication for the desktop client: ``Authorization: Token <token>`` (``Bearer`` also
+accepted). ``request.user`` becomes a ``ClientPrincipal``; ``request.auth`` the raw token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import translation
+from rest_framework.authentication import BaseAuthentication
+
+from accounts.errors import RefusedError
+from accounts.selectors import session_resolve
+from accounts.session_cache import SessionInfo
+
+
+@dataclass(frozen=True)
+class ClientPrincipal:
+    """The authenticated trader of an API request (not a Django user)."""
+
+    info: SessionInfo
+    is_authenticated: bool = True
+    is_staff: bool = False
+
+    @property
+    def trader_id(self) -> int:
+        return self.info.trader_id
+
+    @property
+    def pk(self) -> int:
+        return self.info.trader_id
+
+
+def token_from_header(value: str | None) -> str | None:
+    if not value:
+        return None
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() not in ("token", "bearer") or not token:
+        return None
+    return token.strip()
+
+
+class ClientTokenAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION")
+        if not header:
+            return None
+        try:
+            info = session_resolve(token_from_header(header))
+        except RefusedError as exc:
+            raise exc.refusal.error() from None
+        translation.activate(info.lang)
+        return ClientPrincipal(info), token_from_header(header)
+
+    def authenticate_header(self, request) -> str:
+        return "Token"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackofficeConfig(AppConfig):
+    name = "backoffice"
+    verbose_name = _("后台配置")
+
+    def ready(self) -> None:
+        """LOGGING puts the redaction filter on its own handlers; this adds it to the handlers
+        Django configured outside LOGGING (the ``django`` logger's defaults)."""
+        from backoffice.logging import install_everywhere
+
+        install_everywhere()

@@ -1,0 +1,31 @@
+"""Gunicorn configuration for the web process (``gunicorn -c python:backoffice.gunicorn_conf
+backoffice.wsgi``): gthread workers, and a logger class that puts the secret redaction filter on
+gunicorn's own error and access log handlers (they are not configured through Django's LOGGING)."""
+
+import os
+
+from gunicorn.glogging import Logger
+
+from backoffice.logging import RedactSecretsFilter
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+class RedactingLogger(Logger):
+    """Gunicorn's logger with the redaction filter on every handler it sets up."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.addFilter(RedactSecretsFilter())
+
+
+logger_class = RedactingLogger

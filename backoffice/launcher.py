@@ -1,0 +1,209 @@
+"""The two commands behind ``make demo`` and ``make test``.
+
+``demo``: embedded Redis (unless REDIS_URL is set), migrate SQLite, seed demo data, start web,
+worker, beat, the simulator, the stream process and the demo scenarios; print the admin URL and
+credentials; on Ctrl-C stop every child by PID. ``test``: embedded Redis when REDIS_URL is unset,
+then pytest; pytest's "no tests collected" (exit 5) counts as a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from backoffice.embedded_redis import EmbeddedRedis
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+WEB_PORT = int(os.environ.get("FLEET_WEB_PORT", "8000"))
+SIM_PORT = int(os.environ.get("FLEET_SIM_PORT", "8900"))
+
+
+@dataclass(frozen=True)
+class Proc:
+    name: str
+    argv: list[str]
+
+
+def demo_processes() -> list[Proc]:
+    """Every long-running process of the demo; later features add theirs here."""
+    manage = [PY, "manage.py"]
+    return [
+        Proc("sim", [*manage, "runsim", "--port", str(SIM_PORT), "--demo"]),
+        Proc(
+            "web",
+            [
+                PY,
+                "-m",
+                "gunicorn",
+                "backoffice.wsgi",
+                "-k",
+                "gthread",
+                "--threads",
+                "8",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{WEB_PORT}",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+        ),
+        Proc(
+            "worker",
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "backoffice",
+                "worker",
+                "-l",
+                "warning",
+                "-c",
+                "2",
+                "-P",
+                "threads",
+            ],
+        ),
+        Proc(
+            "beat",
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "backoffice",
+                "beat",
+                "-l",
+                "warning",
+                "-s",
+                str(ROOT / "var" / "celerybeat-schedule"),
+            ],
+        ),
+        Proc("streams", [*manage, "run_streams"]),
+        Proc("demo", [*manage, "run_demo_scenarios"]),
+    ]
+
+
+class Supervisor:
+    """Starts children in their own process groups and stops them all (TERM, then KILL)."""
+
+    def __init__(self) -> None:
+        self.children: list[tuple[Proc, subprocess.Popen]] = []
+
+    def start(self, proc: Proc, env: dict[str, str]) -> None:
+        child = subprocess.Popen(proc.argv, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+        self.children.append((proc, child))
+        print(f"  started {proc.name:8s} pid {child.pid}")
+
+    def stop_all(self) -> None:
+        for _proc, child in reversed(self.children):
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for proc, child in reversed(self.children):
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+            print(f"  stopped {proc.name:8s} pid {child.pid}")
+
+    def watch(self) -> None:
+        """Block until Ctrl-C; report (and keep running without) a child that exits."""
+        reported: set[int] = set()
+        while True:
+            for proc, child in self.children:
+                if child.poll() is not None and child.pid not in reported:
+                    reported.add(child.pid)
+                    print(f"  !! {proc.name} exited with {child.returncode}")
+            time.sleep(1)
+
+
+def with_redis(env: dict[str, str], workdir: Path) -> EmbeddedRedis | None:
+    """Start an embedded Redis when REDIS_URL is not configured; export its URL."""
+    if env.get("REDIS_URL"):
+        return None
+    redis = EmbeddedRedis(workdir).start()
+    env["REDIS_URL"] = redis.url
+    env["FLEET_EMBEDDED_REDIS"] = "1"
+    print(f"  embedded Redis at {redis.url}")
+    return redis
+
+
+def run_demo() -> int:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings.base")
+    env.setdefault("FLEET_SIM_URL", f"http://127.0.0.1:{SIM_PORT}")
+    env.setdefault("FLEET_SERVER_URL", f"http://127.0.0.1:{WEB_PORT}")
+    print("Fleet demo — starting (Ctrl-C stops everything)")
+    redis = with_redis(env, ROOT / "var" / "run" / "redis")
+    sup = Supervisor()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        for step in (["migrate", "--noinput", "-v", "0"], ["sync_schedules"], ["seed_demo"]):
+            subprocess.run([PY, "manage.py", *step], cwd=ROOT, env=env, check=True)  # noqa: S603
+        for proc in demo_processes():
+            sup.start(proc, env)
+        _banner(env)
+        sup.watch()
+    except KeyboardInterrupt:
+        print("\nStopping…")
+    finally:
+        sup.stop_all()
+        if redis:
+            redis.stop()
+            print("  stopped redis")
+    return 0
+
+
+def _banner(env: dict[str, str]) -> None:
+    creds = ROOT / "var" / "demo_credentials.txt"
+    print("\n" + "=" * 72)
+    print(f"  Admin (后台):   http://127.0.0.1:{WEB_PORT}/admin/")
+    print(f"  API docs:       http://127.0.0.1:{WEB_PORT}/api/v1/docs/")
+    print(f"  Simulator:      {env['FLEET_SIM_URL']}/sim/health")
+    if creds.exists():
+        print(creds.read_text().rstrip())
+    print(f"  Desktop client: {PY} -m client_desktop --server http://127.0.0.1:{WEB_PORT}")
+    print("=" * 72 + "\n")
+
+
+def run_tests(pytest_args: list[str]) -> int:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings.test")
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    redis = with_redis(env, ROOT / "var" / "run" / "redis-test")
+    db = env.get("TEST_DATABASE_URL", "sqlite (var/test.sqlite3)")
+    print(f"  database: {db.split('@')[-1]}   redis: {env['REDIS_URL']}")
+    try:
+        code = subprocess.call([PY, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)  # noqa: S603
+    finally:
+        if redis:
+            redis.stop()
+    if code == 5:
+        print("ERROR: pytest collected no tests — that is a failure here.")
+        return 1
+    return code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="launcher")
+    parser.add_argument("command", choices=["demo", "test"])
+    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    rest = [a for a in args.rest if a != "--"]
+    return run_demo() if args.command == "demo" else run_tests(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

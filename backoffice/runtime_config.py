@@ -1,0 +1,94 @@
+"""DB-backed runtime knobs (NetBox-style): declared once here with type and default, overridden in the
+admin (``RuntimeSetting`` rows), read through ``config_get`` with a short per-process cache.
+
+Every knob of every product is declared in this one table so an operator sees them all in one place.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+def _bool(v: str) -> bool:
+    if v.lower() in ("1", "true", "yes", "on"):
+        return True
+    if v.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(v)
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A runtime setting: its parser, default and a description for the admin."""
+
+    key: str
+    parse: Callable[[str], Any]
+    default: str
+    help: Any
+
+
+KNOBS: dict[str, Knob] = {
+    k.key: k
+    for k in [
+        Knob("event_payout_ratio", Decimal, "0.80", _("事件合约默认赔率")),
+        Knob("event_amount_min", Decimal, "5", _("单笔下单金额下限 (USDT)")),
+        Knob("event_amount_max", Decimal, "200", _("单笔下单金额上限 (USDT)")),
+        Knob("event_default_validity_s", int, "60", _("事件订单默认有效期（秒）")),
+        Knob("client_poll_interval_ms", int, "1000", _("客户端拉单间隔（毫秒）")),
+        Knob("login_max_failures", int, "5", _("锁定前允许的连续登录失败次数")),
+        Knob("login_lock_minutes", int, "15", _("登录锁定时长（分钟）")),
+        Knob("copy_running", _bool, "false", _("跟单总开关")),
+        Knob("online_window_s", int, "10", _("多少秒内拉单视为在线")),
+    ]
+}
+
+_CACHE_TTL = 2.0
+_cache: dict[str, tuple[float, Any]] = {}
+
+
+def validate(key: str, raw: str) -> Any:
+    """Parse ``raw`` for ``key``; raises ``ValidationError`` with a readable message."""
+    knob = KNOBS.get(key)
+    if knob is None:
+        raise ValidationError(_("未知参数：%(key)s"), params={"key": key})
+    try:
+        return knob.parse(raw)
+    except (ValueError, InvalidOperation) as exc:
+        raise ValidationError(
+            _("参数 %(key)s 的值无效：%(raw)s"), params={"key": key, "raw": raw}
+        ) from exc
+
+
+def config_get(key: str) -> Any:
+    """The current value of a knob (DB override or default), cached for 2 seconds per process."""
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit and now - hit[0] < _CACHE_TTL:
+        return hit[1]
+    from backoffice.models import RuntimeSetting
+
+    row = RuntimeSetting.objects.filter(key=key).values_list("value", flat=True).first()
+    value = validate(key, row if row is not None else KNOBS[key].default)
+    _cache[key] = (now, value)
+    return value
+
+
+def config_set(key: str, raw: str) -> Any:
+    """Service: validate and store an override (used by the admin and by tests)."""
+    from backoffice.models import RuntimeSetting
+
+    value = validate(key, raw)
+    RuntimeSetting.objects.update_or_create(key=key, defaults={"value": raw})
+    _cache.pop(key, None)
+    return value
+
+
+def clear_cache() -> None:
+    _cache.clear()

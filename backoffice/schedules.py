@@ -1,0 +1,21 @@
+"""Every periodic schedule, declared once. ``manage.py sync_schedules`` installs them into
+django-celery-beat's tables (where operators can then edit intervals or disable them in the admin);
+existing rows are left as the operator set them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    every_seconds: int
+
+
+SCHEDULES: list[Schedule] = [
+    Schedule("beat tick (health)", "backoffice.beat_tick", 30),
+    Schedule("expire client sessions", "accounts.sweep_expired_sessions", 300),
+    Schedule("expire event orders", "orders.sweep_expired_orders", 30),
+]

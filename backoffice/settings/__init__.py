@@ -1,0 +1,1 @@
+"""Settings package: ``base`` (dev/demo defaults), ``test``, ``production``."""

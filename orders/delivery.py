@@ -1,0 +1,238 @@
+"""Redis side of event-order delivery: the hot path of ``GET /api/v1/event-orders/pull``.
+
+Keys (all under ``fleet:eo:``):
+
+- ``live``              sorted set: order id → valid_until (epoch seconds); cancelled orders removed.
+- ``json:<id>``         the order's JSON, precomputed at creation, *without* its closing brace
+                        (the view appends the caller's ``"amount"`` and ``}``).
+- ``claims:<id>``       set of trader ids the order was delivered to (TTL: valid_until + 1 day).
+- ``claimlog``          list of ``"<order>:<trader>:<epoch>"`` — new claims waiting to become
+                        ``Claim`` rows (written by ``orders.persist_claims``, off the hot path).
+- ``online``            sorted set: trader id → time of the last pull (presence).
+- ``ready``             exists while the keys above mirror the database; missing after a Redis
+                        restart or flush → the next pull rebuilds them from the DB (orders and
+                        ``Claim`` rows) before delivering anything, so a restart never re-delivers.
+
+One pull is one ``EVALSHA``: for every live order not yet past ``now``, ``SADD`` the trader into
+the order's claim set; only orders where that added a member are returned. Redis runs a script
+atomically, so two concurrent pulls by one trader cannot both get an order.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from backoffice.redis import get_redis
+
+log = logging.getLogger("fleet.orders.delivery")
+
+P = "fleet:eo:"
+LIVE = P + "live"
+JSON_PREFIX = P + "json:"
+CLAIMS_PREFIX = P + "claims:"
+CLAIMLOG = P + "claimlog"
+ONLINE = P + "online"
+READY = P + "ready"
+FLUSH_PENDING = P + "flush_pending"
+REBUILD_LOCK = P + "rebuild_lock"
+FLUSH_LOCK = P + "flush_lock"
+CLAIM_TTL_AFTER_VALIDITY_S = 86400
+FLUSH_DEBOUNCE_MS = 1000
+
+# KEYS: ready, live, online, claimlog, flush_pending
+# ARGV: trader id, now (epoch s), claims prefix, json prefix, debounce ms, claim ttl after validity
+_PULL = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local trader, now = ARGV[1], ARGV[2]
+redis.call('ZADD', KEYS[3], now, trader)
+local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
+local out = {0}
+for i = 1, #live, 2 do
+  local id = live[i]
+  local body = redis.call('GET', ARGV[4] .. id)
+  if body and redis.call('SADD', ARGV[3] .. id, trader) == 1 then
+    redis.call('EXPIREAT', ARGV[3] .. id, math.floor(tonumber(live[i + 1])) + tonumber(ARGV[6]))
+    redis.call('RPUSH', KEYS[4], id .. ':' .. trader .. ':' .. now)
+    out[#out + 1] = body
+  end
+end
+if #out > 1 and redis.call('SET', KEYS[5], '1', 'NX', 'PX', ARGV[5]) then out[1] = 1 end
+return out
+"""
+
+_scripts: dict[int, object] = {}
+
+
+class DeliveryUnavailable(Exception):
+    """Redis does not hold the delivery state and it could not be rebuilt just now."""
+
+
+def _pull_script():
+    client = get_redis()
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(_PULL)
+    return script
+
+
+def iso(ts: float | datetime) -> str:
+    """ISO-8601 UTC with milliseconds and ``Z`` — the one time format of the pull API."""
+    dt = ts if isinstance(ts, datetime) else datetime.fromtimestamp(ts, UTC)
+    return dt.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def ratio_text(value) -> str:
+    """``Decimal('0.8000')`` → ``"0.80"`` (Binance's form); more digits are kept when present."""
+    text = f"{value:.4f}".rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def order_fragment(order) -> str:
+    """The order's JSON minus the closing brace (the caller adds ``,"amount":"…"}``)."""
+    return (
+        f'{{"id":{order.pk},"symbol":"{order.symbol}","direction":"{order.direction}",'
+        f'"time_increment":"{order.time_increment}","payout_ratio":"{ratio_text(order.payout_ratio)}",'
+        f'"created_at":"{iso(order.created_at)}","valid_until":"{iso(order.valid_until)}"'
+    )
+
+
+# --- hot path ---------------------------------------------------------------------------------
+
+
+def pull(trader_id: int, now: float) -> tuple[list[str], bool]:
+    """Claim every live order not yet delivered to ``trader_id``; returns (fragments, flush_due).
+
+    ``flush_due`` is True for the one caller per debounce window that should schedule the
+    persistence of the new claims."""
+    args = [trader_id, repr(float(now)), CLAIMS_PREFIX, JSON_PREFIX, FLUSH_DEBOUNCE_MS]
+    args.append(CLAIM_TTL_AFTER_VALIDITY_S)
+    keys = [READY, LIVE, ONLINE, CLAIMLOG, FLUSH_PENDING]
+    result = _pull_script()(keys=keys, args=args)
+    if result is None:
+        rebuild()
+        result = _pull_script()(keys=keys, args=args)
+        if result is None:
+            raise DeliveryUnavailable
+    return result[1:], result[0] == 1
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+def publish(orders: Iterable) -> None:
+    """Make orders deliverable (idempotent): JSON + entry in the live set."""
+    pipe = get_redis().pipeline(transaction=False)
+    for order in orders:
+        ttl_at = int(order.valid_until.timestamp()) + CLAIM_TTL_AFTER_VALIDITY_S
+        pipe.set(JSON_PREFIX + str(order.pk), order_fragment(order), exat=ttl_at)
+        pipe.zadd(LIVE, {str(order.pk): order.valid_until.timestamp()})
+    pipe.execute()
+
+
+def unpublish(order_ids: Iterable[int]) -> None:
+    """Withdraw orders (cancel, expiry): nobody gets them from now on."""
+    ids = [str(i) for i in order_ids]
+    if ids:
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.zrem(LIVE, *ids)
+        pipe.delete(*(JSON_PREFIX + i for i in ids))
+        pipe.execute()
+
+
+def expired_ids(now: float) -> list[int]:
+    return [int(i) for i in get_redis().zrangebyscore(LIVE, "-inf", now)]
+
+
+def live_ids() -> list[int]:
+    return [int(i) for i in get_redis().zrange(LIVE, 0, -1)]
+
+
+# --- rebuild after a Redis restart ------------------------------------------------------------
+
+
+def rebuild(wait_s: float = 5.0) -> bool:
+    """Refill live orders and claim sets from the database, then mark the state ready.
+
+    One process rebuilds (a lock); the others wait for ``ready``. Returns True when ready."""
+    client = get_redis()
+    if not client.set(REBUILD_LOCK, "1", nx=True, ex=30):
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if client.exists(READY):
+                return True
+            time.sleep(0.02)
+        return False
+    try:
+        _rebuild_from_db(client)
+    finally:
+        client.delete(REBUILD_LOCK)
+    return True
+
+
+def _rebuild_from_db(client) -> None:
+    from orders import selectors  # the DB side; imported late to keep this module DB-free
+
+    orders = selectors.live_orders()
+    publish(orders)
+    claims = selectors.claims_of([o.pk for o in orders])
+    pipe = client.pipeline(transaction=False)
+    for order in orders:
+        traders = claims.get(order.pk)
+        if traders:
+            key = CLAIMS_PREFIX + str(order.pk)
+            pipe.sadd(key, *traders)
+            pipe.expireat(key, int(order.valid_until.timestamp()) + CLAIM_TTL_AFTER_VALIDITY_S)
+    pipe.set(READY, f"{time.time():.3f}")
+    pipe.execute()
+    log.warning("delivery state rebuilt from the database: %d live orders", len(orders))
+
+
+# --- claim log (persisted by orders.persist_claims) -------------------------------------------
+
+
+def claimlog_peek(limit: int) -> list[tuple[int, int, float]]:
+    rows = get_redis().lrange(CLAIMLOG, 0, limit - 1)
+    out = []
+    for row in rows:
+        order_id, trader_id, ts = row.split(":")
+        out.append((int(order_id), int(trader_id), float(ts)))
+    return out
+
+
+def claimlog_trim(count: int) -> None:
+    get_redis().ltrim(CLAIMLOG, count, -1)
+
+
+def claimlog_length() -> int:
+    return int(get_redis().llen(CLAIMLOG))
+
+
+def flush_lock(acquire: bool) -> bool:
+    client = get_redis()
+    if acquire:
+        return bool(client.set(FLUSH_LOCK, "1", nx=True, ex=60))
+    client.delete(FLUSH_LOCK)
+    return True
+
+
+def flush_done() -> None:
+    get_redis().delete(FLUSH_PENDING)
+
+
+def delivered(order_id: int, trader_id: int) -> bool:
+    return bool(get_redis().sismember(CLAIMS_PREFIX + str(order_id), str(trader_id)))
+
+
+# --- presence ---------------------------------------------------------------------------------
+
+
+def online_count(now: float, window_s: int) -> int:
+    return int(get_redis().zcount(ONLINE, now - window_s, "+inf"))
+
+
+def online_trim(now: float) -> None:
+    get_redis().zremrangebyscore(ONLINE, "-inf", now - 86400)

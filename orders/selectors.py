@@ -1,0 +1,174 @@
+"""Reads of the orders app: live orders, claims, per-order outcomes and the dashboard metrics."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Trader
+from orders.choices import Outcome
+from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport
+
+
+def active_symbols() -> list[str]:
+    return list(EventSymbol.objects.filter(is_active=True).values_list("symbol", flat=True))
+
+
+def live_orders(now: datetime | None = None) -> list[EventOrder]:
+    """Orders that are deliverable now (not cancelled, validity not passed)."""
+    now = now or timezone.now()
+    return list(EventOrder.objects.filter(cancelled_at__isnull=True, valid_until__gt=now))
+
+
+def claims_of(order_ids: list[int]) -> dict[int, list[int]]:
+    """order id → trader ids it was delivered to (from the durable ``Claim`` rows)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    rows = Claim.objects.filter(order_id__in=order_ids).values_list("order_id", "trader_id")
+    for order_id, trader_id in rows:
+        out[order_id].append(trader_id)
+    return out
+
+
+def orders_with_counts() -> QuerySet[EventOrder]:
+    """Orders annotated with delivered / placed / failed counts (for the admin list)."""
+    return EventOrder.objects.annotate(
+        delivered_count=Count("claims", distinct=True),
+        placed_count=Count("reports", filter=Q(reports__outcome=Outcome.PLACED), distinct=True),
+        failed_count=Count("reports", filter=Q(reports__outcome=Outcome.FAILED), distinct=True),
+    )
+
+
+@dataclass
+class DeliveryRow:
+    """One trader's story for one order: received when, reported what, how long it took."""
+
+    trader: str
+    delivered_at: datetime | None
+    outcome: str = ""
+    outcome_label: str = ""
+    error_code: str = ""
+    error_message: str = ""
+    binance_order_id: str = ""
+    latency_ms: int | None = None
+    reported_at: datetime | None = None
+
+
+def order_deliveries(order: EventOrder) -> list[DeliveryRow]:
+    """Who received the order, who placed it, who failed and why, and how long each took."""
+    rows: dict[int, DeliveryRow] = {}
+    for claim in Claim.objects.filter(order=order).select_related("trader"):
+        rows[claim.trader_id] = DeliveryRow(str(claim.trader), claim.delivered_at)
+    for rep in ExecutionReport.objects.filter(order=order).select_related("trader"):
+        row = rows.setdefault(rep.trader_id, DeliveryRow(str(rep.trader), None))
+        row.outcome, row.outcome_label = rep.outcome, rep.get_outcome_display()
+        row.error_code, row.error_message = rep.error_code, rep.error_message
+        row.binance_order_id, row.latency_ms = rep.binance_order_id, rep.latency_ms
+        row.reported_at = rep.reported_at
+    return sorted(rows.values(), key=lambda r: (r.delivered_at is None, r.delivered_at, r.trader))
+
+
+@dataclass
+class Dashboard:
+    """The operators' numbers (docs/event_orders.md defines each one)."""
+
+    online_now: int
+    orders_today: int
+    delivered_today: int
+    eligible_today: int
+    reports_today: int
+    placed_today: int
+    failed_today: int
+    errors_by_code: list[tuple[str, int, float]] = field(default_factory=list)
+    latest_failures: list[ExecutionReport] = field(default_factory=list)
+    hourly: list[tuple[str, int, int]] = field(default_factory=list)
+
+    @property
+    def allocation_rate(self) -> float | None:
+        return _ratio(self.delivered_today, self.eligible_today)
+
+    @property
+    def success_rate(self) -> float | None:
+        return _ratio(self.placed_today, self.reports_today)
+
+    @property
+    def error_rate(self) -> float | None:
+        return _ratio(self.failed_today, self.reports_today)
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(100.0 * a / b, 1) if b else None
+
+
+def today_start() -> datetime:
+    """Midnight of today in the operators' time zone (settings.TIME_ZONE), as an aware datetime."""
+    local = timezone.localtime()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def dashboard(online_now: int) -> Dashboard:
+    start = today_start()
+    orders = EventOrder.objects.filter(created_at__gte=start)
+    n_orders = orders.count()
+    claims = Claim.objects.filter(order__created_at__gte=start)
+    reports = ExecutionReport.objects.filter(order__created_at__gte=start)
+    counts = reports.aggregate(
+        total=Count("id"),
+        placed=Count("id", filter=Q(outcome=Outcome.PLACED)),
+        failed=Count("id", filter=Q(outcome=Outcome.FAILED)),
+    )
+    return Dashboard(
+        online_now=online_now,
+        orders_today=n_orders,
+        delivered_today=claims.count(),
+        eligible_today=_eligible(orders, start),
+        reports_today=counts["total"],
+        placed_today=counts["placed"],
+        failed_today=counts["failed"],
+        errors_by_code=_errors_by_code(reports, counts["total"]),
+        latest_failures=list(
+            reports.filter(outcome=Outcome.FAILED).select_related("order", "trader")[:10]
+        ),
+        hourly=_hourly(start),
+    )
+
+
+def _eligible(orders: QuerySet[EventOrder], start: datetime) -> int:
+    """Σ over today's orders of the traders who could have received it: active (not disabled,
+    not expired) traders that pulled at least once today (have a claim today) — or all active
+    traders when nobody pulled yet."""
+    now = timezone.now()
+    active = Trader.objects.filter(is_disabled=False, expires_at__gt=now)
+    pulled = active.filter(event_claims__delivered_at__gte=start).distinct().count()
+    per_order = pulled or active.count()
+    return orders.exclude(cancelled_at__isnull=False, claims__isnull=True).count() * per_order
+
+
+def _errors_by_code(reports: QuerySet[ExecutionReport], total: int) -> list[tuple[str, int, float]]:
+    rows = (
+        reports.filter(outcome=Outcome.FAILED)
+        .values("error_code")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:12]
+    )
+    return [(r["error_code"] or "-", r["n"], round(100.0 * r["n"] / total, 1)) for r in rows]
+
+
+def _hourly(start: datetime) -> list[tuple[str, int, int]]:
+    """(hour label, placed, failed) for each hour of today so far — the dashboard's bar chart."""
+    now = timezone.localtime()
+    out = []
+    hour = start
+    while hour <= now:
+        nxt = hour + timedelta(hours=1)
+        qs = ExecutionReport.objects.filter(reported_at__gte=hour, reported_at__lt=nxt)
+        agg = qs.aggregate(
+            placed=Count("id", filter=Q(outcome=Outcome.PLACED)),
+            failed=Count("id", filter=Q(outcome=Outcome.FAILED)),
+        )
+        out.append((f"{hour:%H}", agg["placed"], agg["failed"]))
+        hour = nxt
+    return out

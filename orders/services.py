@@ -1,0 +1,335 @@
+"""Writes of the orders app: create / batch / template / cancel orders, persist delivery claims,
+store execution reports, set a trader's order amount, sweep expired orders. Views, admin actions
+and tasks call these; nothing writes around them."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Trader
+from accounts.services import trader_update
+from backoffice.runtime_config import config_get
+from orders import delivery
+from orders.choices import Direction, TimeIncrement
+from orders.errors import (
+    AMOUNT_OUT_OF_RANGE,
+    INVALID_ORDER,
+    NOT_DELIVERED,
+    NOT_FOUND,
+    OrderError,
+)
+from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport, OrderTemplate
+
+log = logging.getLogger("fleet.orders")
+
+MAX_VALIDITY_S = 7 * 86400
+
+
+# --- orders -------------------------------------------------------------------------------------
+
+
+def _check_order_fields(symbol: str, direction: str, time_increment: str, validity: int) -> None:
+    if not EventSymbol.objects.filter(symbol=symbol, is_active=True).exists():
+        raise OrderError(INVALID_ORDER, {"symbol": symbol})
+    if direction not in Direction.values:
+        raise OrderError(INVALID_ORDER, {"direction": direction})
+    if time_increment not in TimeIncrement.values:
+        raise OrderError(INVALID_ORDER, {"time_increment": time_increment})
+    if not 1 <= validity <= MAX_VALIDITY_S:
+        raise OrderError(INVALID_ORDER, {"validity_seconds": validity})
+
+
+@transaction.atomic
+def order_create(
+    *,
+    symbol: str,
+    direction: str,
+    time_increment: str,
+    validity_seconds: int | None = None,
+    payout_ratio: Decimal | None = None,
+    created_by=None,
+) -> EventOrder:
+    """Create one order valid from now for ``validity_seconds`` (knob default); deliverable as
+    soon as the transaction commits."""
+    symbol = symbol.strip().upper()
+    validity = int(validity_seconds or config_get("event_default_validity_s"))
+    _check_order_fields(symbol, direction, time_increment, validity)
+    ratio = Decimal(payout_ratio if payout_ratio is not None else config_get("event_payout_ratio"))
+    if not Decimal("0") < ratio < Decimal("10"):
+        raise OrderError(INVALID_ORDER, {"payout_ratio": str(ratio)})
+    now = timezone.now()
+    order = EventOrder.objects.create(
+        symbol=symbol,
+        direction=direction,
+        time_increment=time_increment,
+        payout_ratio=ratio,
+        validity_seconds=validity,
+        created_by=created_by,
+        created_at=now,
+        valid_until=now + timedelta(seconds=validity),
+    )
+    transaction.on_commit(lambda: _publish_logged(order))
+    return order
+
+
+def _publish_logged(order: EventOrder) -> None:
+    try:
+        delivery.publish([order])
+    except Exception:  # Redis down: the sweep (and the rebuild after a restart) republishes
+        log.exception("order %s not published to Redis yet", order.pk)
+    log.info(
+        "order created id=%s %s %s %s payout=%s valid_until=%s by=%s",
+        order.pk,
+        order.symbol,
+        order.direction,
+        order.time_increment,
+        order.payout_ratio,
+        order.valid_until.isoformat(),
+        order.created_by_id,
+    )
+
+
+@transaction.atomic
+def orders_batch_create(
+    *,
+    symbols: list[str],
+    directions: list[str],
+    time_increment: str,
+    validity_seconds: int | None = None,
+    payout_ratio: Decimal | None = None,
+    created_by=None,
+) -> list[EventOrder]:
+    """Every symbol × direction at once, all or nothing."""
+    if not symbols or not directions:
+        raise OrderError(INVALID_ORDER, {"symbols": symbols, "directions": directions})
+    return [
+        order_create(
+            symbol=symbol,
+            direction=direction,
+            time_increment=time_increment,
+            validity_seconds=validity_seconds,
+            payout_ratio=payout_ratio,
+            created_by=created_by,
+        )
+        for symbol in symbols
+        for direction in directions
+    ]
+
+
+def template_save(
+    *,
+    name: str,
+    symbols: list[str],
+    directions: list[str],
+    time_increment: str,
+    validity_seconds: int | None = None,
+    payout_ratio: Decimal | None = None,
+) -> OrderTemplate:
+    """Save (or overwrite, by name) a combination for one-click creation later."""
+    template, _ = OrderTemplate.objects.update_or_create(
+        name=name,
+        defaults={
+            "symbols": ",".join(s.strip().upper() for s in symbols),
+            "directions": ",".join(d.strip().upper() for d in directions),
+            "time_increment": time_increment,
+            "validity_seconds": validity_seconds,
+            "payout_ratio": payout_ratio,
+        },
+    )
+    return template
+
+
+def template_create_orders(*, template: OrderTemplate, created_by=None) -> list[EventOrder]:
+    return orders_batch_create(
+        symbols=template.symbol_list,
+        directions=template.direction_list,
+        time_increment=template.time_increment,
+        validity_seconds=template.validity_seconds,
+        payout_ratio=template.payout_ratio,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def order_cancel(*, order: EventOrder, actor=None) -> bool:
+    """Withdraw a live order; False when it had already expired or been cancelled."""
+    order = EventOrder.objects.select_for_update().get(pk=order.pk)
+    if not order.is_live:
+        return False
+    order.cancelled_at = timezone.now()
+    order.save(update_fields=["cancelled_at"])
+    transaction.on_commit(lambda: delivery.unpublish([order.pk]))
+    log.info("order cancelled id=%s by=%s", order.pk, getattr(actor, "pk", None))
+    return True
+
+
+# --- delivery claims ----------------------------------------------------------------------------
+
+
+def claims_persist(batch: int = 1000) -> int:
+    """Turn the Redis claim log into ``Claim`` rows (idempotent: unique (order, trader)).
+
+    One flusher at a time (a lock); rows are trimmed from the log only after they are written."""
+    if not delivery.flush_lock(True):
+        return 0
+    written = 0
+    try:
+        while True:
+            written += _persist_batch(batch)
+            delivery.flush_done()
+            if delivery.claimlog_length() == 0:
+                break
+    finally:
+        delivery.flush_lock(False)
+    return written
+
+
+def _persist_batch(batch: int) -> int:
+    total = 0
+    while rows := delivery.claimlog_peek(batch):
+        ids = {r[0] for r in rows}
+        existing = set(EventOrder.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        claims = [
+            Claim(order_id=o, trader_id=t, delivered_at=datetime.fromtimestamp(ts, UTC))
+            for o, t, ts in rows
+            if o in existing
+        ]
+        Claim.objects.bulk_create(claims, ignore_conflicts=True)
+        delivery.claimlog_trim(len(rows))
+        _log_deliveries(rows)
+        total += len(claims)
+    return total
+
+
+def _log_deliveries(rows: list[tuple[int, int, float]]) -> None:
+    by_order: dict[int, list[int]] = defaultdict(list)
+    for order_id, trader_id, _ts in rows:
+        by_order[order_id].append(trader_id)
+    for order_id, traders in by_order.items():
+        log.info("order delivered id=%s traders=%d %s", order_id, len(traders), traders[:20])
+
+
+# --- execution reports --------------------------------------------------------------------------
+
+
+def _parse_order_id(raw: str | int) -> int:
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise OrderError(NOT_FOUND) from None
+    if value <= 0 or value > 2**62:
+        raise OrderError(NOT_FOUND)
+    return value
+
+
+def _ensure_claim(order: EventOrder, trader_id: int) -> None:
+    """A report needs a delivery: the ``Claim`` row, or the Redis claim not yet persisted."""
+    if Claim.objects.filter(order=order, trader_id=trader_id).exists():
+        return
+    if not delivery.delivered(order.pk, trader_id):
+        raise OrderError(NOT_DELIVERED)
+    Claim.objects.get_or_create(
+        order=order, trader_id=trader_id, defaults={"delivered_at": timezone.now()}
+    )
+
+
+def execution_report(
+    *,
+    order_id: str | int,
+    trader_id: int,
+    outcome: str,
+    binance_order_id: str = "",
+    error_code: str = "",
+    error_message: str = "",
+    amount: Decimal | None = None,
+    latency_ms: int | None = None,
+) -> tuple[ExecutionReport, bool]:
+    """Store what the client did with a delivered order. Idempotent: the first report for
+    (order, trader) is kept and returned for every repeat. Returns (row, created)."""
+    order = EventOrder.objects.filter(pk=_parse_order_id(order_id)).first()
+    if order is None:
+        raise OrderError(NOT_FOUND)
+    existing = ExecutionReport.objects.filter(order=order, trader_id=trader_id).first()
+    if existing:
+        return existing, False
+    _ensure_claim(order, trader_id)
+    report, created = ExecutionReport.objects.get_or_create(
+        order=order,
+        trader_id=trader_id,
+        defaults={
+            "outcome": outcome,
+            "binance_order_id": binance_order_id[:64],
+            "error_code": error_code[:64],
+            "error_message": error_message[:500],
+            "amount": amount,
+            "latency_ms": latency_ms,
+        },
+    )
+    if created:
+        log.info(
+            "execution report order=%s trader=%s outcome=%s binance_id=%s error=%s latency_ms=%s",
+            order.pk,
+            trader_id,
+            outcome,
+            binance_order_id,
+            error_code,
+            latency_ms,
+        )
+    return report, created
+
+
+# --- trader settings ----------------------------------------------------------------------------
+
+
+def amount_range() -> tuple[Decimal, Decimal]:
+    return Decimal(config_get("event_amount_min")), Decimal(config_get("event_amount_max"))
+
+
+def amount_validate(raw) -> Decimal:
+    """Parse and range-check an order amount (the knobs ``event_amount_min`` / ``_max``)."""
+    low, high = amount_range()
+    try:
+        value = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise OrderError(AMOUNT_OUT_OF_RANGE, {"min": str(low), "max": str(high)}) from None
+    if (
+        not value.is_finite()
+        or not low <= value <= high
+        or value != value.quantize(Decimal("0.01"))
+    ):
+        raise OrderError(AMOUNT_OUT_OF_RANGE, {"min": str(low), "max": str(high)})
+    return value.quantize(Decimal("0.01"))
+
+
+def trader_amount_set(*, trader: Trader, amount, actor=None) -> Trader:
+    """Set a trader's per-order amount (validated; the Redis mirror refreshes on commit, so the
+    next pull already carries it)."""
+    value = amount_validate(amount)
+    trader = trader_update(trader=trader, actor=actor, order_amount=value)
+    log.info("order amount trader=%s amount=%s by=%s", trader.pk, value, getattr(actor, "pk", None))
+    return trader
+
+
+# --- housekeeping -------------------------------------------------------------------------------
+
+
+def orders_sweep_expired() -> int:
+    """Beat, every 30 s: drop expired orders from Redis, persist pending claims, republish live
+    orders (heals a publish that failed while Redis was down), trim presence."""
+    now = timezone.now().timestamp()
+    expired = delivery.expired_ids(now)
+    delivery.unpublish(expired)
+    for order_id in expired:
+        log.info("order expired id=%s", order_id)
+    claims_persist()
+    from orders.selectors import live_orders
+
+    delivery.publish(live_orders())
+    delivery.online_trim(now)
+    return len(expired)

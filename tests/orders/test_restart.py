@@ -1,0 +1,62 @@
+"""A Redis restart (or flush) must never re-deliver: the state is rebuilt from ``Claim`` rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from backoffice.embedded_redis import EmbeddedRedis
+from backoffice.redis import get_redis, reset_redis_pool
+from orders import delivery
+from orders.models import Claim
+from orders.services import claims_persist
+from tests.orders.conftest import ids
+
+
+@pytest.mark.django_db
+def test_claims_are_persisted_once(make_trader, make_order, pull):
+    alice, bob = make_trader(), make_trader()
+    order = make_order()
+    pull(alice)
+    pull(bob)
+    assert Claim.objects.count() == 2  # the eager persist_claims ran after the first delivery
+    assert claims_persist() == 0
+    assert delivery.claimlog_length() == 0
+    row = Claim.objects.get(order=order, trader=alice.trader)
+    assert row.delivered_at is not None
+
+
+@pytest.mark.django_db
+def test_flushed_redis_is_rebuilt_without_redelivery(make_trader, make_order, pull):
+    alice, bob = make_trader(), make_trader()
+    first, second = make_order(), make_order(symbol="ETHUSDT")
+    assert sorted(ids(pull(alice))) == sorted([first.pk, second.pk])
+    claims_persist()
+    get_redis().flushdb()  # every key gone: sessions, live set, claims
+    assert pull(alice)["orders"] == []
+    assert sorted(ids(pull(bob))) == sorted([first.pk, second.pk])
+    assert pull(bob)["orders"] == []
+
+
+@pytest.mark.django_db
+def test_real_redis_restart(tmp_path, make_trader, make_order, pull):
+    """Stop the Redis process and start a fresh one (no persistence) on the same port."""
+    server = EmbeddedRedis(tmp_path / "r1").start()
+    url = f"redis://127.0.0.1:{server.port}/0"
+    try:
+        with override_settings(REDIS_URL=url):
+            reset_redis_pool()
+            alice, bob = make_trader(), make_trader()
+            order = make_order()
+            assert ids(pull(alice)) == [order.pk]
+            assert Claim.objects.filter(order=order).count() == 1
+            server.stop()
+            server.start()  # same port, empty memory
+            reset_redis_pool()
+            assert get_redis().dbsize() == 0
+            assert pull(alice)["orders"] == []
+            assert ids(pull(bob)) == [order.pk]
+            assert pull(bob)["orders"] == []
+    finally:
+        server.stop()
+        reset_redis_pool()

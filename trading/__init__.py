@@ -1,0 +1,1 @@
+"""Server-side trading: exchange connectors (pure Python) and the products built on them."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CopytradeConfig(AppConfig):
+    name = "trading.copytrade"
+    label = "copytrade"
+    verbose_name = _("现货跟单")

@@ -1,0 +1,138 @@
+"""Placing ONE follower's copy order exactly once — async, venue-neutral, no Django.
+
+Rules (ARCHITECTURE.md "Orders are placed exactly once", PROTOCOLS.md §10):
+- send once; an unknown outcome (timeout, 5xx, duplicate id) is resolved by looking the order up
+  by its client id (``place_and_reconcile``), never by re-sending;
+- a failure known not to have executed (``TemporaryError``: connection refused, 429, clock skew;
+  or ``NotPlaced`` proven by reconciliation) is retried ONCE, after the venue's ``retry_after`` —
+  only this follower waits;
+- ``AuthError`` marks the outcome ``auth_failed`` (the caller disables the follower);
+- a row found in state SENT (a crashed or redelivered worker) is reconciled first and only
+  re-placed, with the same client id, if the venue proves it never saw it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from trading.exchanges.base import SpotVenue, place_and_reconcile
+from trading.exchanges.errors import (
+    AuthError,
+    ExchangeError,
+    NotPlaced,
+    OrderRejected,
+    OutcomeUnknown,
+    RateLimited,
+    TemporaryError,
+)
+from trading.exchanges.reconcile import reconcile_order
+from trading.exchanges.types import ZERO, OrderResult, OrderStatus
+
+SYMBOL = "BTCUSDT"
+MAX_RETRY_WAIT_S = 2.0
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What happened to one copy order. ``status`` uses ``ExecutionStatus`` values."""
+
+    status: str
+    venue_order_id: str = ""
+    filled_base: Decimal = ZERO
+    filled_quote: Decimal = ZERO
+    error: str = ""
+    attempts: int = 0
+    ack_ms: int = 0
+    auth_failed: bool = False
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def outcome_from_result(result: OrderResult, attempts: int) -> SendOutcome:
+    """An acknowledged order: FILLED once anything executed (market orders), else still SENT."""
+    done = result.executed_base > 0 or result.status is OrderStatus.FILLED
+    return SendOutcome(
+        "FILLED" if done else "SENT",
+        result.venue_order_id,
+        result.executed_base,
+        result.executed_quote,
+        attempts=attempts,
+        ack_ms=_now_ms(),
+    )
+
+
+def _placer(venue: SpotVenue, side: str, amount: Decimal, cid: str):
+    if side == "BUY":
+        return lambda: venue.market_buy_quote(SYMBOL, amount, cid)
+    return lambda: venue.market_sell_base(SYMBOL, amount, cid)
+
+
+async def send_copy(
+    venue: SpotVenue,
+    side: str,
+    amount: Decimal,
+    cid: str,
+    *,
+    maybe_sent: bool = False,
+    sleep: Sleep = asyncio.sleep,
+    reconcile_backoff: float = 0.25,
+) -> SendOutcome:
+    """Place (or, when ``maybe_sent``, first find) the copy order ``cid``; never raises."""
+    try:
+        if maybe_sent:
+            found = await _find(venue, cid, sleep, reconcile_backoff)
+            if found is not None:
+                return outcome_from_result(found, 0)
+        return await _place_with_one_retry(venue, side, amount, cid, sleep, reconcile_backoff)
+    except AuthError as exc:
+        return SendOutcome("FAILED", error=str(exc), ack_ms=_now_ms(), auth_failed=True)
+    except OutcomeUnknown as exc:
+        return SendOutcome("UNKNOWN", error=str(exc), ack_ms=_now_ms())
+    except Exception as exc:  # a reply we could not read: the order may exist
+        return SendOutcome("UNKNOWN", error=f"{type(exc).__name__}: {exc}", ack_ms=_now_ms())
+
+
+async def _find(venue: SpotVenue, cid: str, sleep: Sleep, backoff: float) -> OrderResult | None:
+    """The order if the venue knows it; ``None`` when proven never placed."""
+    try:
+        return await reconcile_order(
+            lambda c: venue.get_order(SYMBOL, c), cid, backoff=backoff, sleep=sleep
+        )
+    except NotPlaced:
+        return None
+
+
+async def _place_with_one_retry(
+    venue: SpotVenue, side: str, amount: Decimal, cid: str, sleep: Sleep, backoff: float
+) -> SendOutcome:
+    place = _placer(venue, side, amount, cid)
+    for attempt in (1, 2):
+        try:
+            result = await place_and_reconcile(
+                venue, SYMBOL, cid, place, backoff=backoff, sleep=sleep
+            )
+            return outcome_from_result(result, attempt)
+        except (TemporaryError, NotPlaced) as exc:  # known not executed
+            if attempt == 2:
+                return SendOutcome("FAILED", error=str(exc), attempts=attempt, ack_ms=_now_ms())
+            await sleep(_retry_wait(exc))
+        except AuthError:
+            raise
+        except OrderRejected as exc:
+            return SendOutcome("FAILED", error=str(exc), attempts=attempt, ack_ms=_now_ms())
+        except ExchangeError:
+            raise
+    raise AssertionError("unreachable")
+
+
+def _retry_wait(exc: Exception) -> float:
+    if isinstance(exc, RateLimited):
+        return min(MAX_RETRY_WAIT_S, max(0.05, exc.retry_after))
+    return 0.1

@@ -1,0 +1,199 @@
+"""Parsing of Binance web (``bapi``) replies: the ``{code, message, messageDetail, data, success}``
+envelope, its error codes mapped onto the error tree (one table), event-contract orders and QR
+login statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+import httpx
+
+from trading.exchanges.binance_web import constants as c
+from trading.exchanges.errors import (
+    ExchangeError,
+    InsufficientBalance,
+    OrderRejected,
+    OutcomeUnknown,
+    ProtocolError,
+    RateLimited,
+    SessionExpired,
+    TemporaryError,
+)
+from trading.exchanges.types import ms_to_datetime
+
+VENUE = "binance_web"
+
+
+def _rate_limited(message: str, code: str) -> ExchangeError:
+    return RateLimited(message, retry_after=c.OPEN_ORDER_LIMIT_RETRY_S, code=code, venue=VENUE)
+
+
+# code → how the caller must react (PROTOCOLS §4.2, §5)
+_ERRORS: dict[str, type[ExchangeError]] = {
+    c.CODE_SESSION_EXPIRED: SessionExpired,
+    c.CODE_ACCOUNT_UNAVAILABLE: OrderRejected,
+    c.CODE_INSUFFICIENT_BALANCE: InsufficientBalance,
+    c.CODE_RETRYABLE_ERRNO: TemporaryError,
+}
+
+
+def error_for(code: str, message: str, *, placing: bool = False) -> ExchangeError:
+    """The typed error for a failed envelope. ``placing``: the request was an order placement, so
+    a server-side "system error" may have executed it (→ ``OutcomeUnknown``)."""
+    if code == c.CODE_OPEN_ORDER_LIMIT:
+        return _rate_limited(message, code)
+    if code == c.CODE_SYSTEM_ERROR:
+        cls: type[ExchangeError] = OutcomeUnknown if placing else TemporaryError
+        return cls(message, code=code, venue=VENUE)
+    cls = _ERRORS.get(code, OrderRejected if placing else ExchangeError)
+    return cls(message, code=code, venue=VENUE)
+
+
+def unwrap(body: Any, *, placing: bool = False) -> Any:
+    """``data`` of a successful envelope; raises the mapped error for ``success: false``."""
+    if not isinstance(body, Mapping) or ("success" not in body and "code" not in body):
+        raise ProtocolError(f"not a bapi envelope: {str(body)[:200]}", venue=VENUE)
+    code = str(body.get("code") or "")
+    if body.get("success") is True or (code == c.ENVELOPE_OK_CODE and body.get("success") is None):
+        return body.get("data")
+    message = str(body.get("message") or body.get("messageDetail") or "request failed")
+    raise error_for(code, message, placing=placing)
+
+
+def parse_response(response: httpx.Response, *, placing: bool = False) -> Any:
+    """Decode an HTTP reply (business errors come with HTTP 200) and unwrap its envelope."""
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise ProtocolError(
+            f"HTTP {response.status_code}: non-JSON reply {response.text[:200]!r}", venue=VENUE
+        ) from exc
+    return unwrap(body, placing=placing)
+
+
+def to_decimal(value: Any, default: Decimal | None = None) -> Decimal:
+    """Venue number (string or JSON number) → ``Decimal`` via ``str`` (never through float math)."""
+    if value is None or value == "":
+        if default is None:
+            raise ProtocolError(f"missing number: {value!r}", venue=VENUE)
+        return default
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ProtocolError(f"bad number {value!r}", venue=VENUE) from exc
+
+
+def first_of(row: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    """The value of the first of ``names`` present (undocumented replies vary by version)."""
+    for name in names:
+        if row.get(name) not in (None, ""):
+            return row[name]
+    return None
+
+
+# --- event contracts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventOrderResult:
+    """What place-order answered. ``order_id`` is ``None`` when the reply carried no id."""
+
+    order_id: str | None
+    raw: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class EventOrder:
+    """One open (ongoing) event-contract order."""
+
+    order_id: str
+    symbol: str
+    direction: str
+    time_increment: str
+    amount: Decimal
+    payout_ratio: Decimal | None
+    created_ms: int | None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def created_at(self) -> Any:
+        return ms_to_datetime(self.created_ms)
+
+
+def parse_place_result(data: Any) -> EventOrderResult:
+    """``data`` of place-order: an object with an id field, a bare id, or nothing [NF]."""
+    if isinstance(data, Mapping):
+        oid = first_of(data, c.ORDER_ID_FIELDS)
+        return EventOrderResult(str(oid) if oid is not None else None, data)
+    if isinstance(data, str | int) and not isinstance(data, bool):
+        return EventOrderResult(str(data), data)
+    return EventOrderResult(None, data)
+
+
+def _rows(data: Any) -> list[Mapping[str, Any]]:
+    """A list of rows from ``data`` being a list or a page object with a list inside."""
+    if isinstance(data, list):
+        return [r for r in data if isinstance(r, Mapping)]
+    if isinstance(data, Mapping):
+        for name in c.LIST_FIELDS:
+            if isinstance(data.get(name), list):
+                return _rows(data[name])
+        return []
+    if data is None:
+        return []
+    raise ProtocolError(f"expected a list of orders, got {str(data)[:200]}", venue=VENUE)
+
+
+def parse_event_order(row: Mapping[str, Any]) -> EventOrder:
+    oid = first_of(row, c.ORDER_ID_FIELDS)
+    if oid is None:
+        raise ProtocolError(f"event order without id: {dict(row)}", venue=VENUE)
+    created = first_of(row, c.ORDER_TIME_FIELDS)
+    ratio = row.get(c.F_PAYOUT_RATIO)
+    return EventOrder(
+        order_id=str(oid),
+        symbol=str(row.get(c.F_SYMBOL_NAME) or row.get("symbol") or ""),
+        direction=str(row.get(c.F_DIRECTION) or ""),
+        time_increment=str(row.get(c.F_TIME_INCREMENTS) or row.get("timeIncrement") or ""),
+        amount=to_decimal(first_of(row, (c.F_ORDER_AMOUNT, "amount")), Decimal(0)),
+        payout_ratio=to_decimal(ratio) if ratio not in (None, "") else None,
+        created_ms=int(created) if created is not None else None,
+        raw=row,
+    )
+
+
+def parse_event_orders(data: Any) -> list[EventOrder]:
+    return [parse_event_order(r) for r in _rows(data)]
+
+
+# --- QR login ------------------------------------------------------------------------------------
+
+
+class QrStatus(StrEnum):
+    """Status of a login QR code (v1 server code shows EXPIRED / CONFIRM; NEW / SCAN inferred)."""
+
+    NEW = "NEW"
+    SCAN = "SCAN"
+    CONFIRM = "CONFIRM"
+    EXPIRED = "EXPIRED"
+
+
+def parse_qr_code(data: Any) -> str:
+    """v2 ``{qrCode}`` object or v1 bare string → the code."""
+    code = data.get(c.F_QR_CODE) if isinstance(data, Mapping) else data
+    if not isinstance(code, str) or not code:
+        raise ProtocolError(f"no qrCode in {str(data)[:200]}", venue=VENUE)
+    return code
+
+
+def parse_qr_status(data: Any) -> QrStatus:
+    status = data.get(c.F_QR_STATUS) if isinstance(data, Mapping) else data
+    try:
+        return QrStatus(str(status).upper())
+    except ValueError as exc:
+        raise ProtocolError(f"unknown QR status {status!r}", venue=VENUE) from exc

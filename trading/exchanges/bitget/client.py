@@ -1,0 +1,233 @@
+"""Bitget spot v2 account client implementing :class:`trading.exchanges.base.SpotVenue`.
+
+Bitget's place-order reply carries only ids, so after placing we read the order back by
+``clientOid`` (tolerating the brief not-found window) to return fills and status like Binance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
+
+import httpx
+
+from trading.exchanges.base import SpotCapabilities
+from trading.exchanges.bitget import constants as c
+from trading.exchanges.bitget.auth import BitgetCredentials
+from trading.exchanges.bitget.mapping import (
+    parse_assets,
+    parse_fill,
+    parse_order,
+    parse_symbol_rules,
+)
+from trading.exchanges.bitget.rest import BitgetRest, Params
+from trading.exchanges.bitget.streams import PrivateStream
+from trading.exchanges.environments import Env, endpoints
+from trading.exchanges.errors import (
+    ExchangeError,
+    FilterRejected,
+    OrderNotFound,
+    OutcomeUnknown,
+    ProtocolError,
+)
+from trading.exchanges.http import HttpTransport
+from trading.exchanges.ratelimit import RateLimiter, limiter_for
+from trading.exchanges.reconcile import reconcile_order
+from trading.exchanges.reconnect import Expectations, ReconnectPolicy, StreamGap, reconnecting
+from trading.exchanges.types import (
+    ZERO,
+    Balance,
+    BalanceUpdate,
+    Fill,
+    OrderResult,
+    OrderStatus,
+    OrderUpdate,
+    Side,
+    StreamEvent,
+    SymbolRules,
+    TimeInForce,
+)
+
+CAPABILITIES = SpotCapabilities(
+    venue=c.VENUE,
+    market_buy_by_quote=True,
+    market_sell_by_quote=False,
+    client_id_max_len=40,
+    client_id_unique_while_open_only=True,  # clientOid is idempotent only while unfilled (6 h)
+    cancel_is_post=True,
+    fee_in_base_on_buy=True,
+    not_found_window_s=2.0,
+    user_stream="private_ws",
+)
+FORCE = {TimeInForce.GTC: "gtc", TimeInForce.IOC: "ioc", TimeInForce.FOK: "fok"}
+
+
+class BitgetSpotClient:
+    """One Bitget spot account (API key + secret + passphrase)."""
+
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        api_key: str,
+        secret: str,
+        passphrase: str,
+        *,
+        env: Env | str = Env.PROD,
+        limiter: RateLimiter | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+        stream_policy: ReconnectPolicy | None = None,
+        readback_attempts: int = 4,
+        demo_key: bool | None = None,
+    ) -> None:
+        """``demo_key`` overrides the environment's ``paptrading`` header (a demo-trading key
+        talking to another host, e.g. the simulator); by default the environments table decides."""
+        ep = endpoints(c.VENUE, env)
+        creds = BitgetCredentials(api_key, secret, passphrase)
+        headers = dict(ep.extra_headers)  # paptrading: 1 in demo
+        if demo_key is not None:
+            headers.pop(c.DEMO_HEADER, None)
+            headers.update({c.DEMO_HEADER: "1"} if demo_key else {})
+        http = HttpTransport(
+            ep.rest,
+            venue=c.VENUE,
+            limiter=limiter or limiter_for(api_key),
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+        )
+        self.rest = BitgetRest(http, creds)
+        self.stream = PrivateStream(ep.ws, creds, self.rest.time)
+        self.stream_policy = stream_policy or ReconnectPolicy()
+        self.expectations = Expectations()
+        self.readback_attempts = readback_attempts
+        self._rules: dict[str, SymbolRules] = {}
+        self._streaming = 0
+
+    async def close(self) -> None:
+        await self.rest.http.close()
+
+    async def balances(self) -> dict[str, Balance]:
+        rows = await self.rest.get(c.ASSETS)
+        return {a: b for a, b in parse_assets(rows).items() if b.total > 0}
+
+    async def free(self, asset: str) -> Decimal:
+        balance = (await self.balances()).get(asset.upper())
+        return balance.free if balance else ZERO
+
+    async def symbol_rules(self, symbol: str) -> SymbolRules:
+        if symbol not in self._rules:
+            rows = await self.rest.public(c.SYMBOLS, {"symbol": symbol})
+            matches = [r for r in rows or [] if r["symbol"] == symbol]
+            if not matches:
+                raise ProtocolError(f"symbols has no {symbol}", venue=c.VENUE)
+            self._rules[symbol] = parse_symbol_rules(matches[0])
+        return self._rules[symbol]
+
+    async def market_buy_quote(
+        self, symbol: str, quote_amount: Decimal, client_order_id: str
+    ) -> OrderResult:
+        """Market BUY: Bitget's ``size`` is the quote amount to spend."""
+        rules = await self.symbol_rules(symbol)
+        amount = rules.floor_quote(quote_amount)
+        if not rules.notional_ok(amount, market=True):
+            raise FilterRejected(f"{amount} {rules.quote} below min notional", venue=c.VENUE)
+        body = {"side": "buy", "orderType": "market", "force": "gtc", "size": amount}
+        return await self._place(symbol, client_order_id, body)
+
+    async def market_sell_base(
+        self, symbol: str, qty: Decimal, client_order_id: str
+    ) -> OrderResult:
+        rules = await self.symbol_rules(symbol)
+        qty = rules.floor_qty(qty, market=True)
+        if not rules.qty_ok(qty, market=True):
+            raise FilterRejected(f"quantity {qty} outside lot size", venue=c.VENUE)
+        body = {"side": "sell", "orderType": "market", "force": "gtc", "size": qty}
+        return await self._place(symbol, client_order_id, body)
+
+    async def limit_order(
+        self,
+        symbol: str,
+        side: Side,
+        qty: Decimal,
+        price: Decimal,
+        client_order_id: str,
+        *,
+        time_in_force: TimeInForce = TimeInForce.GTC,
+        post_only: bool = False,
+    ) -> OrderResult:
+        """Price rounded to the tick in the caller's favour (BUY down, SELL up); qty floored."""
+        rules = await self.symbol_rules(symbol)
+        qty = rules.floor_qty(qty)
+        price = rules.round_price(price, ROUND_DOWN if side is Side.BUY else ROUND_UP)
+        rules.check_order(qty, price)
+        force = "post_only" if post_only else FORCE[time_in_force]
+        body = {"side": side.value.lower(), "orderType": "limit", "force": force}
+        return await self._place(symbol, client_order_id, {**body, "price": price, "size": qty})
+
+    async def _place(self, symbol: str, client_order_id: str, body: Params) -> OrderResult:
+        """Send ONCE, then read the order back (the reply carries only ids)."""
+        if self._streaming:
+            self.expectations.expect(client_order_id)
+        full = {"symbol": symbol, **body, "clientOid": client_order_id}
+        try:
+            data = await self.rest.post(c.PLACE_ORDER, full, client_order_id=client_order_id)
+        except ExchangeError:
+            # refused, or unknown (reconciliation decides): no stream event is owed for sure
+            self.expectations.seen(client_order_id)
+            raise
+        return await self._read_back(symbol, str(data["orderId"]), client_order_id)
+
+    async def _read_back(self, symbol: str, order_id: str, client_order_id: str) -> OrderResult:
+        try:
+            return await reconcile_order(
+                lambda cid: self.get_order(symbol, cid),
+                client_order_id,
+                attempts=self.readback_attempts,
+                backoff=0.1,
+            )
+        except ExchangeError:  # accepted for sure; details will come from the stream or a lookup
+            return OrderResult(symbol, order_id, client_order_id, OrderStatus.NEW)
+
+    async def get_order(self, symbol: str, client_order_id: str) -> OrderResult:
+        rows = await self.rest.get(c.ORDER_INFO, {"clientOid": client_order_id})
+        if not rows:
+            raise OrderNotFound(f"no order {client_order_id}", venue=c.VENUE)
+        return parse_order(rows[0])
+
+    async def cancel_order(self, symbol: str, client_order_id: str) -> OrderResult:
+        """Cancel by clientOid (a POST: never re-sent), then report the order's state."""
+        body = {"symbol": symbol, "clientOid": client_order_id}
+        try:
+            await self.rest.post(c.CANCEL_ORDER, body, client_order_id=client_order_id)
+        except OutcomeUnknown:
+            pass  # the lookup below tells what happened
+        return await self.get_order(symbol, client_order_id)
+
+    async def open_orders(self, symbol: str) -> list[OrderResult]:
+        return [parse_order(o) for o in await self.rest.get(c.UNFILLED_ORDERS, {"symbol": symbol})]
+
+    async def fills(
+        self, symbol: str, venue_order_id: str | None = None, *, limit: int | None = None
+    ) -> list[Fill]:
+        params: dict[str, object] = {"symbol": symbol}
+        if venue_order_id is not None:
+            params["orderId"] = venue_order_id
+        if limit is not None:
+            params["limit"] = limit
+        return [parse_fill(t) for t in await self.rest.get(c.FILLS, params)]
+
+    async def user_stream(self) -> AsyncIterator[StreamEvent | StreamGap]:
+        """Order and balance events; orders placed meanwhile are expected to show up here."""
+        self._streaming += 1
+        try:
+            async for item in reconnecting(
+                self.stream.open_session,
+                (OrderUpdate, BalanceUpdate),
+                policy=self.stream_policy,
+                expectations=self.expectations,
+            ):
+                yield item
+        finally:
+            self._streaming -= 1
