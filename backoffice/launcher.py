@@ -180,7 +180,9 @@ def _banner(env: dict[str, str]) -> None:
 
 def run_tests(pytest_args: list[str]) -> int:
     env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings.test")
+    # Always the test settings: importing the ``backoffice`` package (the Celery app) has already
+    # defaulted DJANGO_SETTINGS_MODULE to the demo settings in this process's environment.
+    env["DJANGO_SETTINGS_MODULE"] = "backoffice.settings.test"
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     redis = with_redis(env, ROOT / "var" / "run" / "redis-test")
     db = env.get("TEST_DATABASE_URL", "sqlite (var/test.sqlite3)")

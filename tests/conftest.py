@@ -12,6 +12,16 @@ import pytest
 pytest_plugins = ["tests.fixtures.sim"]
 
 
+def pytest_sessionstart(session):
+    """Refuse to run on anything but the test settings (eager Celery, fast hashers, test DB)."""
+    from django.conf import settings
+
+    if settings.SETTINGS_MODULE != "backoffice.settings.test":
+        raise pytest.UsageError(
+            f"tests need backoffice.settings.test, not {settings.SETTINGS_MODULE}"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _clean_redis(request):
     """Empty the test Redis database before each test that touches Django."""
