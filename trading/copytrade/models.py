@@ -126,3 +126,6 @@ class CopyExecution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}/{self.follower_id} {self.status}"
+
+
+from trading.copytrade.operators import OperatorToken  # noqa: E402, F401  (operator API tokens; h4)
