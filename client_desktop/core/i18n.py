@@ -174,6 +174,58 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
 }
 
 
+# Desktop UI shell strings (menus, login form, contract durations), merged into the catalog above.
+_UI_STRINGS: Final[dict[str, dict[str, str]]] = {
+    "zh": {
+        "login.copy_device": "复制设备ID",
+        "login.missing": "请填写服务器地址、用户名和密码",
+        "menu.account": "账号",
+        "menu.logout": "退出登录",
+        "menu.quit": "退出程序",
+        "menu.language": "语言",
+        "lang.zh": "中文",
+        "lang.en": "English",
+        "tab.copytrade": "跟单",
+        "inc.FIVE_MINUTE": "5分钟",
+        "inc.TEN_MINUTE": "10分钟",
+        "inc.FIFTEEN_MINUTE": "15分钟",
+        "inc.THIRTY_MINUTE": "30分钟",
+        "inc.ONE_HOUR": "1小时",
+        "inc.TWO_HOUR": "2小时",
+        "inc.FOUR_HOUR": "4小时",
+        "inc.ONE_DAY": "1天",
+        "reason.binance_expired": "币安登录已失效，请重新扫码绑定",
+        "status.server_connecting": "服务器：连接中…",
+        "trade.user": "当前用户：{name}",
+    },
+    "en": {
+        "login.copy_device": "Copy device id",
+        "login.missing": "Enter the server address, username and password",
+        "menu.account": "Account",
+        "menu.logout": "Log out",
+        "menu.quit": "Quit",
+        "menu.language": "Language",
+        "lang.zh": "中文",
+        "lang.en": "English",
+        "tab.copytrade": "Copy trading",
+        "inc.FIVE_MINUTE": "5 min",
+        "inc.TEN_MINUTE": "10 min",
+        "inc.FIFTEEN_MINUTE": "15 min",
+        "inc.THIRTY_MINUTE": "30 min",
+        "inc.ONE_HOUR": "1 h",
+        "inc.TWO_HOUR": "2 h",
+        "inc.FOUR_HOUR": "4 h",
+        "inc.ONE_DAY": "1 day",
+        "reason.binance_expired": "Binance login expired, please scan the QR code again",
+        "status.server_connecting": "Server: connecting…",
+        "trade.user": "Logged in as {name}",
+    },
+}
+for _lang, _strings in _UI_STRINGS.items():
+    for _key, _text in _strings.items():
+        CATALOG[_lang].setdefault(_key, _text)
+
+
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The text for ``key`` in ``lang`` (falls back to Chinese, then to the key itself)."""
     text = CATALOG.get(lang, {}).get(key) or CATALOG[DEFAULT_LANGUAGE].get(key) or key
