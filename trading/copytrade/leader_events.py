@@ -8,12 +8,17 @@ report carries. The cumulative totals of the final report (``z`` = cum base, ``Z
 the leader's filled amounts; fees are summed over the order's trade reports.
 
 *F / B (the leader's free balance just before the order)* are reconstructed, not read from a stale
-snapshot: Binance sends ``outboundAccountPosition`` (balances AFTER the order) right after the final
-``executionReport``. ``before = after + what the order took out of that asset`` (BUY: USDT after +
-Z (+ fee if charged in USDT); SELL: BTC after + z (+ fee if charged in BTC)). If that position does
-not arrive within a short window, the last position seen before the order (the account stream cache)
-is used: a MARKET order locks nothing before it fills, so that snapshot is the balance before it.
-After a stream gap, orders recovered over REST are rewound from the current REST balances.
+snapshot (:class:`LeaderTracker`):
+
+1. ``position`` — Binance sends ``outboundAccountPosition`` (balances AFTER the fill) right after
+   the final ``executionReport``. ``before = after + what the order took out of that asset``
+   (BUY: USDT after + Z (+ fee if charged in USDT); SELL: BTC after + z (+ fee if in BTC)). When
+   several completed orders wait for the same position, it is rewound through all of them.
+2. ``snapshot`` — if no position arrives within ``position_wait_s``, the free balance the book
+   held when the order's FIRST report arrived is used: a MARKET order locks nothing before it
+   fills, and no position of this order can have arrived before its first report.
+3. ``rest`` — after a stream gap, orders recovered over REST are rewound (:func:`recover`) from the
+   current REST balances through every order that filled since (market or not).
 """
 
 from __future__ import annotations
@@ -23,15 +28,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from trading.exchanges.types import BalanceUpdate, OrderResult, OrderUpdate
+from trading.exchanges.types import BalanceUpdate, Fill, OrderResult, OrderUpdate
 
 ZERO = Decimal(0)
 BASE, QUOTE, SYMBOL = "BTC", "USDT", "BTCUSDT"
 
+SOURCE_POSITION = "position"
+SOURCE_SNAPSHOT = "snapshot"
+SOURCE_REST = "rest"
+
 
 @dataclass(frozen=True)
 class LeaderOrder:
-    """A completed leader market order: what it took and gave, and its fees."""
+    """A leader order that executed: what it took and gave, and its fees. ``market`` orders are
+    the copyable ones; the others only matter when rewinding balances."""
 
     order_id: str
     side: str
@@ -40,16 +50,21 @@ class LeaderOrder:
     fee: Decimal = ZERO
     fee_asset: str | None = None
     event_time: datetime | None = None
+    market: bool = True
 
     @property
     def spent_asset(self) -> str:
         """The asset whose share the copy rule uses: USDT for a BUY, BTC for a SELL."""
-        return QUOTE if self.side == "BUY" else BASE
+        return spent_asset(self.side)
 
     @property
     def filled(self) -> Decimal:
         """``Z`` (quote spent) for a BUY, ``z`` (base sold) for a SELL."""
         return self.quote if self.side == "BUY" else self.base
+
+
+def spent_asset(side: str) -> str:
+    return QUOTE if side == "BUY" else BASE
 
 
 def is_market(update: OrderUpdate) -> bool:
@@ -64,9 +79,12 @@ class OrderAssembler:
     symbol: str = SYMBOL
     _fees: dict[str, Decimal] = field(default_factory=dict)
 
+    def copyable(self, update: OrderUpdate) -> bool:
+        return update.symbol == self.symbol and is_market(update) and update.side is not None
+
     def feed(self, update: OrderUpdate) -> LeaderOrder | None:
         """Returns the completed order on its final report, else ``None``."""
-        if update.symbol != self.symbol or not is_market(update) or update.side is None:
+        if not self.copyable(update):
             return None
         fee = self._fees.get(update.venue_order_id, ZERO) + update.fee
         self._fees[update.venue_order_id] = fee
@@ -86,20 +104,32 @@ class OrderAssembler:
         )
 
 
-def order_from_result(result: OrderResult) -> LeaderOrder | None:
-    """A leader order recovered over REST (after a gap), if it is a completed market order."""
-    if result.type is None or str(result.type) != "MARKET" or result.side is None:
+def fees_by_order(fills: Iterable[Fill]) -> dict[str, tuple[Decimal, str | None]]:
+    """Total commission per order id from ``myTrades`` (in the asset of the order's first trade)."""
+    out: dict[str, tuple[Decimal, str | None]] = {}
+    for f in fills:
+        total, asset = out.get(f.venue_order_id, (ZERO, f.fee_asset))
+        out[f.venue_order_id] = (total + (f.fee if f.fee_asset == asset else ZERO), asset)
+    return out
+
+
+def order_from_result(
+    result: OrderResult, fee: Decimal = ZERO, fee_asset: str | None = None
+) -> LeaderOrder | None:
+    """An order recovered over REST (after a gap) that executed something; ``market`` says
+    whether it is a completed MARKET order (copyable) or only moved balances."""
+    if result.side is None or result.executed_base <= 0:
         return None
-    if not result.status.is_final or result.executed_base <= 0:
-        return None
+    market = result.type is not None and str(result.type) == "MARKET" and result.status.is_final
     return LeaderOrder(
         result.venue_order_id,
         str(result.side),
         result.executed_base,
         result.executed_quote,
-        result.fee,
-        result.fee_asset,
+        fee or result.fee,
+        fee_asset or result.fee_asset,
         result.updated_at or result.created_at,
+        market,
     )
 
 
@@ -119,8 +149,8 @@ def balance_before(order: LeaderOrder, free_after: Decimal) -> Decimal:
 
 
 def rewind(current: dict[str, Decimal], newest_first: Iterable[LeaderOrder]) -> list[Decimal]:
-    """Balances before each recovered order, walking back from the current balances; returned in
-    the same (newest first) order. Used after a stream gap."""
+    """Balances before each order, walking back from the current balances; returned in the same
+    (newest first) order."""
     free = dict(current)
     befores: list[Decimal] = []
     for order in newest_first:
@@ -128,6 +158,16 @@ def rewind(current: dict[str, Decimal], newest_first: Iterable[LeaderOrder]) -> 
             free[asset] = free.get(asset, ZERO) + outflow(order, asset)
         befores.append(free[order.spent_asset])
     return befores
+
+
+def recover(
+    current: dict[str, Decimal], newest_first: list[LeaderOrder]
+) -> list[tuple[LeaderOrder, Decimal]]:
+    """The copyable (market) orders among ``newest_first`` with their F/B, oldest first. Every
+    order that executed since must be listed (limit fills move balances too)."""
+    befores = rewind(current, newest_first)
+    pairs = [(o, b) for o, b in zip(newest_first, befores, strict=True) if o.market]
+    return pairs[::-1]
 
 
 @dataclass
@@ -140,5 +180,78 @@ class BalanceBook:
         for bal in update.balances:
             self.free[bal.asset] = bal.free
 
+    def reset(self, free: dict[str, Decimal]) -> None:
+        """Replace everything (a REST read); BTC and USDT default to zero."""
+        self.free = {BASE: ZERO, QUOTE: ZERO, **free}
+
     def get(self, asset: str) -> Decimal | None:
         return self.free.get(asset)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A completed leader market order with its F/B and how it was obtained (``balance_before``
+    ``None``: neither a position nor a snapshot was available; the caller asks REST)."""
+
+    order: LeaderOrder
+    balance_before: Decimal | None
+    source: str
+
+
+@dataclass
+class _Pending:
+    order: LeaderOrder
+    completed_at: float
+    snapshot: Decimal | None
+
+
+@dataclass
+class LeaderTracker:
+    """The leader stream's state machine: feed order and balance events (and the clock through
+    :meth:`expire`); get back completed market orders with their F/B. See the module docstring."""
+
+    position_wait_s: float = 1.0
+    assembler: OrderAssembler = field(default_factory=OrderAssembler)
+    book: BalanceBook = field(default_factory=BalanceBook)
+    _snapshots: dict[str, Decimal | None] = field(default_factory=dict)
+    _pending: list[_Pending] = field(default_factory=list)
+
+    def on_order(self, update: OrderUpdate, now: float) -> None:
+        """An executionReport: remember the pre-order balance at its first report; a completed
+        market order waits for the account position that follows it."""
+        if not self.assembler.copyable(update):
+            return
+        oid = update.venue_order_id
+        if oid not in self._snapshots:
+            self._snapshots[oid] = self.book.get(spent_asset(str(update.side)))
+        done = self.assembler.feed(update)
+        if update.status.is_final:
+            snapshot = self._snapshots.pop(oid, None)
+            if done is not None:
+                self._pending.append(_Pending(done, now, snapshot))
+
+    def on_balance(self, update: BalanceUpdate) -> list[Resolved]:
+        """An account position: the balances after every pending order; rewind through them."""
+        self.book.apply(update)
+        if not self._pending or not {b.asset for b in update.balances} & {BASE, QUOTE}:
+            return []
+        orders = [p.order for p in reversed(self._pending)]
+        befores = rewind(self.book.free, orders)
+        self._pending.clear()
+        pairs = zip(orders, befores, strict=True)
+        return [Resolved(o, b, SOURCE_POSITION) for o, b in pairs][::-1]
+
+    def expire(self, now: float) -> list[Resolved]:
+        """Pending orders whose position did not come in time fall back to their snapshot."""
+        due = [p for p in self._pending if now - p.completed_at >= self.position_wait_s]
+        if not due:
+            return []
+        self._pending = [p for p in self._pending if p not in due]
+        return [
+            Resolved(p.order, p.snapshot, SOURCE_SNAPSHOT if p.snapshot is not None else "")
+            for p in due
+        ]
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
