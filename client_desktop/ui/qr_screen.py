@@ -69,9 +69,15 @@ class QrScreen(QWidget):
     logout = Signal()
 
     def __init__(
-        self, source: QrSource, *, lang: str = "zh", parent: QWidget | None = None
+        self,
+        source: QrSource,
+        *,
+        lang: str = "zh",
+        time_scale: float = 1.0,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.time_scale = time_scale  # < 1 in tests: shortens the machine's 1 s poll delay
         self.source = source
         self.lang = lang
         self.state = qm.QrState()
@@ -150,14 +156,14 @@ class QrScreen(QWidget):
 
     def _perform(self, action: qm.Action) -> None:
         if isinstance(action, qm.FetchCode):
-            QTimer.singleShot(int(action.delay_s * 1000), self._fetch)
+            QTimer.singleShot(self._ms(action.delay_s), self._fetch)
         elif isinstance(action, qm.ShowCode):
             self._show_code(action.render_text)
         elif isinstance(action, qm.ShowScanned):
             self._set_status("qr.scanned")
         elif isinstance(action, qm.PollLater):
             code = action.code
-            QTimer.singleShot(int(action.delay_s * 1000), lambda: self._poll(code))
+            QTimer.singleShot(self._ms(action.delay_s), lambda: self._poll(code))
         elif isinstance(action, qm.SaveSession):
             self._set_status("qr.confirmed")
             self._active = False
@@ -166,6 +172,9 @@ class QrScreen(QWidget):
             self._expired()
         elif isinstance(action, qm.ShowError):
             self._show_error(action.reason)
+
+    def _ms(self, delay_s: float) -> int:
+        return int(delay_s * self.time_scale * 1000)
 
     def _fetch(self) -> None:
         if self._active:
