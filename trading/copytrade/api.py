@@ -7,7 +7,6 @@ from __future__ import annotations
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -129,7 +128,10 @@ def one_follower(follower: Follower) -> dict[str, Any]:
 
 
 def _follower(pk: int) -> Follower:
-    return get_object_or_404(selectors.followers_queryset(), pk=pk)
+    follower = selectors.followers_queryset().filter(pk=pk).first()
+    if follower is None:
+        raise ApiError("not_found", _("跟单账户不存在"), 404, {"id": pk})
+    return follower
 
 
 class OperatorView(APIView):
