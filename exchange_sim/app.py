@@ -34,6 +34,7 @@ VENUE_MODULES: list[str] = [
     "exchange_sim.bitget",
     "exchange_sim.futures",
     "exchange_sim.web",
+    "exchange_sim.alpha",
 ]
 
 FastRoutes = dict[str, Callable[..., Awaitable[None]]]
