@@ -294,7 +294,8 @@ def emit(world: World, st: AlphaState, order: Order, exec_type: str, trade: Trad
     """Push an ``executionReport`` of ``order`` to the user's ``alpha@<listenKey>`` streams."""
     if not st.user_hub.has(order.user_id):
         return
-    st.user_hub.publish(order.user_id, ("user", execution_report(world, order, exec_type, trade)))
+    data = execution_report(world, order, exec_type, trade)
+    st.user_hub.publish(order.user_id, ("user", order.user_id, data))
 
 
 def execution_report(
