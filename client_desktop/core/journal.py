@@ -116,7 +116,7 @@ class Entry:
             "outcome": self.state,
             "binance_order_id": self.binance_order_id,
             "error_code": self.error_code[:64],
-            "error_message": self.error_message[:2000],
+            "error_message": self.error_message[:500],
             "amount": str(self.amount),
             "latency_ms": self.latency_ms,
         }
