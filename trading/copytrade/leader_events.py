@@ -113,6 +113,40 @@ def fees_by_order(fills: Iterable[Fill]) -> dict[str, tuple[Decimal, str | None]
     return out
 
 
+def orders_from_fills(fills: Iterable[Fill], orders: Iterable[OrderResult]) -> list[LeaderOrder]:
+    """Every order that filled within a REST window (``myTrades`` grouped by order), newest last
+    trade first — limit fills included, since they moved balances too. Orders whose REST state
+    (``allOrders``) is a final MARKET order are the copyable ones."""
+    kinds = {r.venue_order_id: r for r in orders}
+    grouped: dict[str, list[Fill]] = {}
+    for f in fills:
+        grouped.setdefault(f.venue_order_id, []).append(f)
+    out: list[LeaderOrder] = []
+    for oid, trades in grouped.items():
+        rest = kinds.get(oid)
+        market = rest is not None and rest.type == "MARKET" and rest.status.is_final
+        fee, fee_asset = fees_by_order(trades)[oid]
+        times = [t.time for t in trades if t.time is not None]
+        out.append(
+            LeaderOrder(
+                oid,
+                str(trades[0].side),
+                sum((t.qty for t in trades), ZERO),
+                sum((t.quote_qty for t in trades), ZERO),
+                fee,
+                fee_asset,
+                max(times) if times else None,
+                market,
+            )
+        )
+    return sorted(out, key=_newest_key, reverse=True)
+
+
+def _newest_key(order: LeaderOrder) -> tuple[float, int]:
+    at = order.event_time.timestamp() if order.event_time else 0.0
+    return at, int(order.order_id) if order.order_id.isdigit() else 0
+
+
 def order_from_result(
     result: OrderResult, fee: Decimal = ZERO, fee_asset: str | None = None
 ) -> LeaderOrder | None:
@@ -196,6 +230,7 @@ class Resolved:
     order: LeaderOrder
     balance_before: Decimal | None
     source: str
+    received_at: float = 0.0  # when its final report reached us (the tracker's clock)
 
 
 @dataclass
@@ -235,11 +270,11 @@ class LeaderTracker:
         self.book.apply(update)
         if not self._pending or not {b.asset for b in update.balances} & {BASE, QUOTE}:
             return []
-        orders = [p.order for p in reversed(self._pending)]
-        befores = rewind(self.book.free, orders)
+        newest_first = self._pending[::-1]
+        befores = rewind(self.book.free, [p.order for p in newest_first])
         self._pending.clear()
-        pairs = zip(orders, befores, strict=True)
-        return [Resolved(o, b, SOURCE_POSITION) for o, b in pairs][::-1]
+        pairs = zip(newest_first, befores, strict=True)
+        return [Resolved(p.order, b, SOURCE_POSITION, p.completed_at) for p, b in pairs][::-1]
 
     def expire(self, now: float) -> list[Resolved]:
         """Pending orders whose position did not come in time fall back to their snapshot."""
@@ -248,7 +283,12 @@ class LeaderTracker:
             return []
         self._pending = [p for p in self._pending if p not in due]
         return [
-            Resolved(p.order, p.snapshot, SOURCE_SNAPSHOT if p.snapshot is not None else "")
+            Resolved(
+                p.order,
+                p.snapshot,
+                SOURCE_SNAPSHOT if p.snapshot is not None else "",
+                p.completed_at,
+            )
             for p in due
         ]
 
