@@ -16,6 +16,8 @@ QMainWindow, QStackedWidget > QWidget { background: #f5f7fa; }
 QLabel#title { font-size: 20px; font-weight: 600; padding: 6px 0 12px 0; }
 QLabel#error { color: #c62828; padding: 6px 0; }
 QLabel#device { color: #5f6b7a; }
+QLabel#reason { color: #8a6d00; background: #fff8e1; border: 1px solid #f3d27a;
+    border-radius: 4px; padding: 6px; }
 QLabel#status { font-size: 14px; padding: 6px; }
 QLabel#hint { padding-left: 8px; }
 QLineEdit { padding: 5px 6px; border: 1px solid #c3cad3; border-radius: 4px; background: white; }
@@ -30,7 +32,9 @@ QLabel#counter_received, QLabel#counter_placed, QLabel#counter_failed {
 QLabel#counter_placed { color: #1b7f3b; }
 QLabel#counter_failed { color: #c62828; }
 QLabel#caption { color: #5f6b7a; }
-QCheckBox#auto { font-weight: 600; spacing: 8px; }
+QPushButton#auto { font-weight: 600; color: #5f6b7a; background: #e4e7eb; border-color: #c3cad3; }
+QPushButton#auto:checked { color: white; background: #1b7f3b; border-color: #166a31; }
+QWidget#login_card { background: white; border: 1px solid #dde2e8; border-radius: 8px; }
 QTableView { background: white; alternate-background-color: #f8f9fb; gridline-color: #e4e7eb; }
 QHeaderView::section { background: #eef1f4; padding: 4px 6px; border: none;
     border-right: 1px solid #dde2e8; }

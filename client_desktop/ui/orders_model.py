@@ -104,6 +104,11 @@ class OrdersModel(QAbstractTableModel):
             self.rows.pop()
             self.endRemoveRows()
 
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.rows.clear()
+        self.endResetModel()
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 

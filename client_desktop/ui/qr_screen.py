@@ -15,12 +15,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from client_desktop.core.i18n import tr
+from client_desktop.core.binding import failure_event
+from client_desktop.core.i18n import error_text, tr
 from client_desktop.ui.common import named
 from client_desktop.ui.tasks import TaskRunner
 from trading.exchanges.binance_web import qr_machine as qm
 from trading.exchanges.binance_web.qr_login import QrCode, QrPoll
-from trading.exchanges.errors import ExchangeError, TemporaryError
 
 QR_PIXELS = 260
 
@@ -56,12 +56,6 @@ def qr_pixmap(text: str, pixels: int = QR_PIXELS) -> QPixmap:
     return QPixmap.fromImage(image)
 
 
-def failure_event(exc: Exception) -> qm.Failed:
-    """A failed call as a machine event: network trouble is retried, anything else is shown."""
-    retryable = isinstance(exc, TemporaryError | OSError) or not isinstance(exc, ExchangeError)
-    return qm.Failed(f"{type(exc).__name__}: {exc}", retryable=retryable)
-
-
 class QrScreen(QWidget):
     """Emits :attr:`bound` with the confirmed ``WebSession``; :attr:`logout` if the trader quits."""
 
@@ -85,6 +79,7 @@ class QrScreen(QWidget):
         self.render_text: str | None = None
         self.status_key = "qr.waiting"
         self.error: str | None = None
+        self.reason = ""
         self._active = False
         self._build()
         self.retranslate(lang)
@@ -92,6 +87,9 @@ class QrScreen(QWidget):
     def _build(self) -> None:
         self.title = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "title")
         self.hint = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.reason_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "reason")
+        self.reason_label.setWordWrap(True)
+        self.reason_label.hide()
         self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.image.setFixedSize(QR_PIXELS + 16, QR_PIXELS + 16)
         self.image.setStyleSheet(
@@ -110,6 +108,7 @@ class QrScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.addWidget(self.title)
+        layout.addWidget(self.reason_label)
         layout.addWidget(self.hint)
         layout.addWidget(self.image, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.status)
@@ -129,6 +128,17 @@ class QrScreen(QWidget):
         self.status.setText(tr(self.status_key, lang))
         if self.error is not None:
             self.error_label.setText(tr("qr.error", lang, detail=self.error))
+        self._render_reason()
+
+    def show_reason(self, code: str) -> None:
+        """Why the QR screen is back (e.g. ``binance_session_expired``); empty: first binding."""
+        self.reason = code
+        self._render_reason()
+
+    def _render_reason(self) -> None:
+        code = self.reason
+        self.reason_label.setText(error_text(code, self.lang) if code else "")
+        self.reason_label.setVisible(bool(code))
 
     # --- driving the machine -----------------------------------------------------------------
     def start(self) -> None:

@@ -83,10 +83,13 @@ class StatusBar(QStatusBar):
             self._show(self.session, text, self._colour(left))
         self._show_binding(now)
         key = "status.auto_on" if self.auto_on else "status.auto_off"
-        self._show(self.auto, tr(key, lang), OK if self.auto_on else WARN)
+        text = tr(key, lang) if self.session_expires is not None else ""
+        self._show(self.auto, text, OK if self.auto_on else WARN)
 
     def _show_binding(self, now: datetime) -> None:
-        if not self.binding_bound:
+        if self.session_expires is None:  # not logged in: nothing to say about Binance yet
+            self._show(self.binding, "", OK)
+        elif not self.binding_bound:
             self._show(self.binding, tr("status.binding_none", self.lang), BAD)
         elif self.binding_expires is None:
             self._show(self.binding, tr("status.binding_unknown", self.lang), OK)

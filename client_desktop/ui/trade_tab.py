@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -84,6 +83,9 @@ class TradeTab(QWidget):
         self.model = OrdersModel(lang)
         self.counters = Counters()
         self.last_error: str | None = None
+        # Standalone, counters and last error come from the table's rows; the controller turns
+        # this off when the auto-trader reports them (from the whole journal).
+        self.derive_summary = True
         self._amount_message: Callable[[str], str] | None = None
         self._build()
         self.retranslate(lang)
@@ -94,7 +96,9 @@ class TradeTab(QWidget):
         self.amount_edit.setFixedWidth(110)
         self.amount_save = QPushButton()
         self.amount_status = named(QLabel(), "hint")
-        self.auto_switch = named(QCheckBox(), "auto")
+        self.auto_switch = named(QPushButton(), "auto")
+        self.auto_switch.setCheckable(True)
+        self.auto_switch.setMinimumWidth(150)
         controls = QHBoxLayout()
         for widget in (self.amount_label, self.amount_edit, self.amount_save, self.amount_status):
             controls.addWidget(widget)
@@ -111,8 +115,9 @@ class TradeTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(28)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addLayout(counters)
@@ -125,9 +130,10 @@ class TradeTab(QWidget):
     def retranslate(self, lang: str) -> None:
         self.lang = lang
         self.model.set_language(lang)
+        self.table.resizeColumnsToContents()
         self.amount_label.setText(tr("trade.amount", lang))
         self.amount_save.setText(tr("trade.amount_save", lang))
-        self.auto_switch.setText(tr("trade.auto", lang))
+        self._render_auto()
         for name, box in self.boxes.items():
             box.caption.setText(tr(f"trade.{name}", lang))
         if self._amount_message is not None:
@@ -183,18 +189,32 @@ class TradeTab(QWidget):
         self.auto_switch.blockSignals(True)
         self.auto_switch.setChecked(on)
         self.auto_switch.blockSignals(False)
+        self._render_auto()
 
     def _auto_toggled(self, on: bool) -> None:
+        self._render_auto()
         self.auto_toggled.emit(on)
 
+    def _render_auto(self) -> None:
+        on = self.auto_switch.isChecked()
+        self.auto_switch.setText(tr("trade.auto_on" if on else "trade.auto_off", self.lang))
+
     def show_order(self, row: OrderRow, *, now: datetime | None = None) -> None:
-        """Add or update one order's row; recount today's orders from the table."""
+        """Add or update one order's row (standalone: recount today's orders from the table)."""
         self.model.upsert(row)
-        self.set_counters(
-            counters_for(self.model.rows, (now or datetime.now().astimezone()).date())
-        )
+        self.table.resizeColumnsToContents()
+        if not self.derive_summary:
+            return
+        today = (now or datetime.now().astimezone()).date()
+        self.set_counters(counters_for(self.model.rows, today))
         if row.error:
             self.set_last_error(row.error)
+
+    def clear(self) -> None:
+        """Logged out: no orders, no counters, no error."""
+        self.model.clear()
+        self.set_counters(Counters())
+        self.set_last_error(None)
 
     def set_counters(self, counters: Counters) -> None:
         self.counters = counters

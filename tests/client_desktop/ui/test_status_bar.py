@@ -29,6 +29,7 @@ def test_all_four_states(qtbot):
 
 def test_disconnected_unbound_and_off(qtbot):
     bar = make(qtbot)
+    bar.set_session(NOW + timedelta(hours=5))
     bar.set_server(False, retry_in_s=8)
     bar.set_binding(False)
     bar.set_auto(False)
@@ -60,3 +61,12 @@ def test_time_left_follows_the_clock(qtbot):
     clock[0] = NOW + timedelta(hours=3)
     bar.refresh()
     assert bar.session.text() == "登录剩余：0小时0分"
+
+
+def test_before_login_only_the_server_is_shown(qtbot):
+    bar = make(qtbot)
+    bar.set_server(True)
+    bar.set_binding(True, NOW + timedelta(days=1))
+    bar.set_auto(True)
+    assert bar.server.text() == "服务器：已连接"
+    assert bar.session.isHidden() and bar.binding.isHidden() and bar.auto.isHidden()

@@ -1,0 +1,274 @@
+"""The controller: builds the screens, moves the trader between them (login → Binance QR →
+trading) and keeps the status bar current. It owns the login session, the Binance binding and the
+trading engine; every network call runs on the thread pool or the engine's own thread.
+
+Session end (24 h passed, or the server said ``session_expired`` / ``account_expired`` / …) stops
+trading and returns to the login window with the reason. A Binance binding that expires (or that
+Binance refuses with "login expired") stops trading and brings back the QR screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from client_desktop.core import session as sessions
+from client_desktop.core.api_client import ApiClient
+from client_desktop.core.autotrader import TradingState
+from client_desktop.core.binding import EXPIRED_REASON, Binding, BindingPhase, BindingStatus
+from client_desktop.core.i18n import error_text
+from client_desktop.core.settings import Settings
+from client_desktop.core.vault import Vault
+from client_desktop.ui.engine_bridge import EngineBridge, EngineFactory, counters_of
+from client_desktop.ui.login_window import LoginWindow
+from client_desktop.ui.main_window import MainWindow
+from client_desktop.ui.qr_screen import QrScreen, QrSource
+from client_desktop.ui.status_bar import StatusBar
+from client_desktop.ui.tasks import TaskRunner
+from client_desktop.ui.trade_tab import TradeTab
+
+log = logging.getLogger("fleet.client.ui")
+
+
+@dataclass
+class AppConfig:
+    """Where the app keeps its files and which servers it talks to."""
+
+    data_dir: Path
+    device_id: str
+    settings: Settings
+    qr_source: Callable[[], QrSource]
+    engine_factory: EngineFactory | None = None
+    api_factory: Callable[[str], ApiClient] = ApiClient
+
+
+def copytrade_tab(api: ApiClient, session: sessions.Session, lang: str) -> QWidget | None:
+    """The copy-trading tab for operators, when that module is installed (it is optional)."""
+    if not getattr(session.trader, "is_operator", False):
+        return None
+    try:
+        from client_desktop.ui.copytrade_tab import CopyTradeTab  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        widget: QWidget = CopyTradeTab(api=api, session=session, lang=lang)
+    except TypeError:
+        return None
+    return widget
+
+
+class AppController(QObject):
+    """One window, one trader at a time."""
+
+    binding_changed = Signal(object)  # BindingStatus, from any thread → GUI thread
+
+    def __init__(self, config: AppConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.lang = config.settings.language
+        self.api: ApiClient | None = None
+        self.session: sessions.Session | None = None
+        self.binding: Binding | None = None
+        self.vault: Vault | None = None
+        self.engine: EngineBridge | None = None
+        self.runner = TaskRunner(self)
+        self.status = StatusBar(now=self.server_now, lang=self.lang)
+        self.window = MainWindow(self.status, self.lang)
+        self._build_screens()
+        self._wire()
+        self.ticker = QTimer(self, interval=1000)
+        self.ticker.timeout.connect(self.tick)
+        self.ticker.start()
+
+    def _build_screens(self) -> None:
+        settings = self.config.settings
+        self.login = LoginWindow(
+            device_id=self.config.device_id,
+            server=settings.server,
+            username=settings.username,
+            lang=self.lang,
+            api_factory=self.config.api_factory,
+        )
+        self.qr = QrScreen(self.config.qr_source(), lang=self.lang)
+        self.trade = TradeTab(
+            save_amount=self._save_amount, lang=self.lang, device_id=self.config.device_id
+        )
+        for screen in (self.login, self.qr, self.window.tabs):
+            self.window.add_screen(screen)
+        self.window.add_tab(self.trade, "tab.event")
+        self.window.show_screen(self.login)
+
+    def _wire(self) -> None:
+        self.login.logged_in.connect(self.on_logged_in)
+        self.qr.bound.connect(self.on_bound)
+        self.qr.logout.connect(lambda: self.end_session("logout"))
+        self.window.logout_requested.connect(lambda: self.end_session("logout"))
+        self.window.language_chosen.connect(self.set_language)
+        self.trade.amount_changed.connect(self.on_amount_changed)
+        self.trade.auto_toggled.connect(self.set_auto)
+        self.binding_changed.connect(self.on_binding_changed)
+
+    # --- clock ---------------------------------------------------------------------------------
+    def server_now(self) -> datetime:
+        return self.api.clock.now() if self.api is not None else datetime.now(UTC)
+
+    # --- login and session ---------------------------------------------------------------------
+    def on_logged_in(self, api: ApiClient, session: sessions.Session) -> None:
+        self.api, self.session = api, session
+        settings = self.config.settings
+        settings.server, settings.username = api.server, session.trader.username
+        settings.save(self.config.data_dir)
+        self.status.set_server(True)
+        self.status.set_session(session.expires_at)
+        self.trade.set_amount(session.trader.order_amount)
+        self.trade.set_auto(True)  # the product is automatic: on by default, the switch stops it
+        if self.vault is None:
+            self.vault = Vault(self.config.data_dir, self.config.device_id)
+        self.binding = Binding(self.vault, owner=f"{api.server}|{session.trader.username}")
+        self.binding.subscribe(self.binding_changed.emit)
+        self._mount_optional_tabs(api, session)
+        if self.config.engine_factory is not None:
+            trader = self.config.engine_factory(
+                api, session, self.binding, self.config.data_dir, self.lang
+            )
+            self.engine = EngineBridge(trader, self)
+            self.engine.state.connect(self.on_engine_state)
+            self.engine.row.connect(self.trade.show_order)
+            self.engine.stopped.connect(self.on_engine_stopped)
+            self.trade.derive_summary = False  # counters and last error come from the engine
+            for row in self.engine.history():
+                self.trade.show_order(row)
+        self.on_binding_changed(self.binding.status())
+
+    def _mount_optional_tabs(self, api: ApiClient, session: sessions.Session) -> None:
+        tab = copytrade_tab(api, session, self.lang)
+        if tab is not None and "tab.copytrade" not in self.window.tab_keys:
+            self.window.add_tab(tab, "tab.copytrade")
+
+    def end_session(self, reason: str) -> None:
+        """Stop trading, forget the login, back to the login window saying why."""
+        if self.session is None:
+            return
+        self.session.end(reason)
+        engine, api = self.engine, self.api
+        self.engine, self.api, self.session, self.binding = None, None, None, None
+        self.runner.start(lambda: _close(engine, api, reason), lambda _r: None, lambda _e: None)
+        self.qr.stop()
+        self.status.set_session(None)
+        self.status.set_binding(False)
+        self.status.set_auto(False)
+        self.trade.set_auto(False)
+        self.trade.clear()
+        self.login.show_reason(reason)
+        self.window.show_screen(self.login)
+
+    def tick(self) -> None:
+        """Every second: the 24 h login limit and the binding's expiry, by the server's clock."""
+        if self.session is not None and self.session.is_over(self.server_now()):
+            self.end_session("session_expired")
+            return
+        if self.binding is not None:
+            self.binding.session()  # invalidates (and notifies) once the expiry passes
+
+    # --- Binance binding -----------------------------------------------------------------------
+    def on_bound(self, web_session: Any) -> None:
+        if self.binding is not None:
+            self.binding.store(web_session)
+
+    def on_binding_changed(self, status: BindingStatus) -> None:
+        if self.session is None:
+            return
+        self.status.set_binding(status.usable, status.expires_at)
+        if status.usable:
+            self.qr.stop()
+            self.window.show_screen(self.window.tabs)
+            if self.engine is not None:
+                self.engine.start(self.trade.auto_switch.isChecked())
+            return
+        if status.phase is BindingPhase.EXPIRED:
+            self.trade.set_last_error(error_text(status.reason or EXPIRED_REASON, self.lang))
+        self.window.show_screen(self.qr)
+        self.qr.show_reason(status.reason)
+        self.qr.start()
+
+    # --- trading -------------------------------------------------------------------------------
+    def _save_amount(self, amount: Decimal) -> Any:
+        """Blocking (the trade tab runs it on the pool)."""
+        if self.engine is not None:
+            return self.engine.set_amount(amount)
+        if self.api is None:
+            raise RuntimeError("not logged in")
+        return self.api.set_amount(amount)
+
+    def on_amount_changed(self, amount: Decimal) -> None:
+        if self.session is not None:
+            self.session.trader.order_amount = amount
+
+    def set_auto(self, on: bool) -> None:
+        """The trader flipped the switch."""
+        if self.engine is not None:
+            self.engine.set_auto(on)
+        self.trade.set_auto(on)
+        self.status.set_auto(on)
+
+    def on_engine_state(self, state: TradingState) -> None:
+        if self.session is None:
+            return
+        self.status.set_server(state.server_ok, round(state.retry_in_s or 0))
+        self.status.set_auto(state.auto_on and state.running)
+        self.trade.set_auto(state.auto_on)
+        self.trade.set_counters(counters_of(state))
+        self.trade.set_last_error(state.last_error or None)
+
+    def on_engine_stopped(self, reason: str) -> None:
+        """Trading stopped by itself: a binding problem brings back the QR screen (the binding
+        already says so); anything else ends the login."""
+        if reason == EXPIRED_REASON:
+            if self.binding is not None:
+                self.binding.invalidate(reason)
+            return
+        self.end_session(reason)
+
+    # --- language --------------------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.config.settings.language = lang
+        self.config.settings.save(self.config.data_dir)
+        for screen in (self.login, self.qr, self.trade, self.window):
+            screen.retranslate(lang)
+
+    def shutdown(self) -> None:
+        """Window closed: stop trading, let running calls finish."""
+        self.ticker.stop()
+        self.qr.stop()
+        engine, self.engine = self.engine, None
+        if engine is not None:
+            engine.shutdown()
+        if self.api is not None:
+            self.api.close()
+        self.runner.wait(3000)
+
+
+def _close(engine: EngineBridge | None, api: ApiClient | None, reason: str) -> None:
+    """Stop the worker first (it uses the API client), then log out if asked, then close."""
+    try:
+        if engine is not None:
+            engine.shutdown()
+    finally:
+        if api is not None:
+            try:
+                if reason == "logout":
+                    api.logout()
+            finally:
+                api.close()
+
+
+__all__ = ["AppConfig", "AppController"]
