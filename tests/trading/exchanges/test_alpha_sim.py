@@ -57,6 +57,24 @@ async def alpha(sim):
     await client.close()
 
 
+def sinks(sim: Any, key: str, hub: str = "user_hub") -> set[int]:
+    """The simulator's live subscriptions to ``key`` (a web user id, or a market stream name)."""
+    return {id(s) for s in getattr(sim.world.venues["binance_alpha"], hub)._sinks.get(key, [])}
+
+
+async def until(condition: Any, timeout: float = 5) -> None:
+    """Wait until the simulator shows ``condition()`` (a stream subscribed), without sleeping
+    a fixed time that a loaded machine could outrun."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "simulator never saw it"
+        await asyncio.sleep(0.01)
+
+
+def user_of(sim: Any, session_id: str) -> str:
+    return sim.control.ok("GET", f"/sim/alpha/sessions/{session_id}")["user_id"]
+
+
 async def next_update(events: AsyncIterator[Any], timeout: float = 5) -> AlphaOrderUpdate:
     """The next order update, skipping gaps."""
     while True:
@@ -104,11 +122,12 @@ async def test_limit_order_lifecycle(sim, token, alpha) -> None:
 
 
 async def test_oto_fills_through_both_legs_on_the_listen_key_stream(sim, token, alpha) -> None:
-    _, client = alpha
+    session_id, client = alpha
     base, symbol = token["alphaId"], token["alphaId"] + "USDT"
+    user = user_of(sim, session_id)
     events = client.order_stream(policy=POLICY)
     first = asyncio.ensure_future(next_update(events))
-    await asyncio.sleep(0.3)  # let the stream subscribe before anything happens
+    await until(lambda: sinks(sim, user))  # subscribed before anything happens
     rules = await client.symbol_rules(symbol)
     placed = await client.place_oto(
         base, "USDT", Decimal("0.4"), Decimal("100"), Decimal("0.6"), rules=rules
@@ -150,17 +169,19 @@ async def test_listen_key_stream_survives_disconnect_and_key_expiry(sim, token, 
     base = token["alphaId"]
     key = await client.listen_key()
     assert isinstance(key, str) and await client.listen_key() == key
+    user = user_of(sim, session_id)
     events = client.order_stream(policy=POLICY)
     first = asyncio.ensure_future(next_update(events))
-    await asyncio.sleep(0.3)
+    await until(lambda: sinks(sim, user))
     await client.place_limit(base, "USDT", Side.BUY, Decimal("0.1"), Decimal("10"))
     assert (await first).price == Decimal("0.1")
 
     for fault in ("ws_disconnect", "listen_key_expired"):
+        before = sinks(sim, user)
         sim.control.fault(fault, account=session_id)
         gap = await asyncio.wait_for(anext(events), 5)
         assert isinstance(gap, StreamGap)
-        await asyncio.sleep(0.3)  # resubscribed (with a fresh key after the expiry)
+        await until(lambda: sinks(sim, user) - before)  # resubscribed (a fresh key after expiry)
         order_id = await client.place_limit(base, "USDT", Side.BUY, Decimal("0.1"), Decimal("10"))
         assert (await next_update(events)).venue_order_id == order_id
     await events.aclose()  # type: ignore[attr-defined]
@@ -172,7 +193,7 @@ async def test_agg_trade_stream_gives_the_last_price(sim, token, alpha) -> None:
     symbol = token["alphaId"] + "USDT"
     trades = client.agg_trades([symbol], policy=POLICY)
     first = asyncio.ensure_future(asyncio.wait_for(anext(trades), 5))
-    await asyncio.sleep(0.3)
+    await until(lambda: sinks(sim, f"{symbol.lower()}@aggTrade", "market_hub"))
     await asyncio.to_thread(sim.control.set_price, symbol, "0.55")
     item = await first
     await trades.aclose()  # type: ignore[attr-defined]
