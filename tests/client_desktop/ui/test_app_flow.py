@@ -107,3 +107,59 @@ def test_language_menu_switches_every_screen(qtbot, app):
     assert app.trade.amount_label.text() == "Order amount (USDT)"
     assert app.window.account_menu.title() == "Account"
     assert Settings.load(app.config.data_dir).language == "en"
+
+
+def test_binance_login_expired_brings_back_the_qr_screen(qtbot, app, sim):
+    EventSymbol.objects.create(symbol="ETHUSDT")
+    trader_create(
+        username="flow3", password=PASSWORD, expires_at=timezone.now() + timedelta(days=2)
+    )
+    log_in(qtbot, app, "flow3")
+    qtbot.waitUntil(lambda: app.qr.state.code is not None, timeout=10_000)
+    web = sim.control.ok("POST", f"/sim/web/qr/{app.qr.state.code}/confirm", json={})
+    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.tabs, timeout=10_000)
+
+    sim.control.ok("POST", f"/sim/web/sessions/{web['session_id']}/expire")  # Binance side
+    order = orders.order_create(symbol="ETHUSDT", direction="SHORT", time_increment="ONE_HOUR")
+    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.qr, timeout=20_000)
+    assert app.qr.reason_label.text() == "币安登录已失效，请重新扫码绑定"
+    assert app.status.binding.text() == "币安：未绑定"
+    assert app.session is not None  # the login itself goes on
+
+    # Bind again: trading resumes on the trading tab.
+    qtbot.waitUntil(lambda: app.qr.state.code is not None, timeout=10_000)
+    sim.control.ok("POST", f"/sim/web/qr/{app.qr.state.code}/confirm", json={})
+    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.tabs, timeout=10_000)
+    qtbot.waitUntil(lambda: app.engine is not None and app.engine.trader.alive, timeout=5000)
+    assert any(r.order_id == order.id for r in app.trade.model.rows)  # kept in the table
+
+
+def test_engine_state_reaches_the_status_bar_and_tab(qtbot, app):
+    from client_desktop.core.autotrader import TradingState
+
+    trader_create(
+        username="flow4", password=PASSWORD, expires_at=timezone.now() + timedelta(days=2)
+    )
+    log_in(qtbot, app, "flow4")
+    lost = TradingState(
+        running=True,
+        auto_on=True,
+        server_ok=False,
+        retry_in_s=4.2,
+        received_today=7,
+        placed_today=5,
+        failed_today=1,
+        last_error="无法连接服务器，请检查网络和服务器地址",
+    )
+    app.on_engine_state(lost)
+    assert app.status.server.text() == "服务器：连接中断，4 秒后重试"
+    assert [app.trade.boxes[k].value.text() for k in ("received", "placed", "failed")] == [
+        "7",
+        "5",
+        "1",
+    ]
+    assert app.trade.error_label.text() == "最近错误：无法连接服务器，请检查网络和服务器地址"
+    app.on_engine_state(TradingState(running=True, auto_on=False, server_ok=True))
+    assert app.status.server.text() == "服务器：已连接"
+    assert app.status.auto.text() == "自动下单：关"
+    assert not app.trade.auto_switch.isChecked()
