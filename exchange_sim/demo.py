@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from exchange_sim.alpha.demo import create_demo_alpha
 from exchange_sim.binance_spot import venue_of as binance_venue
 from exchange_sim.bitget import venue_of as bitget_venue
 from exchange_sim.world import World
@@ -55,4 +56,5 @@ def create_demo_accounts(world: World) -> list[dict[str, Any]]:
                 name=name, demo=demo, **creds, balances={k: Decimal(v) for k, v in balances.items()}
             )
         created.append({"venue": "bitget", "name": name, "api_key": creds["api_key"], "demo": demo})
+    created.extend(create_demo_alpha(world))  # Alpha tokens + a funded demo web session
     return created

@@ -82,6 +82,10 @@ def install(world: World) -> list[BaseRoute]:
         routes.append(Route(path, private(world, get), methods=["GET"]))
     for path, post in PRIVATE_POST.items():
         routes.append(Route(path, private(world, post), methods=["POST"]))
+    if st.demo_pending:
+        from exchange_sim.alpha.demo import create_demo_alpha  # demo imports this module
+
+        create_demo_alpha(world)
     return routes + streams.routes(world, st) + control.routes(world)
 
 

@@ -188,6 +188,7 @@ class AlphaState:
     history: PriceHistory | None = None
     next_alpha: int = 100
     next_agg: int = 1
+    demo_pending: bool = False  # runsim --demo: create the demo tokens/session at install
 
     def token_by_symbol(self, symbol: str) -> tuple[Token, str] | None:
         return self.by_symbol.get(symbol.upper())

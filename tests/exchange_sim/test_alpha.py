@@ -431,3 +431,24 @@ def test_control_tokens_and_funding(sim, web) -> None:
     assert bad.status_code == 400
     frac = web.post(f"{ASSET}/order/place", limit("ALPHA_9001", "SELL", "0.0003", "1000.5"))
     assert frac.json()["code"] == "000002"  # tradeDecimal 0: whole units only
+
+
+def test_demo_world_has_alpha_tokens_and_a_funded_web_session() -> None:
+    from exchange_sim.alpha.demo import DEMO_CSRFTOKEN, DEMO_P20T
+    from exchange_sim.serve import build_world
+    from tests.fixtures.sim import SimServer
+
+    server = SimServer(build_world(demo=True)).start()
+    try:
+        tokens = server.control.ok(
+            "GET", f"{PUB}/wallet-direct/buw/wallet/cex/alpha/all/token/list"
+        )
+        assert {t["alphaId"] for t in tokens["data"]} == {"ALPHA_175", "ALPHA_373"}
+        http = httpx.Client(base_url=server.url, cookies={"p20t": DEMO_P20T}, timeout=5)
+        with http:
+            wallet = http.get(WALLET, headers={"csrftoken": DEMO_CSRFTOKEN}).json()["data"]
+        assert [(r["tokenId"], r["free"]) for r in wallet["list"]] == [
+            ("ALPHA_175", "500.00000000")
+        ]
+    finally:
+        server.stop()
