@@ -417,6 +417,19 @@ async def test_stream_faults(sim, token, web) -> None:
             await asyncio.wait_for(ws.recv(), 5)
 
 
+async def test_delayed_events(sim, token, web) -> None:
+    key = web.data(f"{PRIV}/get-listen-key", {})
+    async with websockets.connect(f"{sim.ws_url}/w3w/stream") as ws:
+        await _subscribe(ws, [f"alpha@{key}"])
+        await asyncio.to_thread(sim.control.fault, "ws_delay", web.session_id, 1, ms=400)
+        started = asyncio.get_running_loop().time()
+        body = limit(token["alphaId"], "BUY", "0.4", "1")
+        await asyncio.to_thread(web.data, f"{ASSET}/order/place", body)
+        (frame,) = await _frames(ws, 1)
+        assert asyncio.get_running_loop().time() - started >= 0.4
+    assert frame["data"]["x"] == "NEW"
+
+
 def test_control_tokens_and_funding(sim, web) -> None:
     token = new_token(sim, "0.00012345", alphaId="ALPHA_9001", tradeDecimal=0, symbol="NINE")
     assert token["alphaId"] == "ALPHA_9001" and token["tradeDecimal"] == 0

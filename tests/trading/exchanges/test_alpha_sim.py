@@ -220,6 +220,26 @@ async def test_executed_then_lost_oto_is_reconciled_never_placed_twice(
     )
 
 
+async def test_lost_oto_that_already_filled_is_found_in_history(sim, token, alpha) -> None:
+    """A crossing OTO fills its working leg at once: after a lost reply the working leg is no
+    longer open (``find_open_oto`` finds nothing) but ``order_history`` has it, FILLED."""
+    session_id, client = alpha
+    base = token["alphaId"]
+    sim.control.fault("drop_reply", account=session_id)
+    with pytest.raises(OutcomeUnknown):
+        await client.place_oto(base, "USDT", Decimal("0.6"), Decimal("10"), Decimal("0.7"))
+    assert await client.find_open_oto(base, Decimal("0.6"), Decimal("10")) == []
+    (working,) = [
+        o
+        for o in await client.order_history(base_asset=base)
+        if o.contingency_position == OtoPosition.WORKING and o.price == Decimal("0.6")
+    ]
+    assert working.status == "FILLED" and working.avg_price == Decimal("0.5")
+    (pending,) = await client.open_orders(Side.SELL)
+    assert pending.order_list_id == working.order_list_id and pending.orig_qty == Decimal("9.99")
+    assert len(sim_orders(sim, session_id)) == 2
+
+
 async def test_session_expiry_raises_session_expired(sim, token, alpha) -> None:
     session_id, client = alpha
     base, symbol = token["alphaId"], token["alphaId"] + "USDT"
