@@ -192,7 +192,7 @@ class LeaderWatcher:
         self.connected = False
         self.recorded: dict[str, None] = {}  # order ids handled here (insertion-ordered, bounded)
         self.reconciles = 0
-        self.state = ""
+        self.state = self.detail = ""
 
     @classmethod
     def for_access(
@@ -340,7 +340,7 @@ class LeaderWatcher:
                 await self._probe()
             if now >= next_report:
                 next_report = now + self.settings.report_interval_s
-                self._report(self.state or "connecting", heartbeat=True)
+                self._heartbeat()
 
     async def _probe(self) -> None:
         """REST account read: changed (long enough ago) with no event from the stream → stall."""
@@ -355,10 +355,14 @@ class LeaderWatcher:
             self.stall.trip(f"account updated at {updated_ms}, newest event {self.last_event_ms}")
             self._report("stalled", self.stall.reason)
 
-    def _report(self, state: str, detail: str = "", *, heartbeat: bool = False) -> None:
-        if heartbeat or state != self.state:
-            self.state = state
+    def _report(self, state: str, detail: str = "") -> None:
+        if (state, detail) != (self.state, self.detail):
+            self.state, self.detail = state, detail
             report_state(state, detail)
+
+    def _heartbeat(self) -> None:
+        """Re-send the current state so readers can tell a live stream process from a dead one."""
+        report_state(self.state or "connecting", self.detail)
 
 
 # --- the stream-process job ----------------------------------------------------------------------

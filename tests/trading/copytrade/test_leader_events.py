@@ -17,6 +17,7 @@ from trading.copytrade.leader_events import (
     balance_before,
     fees_by_order,
     order_from_result,
+    orders_from_fills,
     outflow,
     recover,
     rewind,
@@ -298,3 +299,30 @@ def test_limit_orders_and_unfilled_market_orders_never_become_pending():
     t.on_order(report(1, "FILLED", z="0.01", Z="500", o="LIMIT"), now=0)
     t.on_order(report(2, "EXPIRED", z="0", Z="0", x="EXPIRED"), now=0)
     assert t.pending == 0 and t._snapshots == {}
+
+
+def test_orders_from_fills_groups_trades_and_marks_only_final_market_orders_copyable():
+    def trade(tid: int, oid: int, qty: str, quote: str, fee: str, ms: int) -> dict:
+        row = {"symbol": "BTCUSDT", "id": tid, "orderId": oid, "price": "1", "qty": qty}
+        row.update(quoteQty=quote, commission=fee, commissionAsset="BTC", isBuyer=True, time=ms)
+        return row
+
+    fills = [
+        parse_fill(trade(1, 5, "0.01", "500", "0.00001", 1_000)),
+        parse_fill(trade(2, 6, "0.002", "100", "0.000002", 2_000)),  # limit order, part 1
+        parse_fill(trade(3, 6, "0.003", "150", "0.000003", 3_000)),  # part 2: newest
+    ]
+    rests = [parse_order(_rest_order(5, "MARKET", "FILLED", "0.01"))]
+    rests.append(parse_order(_rest_order(6, "LIMIT", "PARTIALLY_FILLED", "0.005")))
+    newest, oldest = orders_from_fills(fills, rests)
+    assert (newest.order_id, newest.market, newest.base, newest.quote) == (
+        "6",
+        False,
+        D("0.005"),
+        D("250"),
+    )
+    assert newest.fee == D("0.000005") and newest.event_time.timestamp() == 3
+    assert (oldest.order_id, oldest.market, oldest.side) == ("5", True, "BUY")
+    # a fill whose order REST does not list (created before the window) only moves balances
+    [unknown] = orders_from_fills([parse_fill(trade(9, 7, "1", "1", "0", 5))], [])
+    assert unknown.market is False
