@@ -1,0 +1,479 @@
+"""The copy-trading tab for operators (spec §7): the global switch with the leader's connection
+and fan-out latency on top, the followers with balances / state / last copy / error and their
+pause / resume / verify buttons, and the recent leader events with their fan-out result.
+
+Every server call runs on a pool thread (:class:`client_desktop.ui.tasks.TaskRunner`); results
+come back to the GUI thread by signal. The tab polls ``GET /status`` every few seconds while shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client_desktop.core.api_client import SESSION_ENDING, ApiClient, ApiError
+from client_desktop.core.copytrade_api import (
+    CopyStatus,
+    CopyTradeApi,
+    EventView,
+    FollowerView,
+    VerifyResult,
+)
+from client_desktop.ui.tasks import TaskRunner
+
+POLL_MS = 3000
+
+STRINGS: dict[str, dict[str, str]] = {
+    "zh": {
+        "running": "跟单运行中",
+        "stopped": "跟单已停止",
+        "start": "开始跟单",
+        "stop": "停止跟单",
+        "refresh": "刷新",
+        "pause": "暂停",
+        "resume": "恢复",
+        "verify": "验证",
+        "leader": "主账户：{env} {key} · {conn}",
+        "no_leader": "主账户：未设置",
+        "connected": "已连接",
+        "latency": "扇出延迟 p50 / p95：{p50} / {p95} ms",
+        "followers": "跟单账户",
+        "events": "最近主单事件",
+        "select": "请先选择一个跟单账户",
+        "verified": "{name} 验证通过：USDT {usdt}，BTC {btc}",
+        "verify_failed": "{name} 验证失败：{error}",
+        "error": "操作失败：{message}",
+        "ACTIVE": "跟单中",
+        "PAUSED": "已暂停",
+        "DISABLED": "已停用",
+        "BUY": "买入",
+        "SELL": "卖出",
+        "col.name": "账户名",
+        "col.venue": "交易所/环境",
+        "col.state": "状态",
+        "col.usdt": "可用 USDT",
+        "col.btc": "可用 BTC",
+        "col.last": "最近复制",
+        "col.error": "错误",
+        "col.time": "时间",
+        "col.side": "方向",
+        "col.ratio": "比例 x/y",
+        "col.fanout": "扇出",
+        "col.ok": "成功",
+        "col.fail": "失败",
+        "col.skipped": "跳过",
+        "col.latency": "延迟 (ms)",
+        "login.title": "跟单操作员登录（后台管理员账号，需有跟单操作权限）",
+        "login.username": "用户名",
+        "login.password": "密码",
+        "login.submit": "登录",
+    },
+    "en": {
+        "running": "Copying is running",
+        "stopped": "Copying is stopped",
+        "start": "Start copying",
+        "stop": "Stop copying",
+        "refresh": "Refresh",
+        "pause": "Pause",
+        "resume": "Resume",
+        "verify": "Verify",
+        "leader": "Leader: {env} {key} · {conn}",
+        "no_leader": "Leader: not set",
+        "connected": "connected",
+        "latency": "Fan-out latency p50 / p95: {p50} / {p95} ms",
+        "followers": "Followers",
+        "events": "Recent leader orders",
+        "select": "Select a follower first",
+        "verified": "{name} verified: USDT {usdt}, BTC {btc}",
+        "verify_failed": "{name} failed verification: {error}",
+        "error": "Failed: {message}",
+        "ACTIVE": "Active",
+        "PAUSED": "Paused",
+        "DISABLED": "Disabled",
+        "BUY": "Buy",
+        "SELL": "Sell",
+        "col.name": "Account",
+        "col.venue": "Exchange / env",
+        "col.state": "State",
+        "col.usdt": "Free USDT",
+        "col.btc": "Free BTC",
+        "col.last": "Last copy",
+        "col.error": "Error",
+        "col.time": "Time",
+        "col.side": "Side",
+        "col.ratio": "Ratio x/y",
+        "col.fanout": "Fan-out",
+        "col.ok": "OK",
+        "col.fail": "Failed",
+        "col.skipped": "Skipped",
+        "col.latency": "Latency (ms)",
+        "login.title": "Copy-trading operator login (back-office account with the operate permission)",
+        "login.username": "Username",
+        "login.password": "Password",
+        "login.submit": "Log in",
+    },
+}
+FOLLOWER_COLUMNS = ("name", "venue", "state", "usdt", "btc", "last", "error")
+EVENT_COLUMNS = ("time", "side", "ratio", "fanout", "ok", "fail", "skipped", "latency")
+
+
+class CopyApi(Protocol):
+    """What the tab needs from :class:`client_desktop.core.copytrade_api.CopyTradeApi`."""
+
+    token: str | None
+
+    def login(self, username: str, password: str) -> str: ...
+    def status(self) -> CopyStatus: ...
+    def start(self) -> bool: ...
+    def stop(self) -> bool: ...
+    def pause(self, account_id: int) -> FollowerView: ...
+    def resume(self, account_id: int) -> FollowerView: ...
+    def verify(self, account_id: int) -> VerifyResult: ...
+
+
+def text(lang: str, msg: str, **params: object) -> str:
+    found = STRINGS.get(lang, STRINGS["zh"]).get(msg) or STRINGS["zh"].get(msg) or msg
+    return found.format(**params) if params else found
+
+
+def money(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value.normalize():f}"
+
+
+def last_copy_text(f: FollowerView, lang: str) -> str:
+    last = f.last_copy
+    if last is None:
+        return "-"
+    latency = f" · {last.latency_ms} ms" if last.latency_ms is not None else ""
+    return f"{text(lang, last.side)} {money(last.requested)} {last.status}{latency}"
+
+
+def follower_cells(f: FollowerView, lang: str) -> list[str]:
+    return [
+        f.name,
+        f"{f.exchange} / {f.env}",
+        text(lang, f.state),
+        money(f.free_usdt),
+        money(f.free_btc),
+        last_copy_text(f, lang),
+        f.last_error or "-",
+    ]
+
+
+def event_cells(e: EventView, lang: str) -> list[str]:
+    clock = e.t[11:19] if len(e.t) >= 19 else e.t
+    return [
+        clock,
+        text(lang, e.type),
+        f"{e.x_percent.normalize():f}%",
+        str(e.fanout),
+        str(e.ok),
+        str(e.fail),
+        str(e.skipped),
+        "-" if e.latency_ms is None else str(e.latency_ms),
+    ]
+
+
+def _table(name: str, columns: tuple[str, ...], lang: str) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels([text(lang, f"col.{c}") for c in columns])
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], keys: list[int] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            item = QTableWidgetItem(value)
+            if keys is not None and c == 0:
+                item.setData(Qt.ItemDataRole.UserRole, keys[r])
+            table.setItem(r, c, item)
+
+
+class CopyTradeTab(QWidget):
+    """The operator dashboard. ``api`` is a :class:`CopyTradeApi` (logged in or not); given the
+    trader :class:`ApiClient` instead, the tab talks to the same server. Without an operator token
+    the tab first shows its operator login form (Django staff with ``copytrade.operate``)."""
+
+    status_shown = Signal(object)  # the CopyStatus just displayed (tests, the main window)
+    failed = Signal(str)  # a failure message just displayed
+    logged_in = Signal()
+
+    def __init__(
+        self,
+        api: CopyApi | ApiClient,
+        lang: str = "zh",
+        parent: QWidget | None = None,
+        *,
+        session: object | None = None,
+        poll_ms: int = POLL_MS,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("copytrade_tab")
+        self.api: CopyApi = CopyTradeApi(api.server) if isinstance(api, ApiClient) else api
+        self.lang, self.session = lang, session
+        self.runner = runner or TaskRunner(self)
+        self.status: CopyStatus | None = None
+        self._refreshing = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(poll_ms)
+        self.timer.timeout.connect(self.refresh)
+        self.login_panel = self._build_login()
+        self.dashboard = QWidget()
+        self._build(self.dashboard)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.login_panel)
+        outer.addWidget(self.dashboard)
+        self._show_dashboard(bool(self.api.token))
+
+    # --- operator login ---
+    def _build_login(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("copy_login")
+        self.username_edit = QLineEdit()
+        self.username_edit.setObjectName("copy_username")
+        self.username_edit.setPlaceholderText(self._t("login.username"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("copy_password")
+        self.password_edit.setPlaceholderText(self._t("login.password"))
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.returnPressed.connect(self.operator_login)
+        self.login_button = self._button(
+            "copy_login_submit", self._t("login.submit"), self.operator_login
+        )
+        self.login_message = self._label("copy_login_message", "")
+        layout = QVBoxLayout(panel)
+        layout.addWidget(QLabel(self._t("login.title")))
+        for w in (self.username_edit, self.password_edit, self.login_button, self.login_message):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        return panel
+
+    def operator_login(self) -> None:
+        user, password = self.username_edit.text().strip(), self.password_edit.text()
+        self.login_button.setEnabled(False)
+        self.runner.start(
+            lambda: self.api.login(user, password), self._login_done, self._login_failed
+        )
+
+    def _login_done(self, _token: object) -> None:
+        self.login_button.setEnabled(True)
+        self.password_edit.clear()
+        self.login_message.setText("")
+        self._show_dashboard(True)
+        self.logged_in.emit()
+        if self.isVisible():
+            self.refresh()
+            self.timer.start()
+
+    def _login_failed(self, exc: Exception) -> None:
+        self.login_button.setEnabled(True)
+        self.login_message.setText(self._error_text(exc))
+        self.failed.emit(self.login_message.text())
+
+    def _show_dashboard(self, on: bool) -> None:
+        self.login_panel.setVisible(not on)
+        self.dashboard.setVisible(on)
+        if not on:
+            self.timer.stop()
+
+    # --- layout ---
+    def _build(self, host: QWidget) -> None:
+        t = self._t
+        self.running_label = self._label("copy_running", t("stopped"))
+        self.leader_label = self._label("copy_leader", t("no_leader"))
+        self.latency_label = self._label("copy_latency", t("latency", p50="-", p95="-"))
+        self.start_button = self._button("copy_start", t("start"), self.start_copying)
+        self.stop_button = self._button("copy_stop", t("stop"), self.stop_copying)
+        self.refresh_button = self._button("copy_refresh", t("refresh"), self.refresh)
+        top = QHBoxLayout()
+        for w in (self.running_label, self.start_button, self.stop_button, self.leader_label):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.latency_label)
+        top.addWidget(self.refresh_button)
+
+        self.followers_table = _table("copy_followers", FOLLOWER_COLUMNS, self.lang)
+        self.pause_button = self._button("copy_pause", t("pause"), self.pause_selected)
+        self.resume_button = self._button("copy_resume", t("resume"), self.resume_selected)
+        self.verify_button = self._button("copy_verify", t("verify"), self.verify_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel(t("followers")))
+        actions.addStretch(1)
+        for w in (self.pause_button, self.resume_button, self.verify_button):
+            actions.addWidget(w)
+
+        self.events_table = _table("copy_events", EVENT_COLUMNS, self.lang)
+        self.message_label = self._label("copy_message", "")
+        self.message_label.setWordWrap(True)
+
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.followers_table, 3)
+        layout.addWidget(QLabel(t("events")))
+        layout.addWidget(self.events_table, 2)
+        layout.addWidget(self.message_label)
+
+    def _t(self, msg: str, **params: object) -> str:
+        return text(self.lang, msg, **params)
+
+    def _label(self, name: str, value: str) -> QLabel:
+        label = QLabel(value)
+        label.setObjectName(name)
+        return label
+
+    def _button(self, name: str, caption: str, slot: Callable[[], Any]) -> QPushButton:
+        button = QPushButton(caption)
+        button.setObjectName(name)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    # --- polling ---
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.api.token:
+            self.refresh()
+            self.timer.start()
+
+    def hideEvent(self, event) -> None:
+        self.timer.stop()
+        super().hideEvent(event)
+
+    def refresh(self) -> None:
+        """Fetch ``/status`` off the GUI thread (skipped while one is in flight)."""
+        if self._refreshing:
+            return
+        self._refreshing = True
+        self.runner.start(self.api.status, self._status_done, self._status_failed)
+
+    def _status_done(self, status: CopyStatus) -> None:
+        self._refreshing = False
+        self.show_status(status)
+
+    def _status_failed(self, exc: Exception) -> None:
+        self._refreshing = False
+        self.show_error(exc)
+
+    # --- actions (each one: a call off the GUI thread, then a refresh) ---
+    def start_copying(self) -> None:
+        self._call(self.api.start)
+
+    def stop_copying(self) -> None:
+        self._call(self.api.stop)
+
+    def pause_selected(self) -> None:
+        self._on_selected(self.api.pause)
+
+    def resume_selected(self) -> None:
+        self._on_selected(self.api.resume)
+
+    def verify_selected(self) -> None:
+        follower = self.selected_follower()
+        if follower is None:
+            self.show_message(self._t("select"))
+            return
+        self._call(lambda: self.api.verify(follower.id), lambda r: self._verified(follower, r))
+
+    def _verified(self, follower: FollowerView, result: VerifyResult) -> None:
+        if result.ok:
+            usdt, btc = money(result.free_usdt), money(result.free_btc)
+            self.show_message(self._t("verified", name=follower.name, usdt=usdt, btc=btc))
+        else:
+            self.show_message(self._t("verify_failed", name=follower.name, error=result.error))
+
+    def _on_selected(self, action: Callable[[int], Any]) -> None:
+        follower = self.selected_follower()
+        if follower is None:
+            self.show_message(self._t("select"))
+            return
+        self._call(lambda: action(follower.id))
+
+    def _call(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
+        def done(result: Any) -> None:
+            if then is not None:
+                then(result)
+            self.refresh()
+
+        self.runner.start(fn, done, self.show_error)
+
+    # --- display ---
+    def selected_follower(self) -> FollowerView | None:
+        rows = self.followers_table.selectionModel().selectedRows()
+        if not rows or self.status is None:
+            return None
+        item = self.followers_table.item(rows[0].row(), 0)
+        wanted = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return next((f for f in self.status.followers if f.id == wanted), None)
+
+    def show_status(self, status: CopyStatus) -> None:
+        selected = self.selected_follower()
+        self.status = status
+        self.running_label.setText(self._t("running" if status.running else "stopped"))
+        self.running_label.setProperty("running", status.running)
+        self.start_button.setEnabled(not status.running)
+        self.stop_button.setEnabled(status.running)
+        self.leader_label.setText(self._leader_text(status))
+        p50 = "-" if status.p50_ms is None else status.p50_ms
+        p95 = "-" if status.p95_ms is None else status.p95_ms
+        self.latency_label.setText(self._t("latency", p50=p50, p95=p95))
+        rows = [follower_cells(f, self.lang) for f in status.followers]
+        _fill(self.followers_table, rows, [f.id for f in status.followers])
+        _fill(self.events_table, [event_cells(e, self.lang) for e in status.events])
+        if selected is not None:
+            self.select_follower(selected.id)
+        self.status_shown.emit(status)
+
+    def _leader_text(self, status: CopyStatus) -> str:
+        leader = status.leader
+        if leader is None:
+            return self._t("no_leader")
+        conn = self._t("connected") if leader.connected else leader.connection
+        return self._t("leader", env=leader.env, key=leader.api_key_masked, conn=conn)
+
+    def select_follower(self, follower_id: int) -> None:
+        for row in range(self.followers_table.rowCount()):
+            item = self.followers_table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == follower_id:
+                self.followers_table.selectRow(row)
+                return
+
+    def show_message(self, message: str) -> None:
+        self.message_label.setText(message)
+
+    def _error_text(self, exc: Exception) -> str:
+        message = exc.message if isinstance(exc, ApiError) and exc.message else str(exc)
+        return self._t("error", message=message)
+
+    def show_error(self, exc: Exception) -> None:
+        shown = self._error_text(exc)
+        self.show_message(shown)
+        if isinstance(exc, ApiError) and exc.code in SESSION_ENDING:
+            self.api.token = None  # the operator token expired or was revoked: log in again
+            self.login_message.setText(shown)
+            self._show_dashboard(False)
+        self.failed.emit(shown)

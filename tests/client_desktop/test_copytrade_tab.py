@@ -1,0 +1,284 @@
+"""The desktop copy-trading tab and its Qt-free API client: the dashboard (status, followers with
+balances / state, recent events), start / stop, pause / resume / verify off the GUI thread, the
+operator login, errors shown in plain words — and the whole path against a live server."""
+
+from __future__ import annotations
+
+import os
+import threading
+from decimal import Decimal
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from client_desktop.core.api_client import ApiError
+from client_desktop.core.copytrade_api import (
+    CopyStatus,
+    CopyTradeApi,
+    EventView,
+    FollowerView,
+    LastCopy,
+    LeaderView,
+    VerifyResult,
+)
+from client_desktop.ui.copytrade_tab import CopyTradeTab
+
+pytestmark = pytest.mark.ui
+
+
+def follower(fid: int, name: str, state: str = "ACTIVE", **kw) -> FollowerView:
+    return FollowerView(
+        id=fid,
+        name=name,
+        exchange=kw.get("exchange", "binance"),
+        env="sim",
+        state=state,
+        free_usdt=kw.get("usdt", Decimal("1000")),
+        free_btc=kw.get("btc", Decimal("0.5")),
+        last_error=kw.get("error", ""),
+        last_copy=kw.get("last"),
+    )
+
+
+def status(running: bool = False, states: tuple[str, str] = ("ACTIVE", "ACTIVE")) -> CopyStatus:
+    last = LastCopy("BUY", Decimal("0.1"), Decimal("12.5"), "FILLED", 37, "", "")
+    return CopyStatus(
+        running=running,
+        leader=LeaderView("binance", "sim", True, "connected", "lead****1234"),
+        followers=[
+            follower(1, "alpha", states[0], last=last),
+            follower(2, "beta", states[1], exchange="bitget", usdt=None, btc=None, error="bad key"),
+        ],
+        events=[
+            EventView(9, "2026-11-22T12:00:01Z", "BUY", "L9", Decimal("12.5"), 2, 1, 1, 0, 80, "")
+        ],
+        p50_ms=40,
+        p95_ms=80,
+    )
+
+
+class FakeApi:
+    """The tab's edge: records calls and the thread each ran on."""
+
+    def __init__(self, token: str | None = "op_x") -> None:
+        self.token = token
+        self.running = False
+        self.states = ["ACTIVE", "ACTIVE"]
+        self.calls: list[tuple[str, object]] = []
+        self.threads: set[int] = set()
+        self.fail_with: Exception | None = None
+
+    def _record(self, name: str, arg: object = None) -> None:
+        self.calls.append((name, arg))
+        self.threads.add(threading.get_ident())
+        if self.fail_with is not None:
+            raise self.fail_with
+
+    def login(self, username: str, password: str) -> str:
+        self._record("login", username)
+        if password != "right":
+            raise ApiError("invalid_credentials", "wrong username or password", 401)
+        self.token = "op_new"
+        return self.token
+
+    def status(self) -> CopyStatus:
+        self._record("status")
+        return status(self.running, (self.states[0], self.states[1]))
+
+    def start(self) -> bool:
+        self._record("start")
+        self.running = True
+        return True
+
+    def stop(self) -> bool:
+        self._record("stop")
+        self.running = False
+        return False
+
+    def pause(self, account_id: int) -> FollowerView:
+        self._record("pause", account_id)
+        self.states[account_id - 1] = "PAUSED"
+        return follower(account_id, "x", "PAUSED")
+
+    def resume(self, account_id: int) -> FollowerView:
+        self._record("resume", account_id)
+        self.states[account_id - 1] = "ACTIVE"
+        return follower(account_id, "x")
+
+    def verify(self, account_id: int) -> VerifyResult:
+        self._record("verify", account_id)
+        return VerifyResult(True, Decimal("1000"), Decimal("0.5"), "", "ACTIVE")
+
+
+@pytest.fixture
+def fake():
+    return FakeApi()
+
+
+@pytest.fixture
+def tab(qtbot, fake):
+    widget = CopyTradeTab(fake, lang="zh", poll_ms=60_000)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.status_shown, timeout=5000):
+        widget.show()
+    yield widget
+    widget.runner.wait()
+
+
+def cell(table, row: int, col: int) -> str:
+    return table.item(row, col).text()
+
+
+def test_dashboard_shows_status_followers_and_events(tab, fake):
+    assert tab.running_label.text() == "跟单已停止"
+    assert tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert "lead****1234" in tab.leader_label.text() and "已连接" in tab.leader_label.text()
+    assert "40 / 80" in tab.latency_label.text()
+    table = tab.followers_table
+    assert table.rowCount() == 2
+    assert [cell(table, 0, c) for c in range(5)] == [
+        "alpha",
+        "binance / sim",
+        "跟单中",
+        "1000",
+        "0.5",
+    ]
+    assert "买入 12.5 FILLED · 37 ms" == cell(table, 0, 5)
+    assert (cell(table, 1, 3), cell(table, 1, 6)) == ("-", "bad key")
+    events = tab.events_table
+    assert [cell(events, 0, c) for c in range(8)] == [
+        "12:00:01",
+        "买入",
+        "12.5%",
+        "2",
+        "1",
+        "1",
+        "0",
+        "80",
+    ]
+    assert threading.get_ident() not in fake.threads  # the network ran off the GUI thread
+
+
+def test_start_and_stop_run_off_the_gui_thread_then_refresh(qtbot, tab, fake):
+    with qtbot.waitSignal(tab.status_shown, timeout=5000):
+        tab.start_button.click()
+    assert ("start", None) in fake.calls
+    assert tab.running_label.text() == "跟单运行中" and tab.stop_button.isEnabled()
+    with qtbot.waitSignal(tab.status_shown, timeout=5000):
+        tab.stop_button.click()
+    assert tab.running_label.text() == "跟单已停止"
+    assert threading.get_ident() not in fake.threads
+
+
+def test_pause_resume_verify_act_on_the_selected_follower(qtbot, tab, fake):
+    tab.pause_button.click()
+    assert tab.message_label.text() == "请先选择一个跟单账户"
+    tab.followers_table.selectRow(1)
+    with qtbot.waitSignal(tab.status_shown, timeout=5000):
+        tab.pause_button.click()
+    assert ("pause", 2) in fake.calls and cell(tab.followers_table, 1, 2) == "已暂停"
+    assert tab.selected_follower().id == 2  # the selection survives the refresh
+    with qtbot.waitSignal(tab.status_shown, timeout=5000):
+        tab.resume_button.click()
+    assert ("resume", 2) in fake.calls and cell(tab.followers_table, 1, 2) == "跟单中"
+    with qtbot.waitSignal(tab.status_shown, timeout=5000):
+        tab.verify_button.click()
+    assert ("verify", 2) in fake.calls and "beta 验证通过" in tab.message_label.text()
+
+
+def test_failures_are_shown_and_an_expired_token_returns_to_login(qtbot, tab, fake):
+    fake.fail_with = ApiError("follower_disabled", "跟单账户已停用，请先验证密钥", 409)
+    tab.followers_table.selectRow(0)
+    with qtbot.waitSignal(tab.failed, timeout=5000):
+        tab.resume_button.click()
+    assert "跟单账户已停用" in tab.message_label.text() and tab.dashboard.isVisible()
+    fake.fail_with = ApiError("invalid_token", "登录凭证无效", 401)
+    with qtbot.waitSignal(tab.failed, timeout=5000):
+        tab.refresh()
+    assert tab.login_panel.isVisible() and not tab.dashboard.isVisible()
+    assert fake.token is None
+
+
+def test_operator_login_panel(qtbot):
+    fake = FakeApi(token=None)
+    widget = CopyTradeTab(fake, lang="en", poll_ms=60_000)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.login_panel.isVisible() and not widget.dashboard.isVisible()
+    widget.username_edit.setText("op1")
+    widget.password_edit.setText("wrong")
+    with qtbot.waitSignal(widget.failed, timeout=5000):
+        widget.login_button.click()
+    assert "wrong username or password" in widget.login_message.text()
+    widget.password_edit.setText("right")
+    with qtbot.waitSignal(widget.status_shown, timeout=5000):
+        widget.login_button.click()
+    assert widget.dashboard.isVisible() and widget.running_label.text() == "Copying is stopped"
+    assert widget.password_edit.text() == ""
+    widget.runner.wait()
+
+
+# --- against a live server ----------------------------------------------------------------------
+@pytest.fixture
+def live(live_server, transactional_db, django_user_model):
+    from tests.trading.copytrade.operator_support import PASSWORD, make_operator
+
+    make_operator(django_user_model, "deskop")
+    api = CopyTradeApi(live_server.url, timeout=10)
+    api.login("deskop", PASSWORD)
+    yield api
+    api.close()
+
+
+@pytest.mark.integration
+def test_api_client_against_a_live_server(live):
+    from trading.copytrade.models import Follower
+
+    created = live.create_account(
+        name="desk-1",
+        exchange="bitget",
+        env="demo",
+        api_key="k-1234567890",
+        api_secret="s",
+        passphrase="p",
+    )
+    assert created.exchange == "bitget" and created.state == "ACTIVE"
+    assert [a.name for a in live.accounts()] == ["desk-1"]
+    assert live.update_account(created.id, name="desk-renamed").name == "desk-renamed"
+    assert live.pause(created.id).state == "PAUSED"
+    assert live.resume(created.id).state == "ACTIVE"
+    leader = live.set_leader(env="sim", api_key="lead-key-123456", api_secret="s")
+    assert leader.exchange == "binance" and "lead-key-123456" not in leader.api_key_masked
+    assert live.start() is True and live.status().running is True
+    assert live.stop() is False
+    with pytest.raises(ApiError) as refused:
+        live.create_account(name="x", exchange="bitget", env="test", api_key="k", api_secret="s")
+    assert refused.value.code == "invalid_input" and "env" in refused.value.detail
+    live.delete_account(created.id)
+    assert not Follower.objects.exists()
+    live.logout()
+    assert live.token is None
+
+
+@pytest.mark.integration
+def test_tab_against_a_live_server(qtbot, live):
+    from trading.copytrade.models import Follower
+
+    made = live.create_account(
+        name="live-1", exchange="binance", env="sim", api_key="k-0987654321", api_secret="s"
+    )
+    widget = CopyTradeTab(live, lang="zh", poll_ms=60_000)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.status_shown, timeout=10_000):
+        widget.show()
+    assert cell(widget.followers_table, 0, 0) == "live-1"
+    widget.followers_table.selectRow(0)
+    with qtbot.waitSignal(widget.status_shown, timeout=10_000):
+        widget.pause_button.click()
+    assert Follower.objects.get(pk=made.id).state == "PAUSED"
+    assert cell(widget.followers_table, 0, 2) == "已暂停"
+    with qtbot.waitSignal(widget.status_shown, timeout=10_000):
+        widget.start_button.click()
+    assert widget.running_label.text() == "跟单运行中"
+    widget.runner.wait()
