@@ -20,7 +20,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m client_desktop", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m client_desktop", description="The Fleet desktop trading client."
+    )
     parser.add_argument("--server", help=f"Fleet server address (default {DEFAULT_SERVER})")
     parser.add_argument("--lang", choices=LANGUAGES, help="interface language (default zh)")
     parser.add_argument("--data-dir", type=Path, help="where settings, binding, journal live")

@@ -197,6 +197,11 @@ _UI_STRINGS: Final[dict[str, dict[str, str]]] = {
         "reason.binance_expired": "币安登录已失效，请重新扫码绑定",
         "status.server_connecting": "服务器：连接中…",
         "trade.user": "当前用户：{name}",
+        "qr.code_text": "模拟器二维码：{code}",
+        "operator.title": "跟单操作员登录",
+        "menu.operator_login": "跟单操作员登录…",
+        "menu.operator_show": "打开跟单面板",
+        "menu.operator_logout": "跟单操作员退出",
     },
     "en": {
         "login.copy_device": "Copy device id",
@@ -219,6 +224,11 @@ _UI_STRINGS: Final[dict[str, dict[str, str]]] = {
         "reason.binance_expired": "Binance login expired, please scan the QR code again",
         "status.server_connecting": "Server: connecting…",
         "trade.user": "Logged in as {name}",
+        "qr.code_text": "Simulator QR code: {code}",
+        "operator.title": "Copy-trading operator login",
+        "menu.operator_login": "Copy-trading operator login…",
+        "menu.operator_show": "Open the copy-trading panel",
+        "menu.operator_logout": "Copy-trading operator log out",
     },
 }
 for _lang, _strings in _UI_STRINGS.items():

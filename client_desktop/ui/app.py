@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget
 
 from client_desktop.core import session as sessions
 from client_desktop.core.api_client import ApiClient
@@ -30,6 +29,7 @@ from client_desktop.core.vault import Vault
 from client_desktop.ui.engine_bridge import EngineBridge, EngineFactory, counters_of
 from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
+from client_desktop.ui.operator import OperatorLoginDialog, copytrade_parts
 from client_desktop.ui.qr_screen import QrScreen, QrSource
 from client_desktop.ui.status_bar import StatusBar
 from client_desktop.ui.tasks import TaskRunner
@@ -48,21 +48,7 @@ class AppConfig:
     qr_source: Callable[[], QrSource]
     engine_factory: EngineFactory | None = None
     api_factory: Callable[[str], ApiClient] = ApiClient
-
-
-def copytrade_tab(api: ApiClient, session: sessions.Session, lang: str) -> QWidget | None:
-    """The copy-trading tab for operators, when that module is installed (it is optional)."""
-    if not getattr(session.trader, "is_operator", False):
-        return None
-    try:
-        from client_desktop.ui.copytrade_tab import CopyTradeTab  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        widget: QWidget = CopyTradeTab(api=api, session=session, lang=lang)
-    except TypeError:
-        return None
-    return widget
+    simulator: bool = False  # Binance is the local simulator: show the QR code as text too
 
 
 class AppController(QObject):
@@ -97,16 +83,67 @@ class AppController(QObject):
             lang=self.lang,
             api_factory=self.config.api_factory,
         )
-        self.qr = QrScreen(self.config.qr_source(), lang=self.lang)
+        self.qr = QrScreen(
+            self.config.qr_source(), lang=self.lang, show_code_text=self.config.simulator
+        )
         self.trade = TradeTab(
             save_amount=self._save_amount, lang=self.lang, device_id=self.config.device_id
         )
         for screen in (self.login, self.qr, self.window.tabs):
             self.window.add_screen(screen)
         self.window.add_tab(self.trade, "tab.event")
+        self.window.tabs.setTabEnabled(0, False)  # until a trader logs in
         self.window.show_screen(self.login)
 
+    def _wire_operator(self) -> None:
+        """Copy-trading operators log in from the Account menu (when the module is installed)."""
+        self.copytrade = copytrade_parts()
+        self.operator_api: Any = None
+        actions = self.window.operator_actions
+        actions["menu.operator_login"].setVisible(self.copytrade is not None)
+        actions["menu.operator_login"].triggered.connect(self.operator_login)
+        actions["menu.operator_show"].triggered.connect(self.show_copytrade)
+        actions["menu.operator_logout"].triggered.connect(self.operator_logout)
+
+    def operator_login(self) -> None:
+        if self.copytrade is None:
+            return
+        server = self.login.server_edit.text().strip() or self.config.settings.server
+        dialog = OperatorLoginDialog(self.copytrade[0], server, self.lang, self.window)
+        dialog.logged_in.connect(self.on_operator_logged_in)
+        dialog.open()
+        self.operator_dialog = dialog
+
+    def on_operator_logged_in(self, api: Any) -> None:
+        assert self.copytrade is not None
+        self.operator_api = api
+        self.window.remove_tab("tab.copytrade")
+        self.window.add_tab(self.copytrade[1](api, self.lang), "tab.copytrade")
+        actions = self.window.operator_actions
+        actions["menu.operator_login"].setVisible(False)
+        actions["menu.operator_show"].setVisible(True)
+        actions["menu.operator_logout"].setVisible(True)
+        self.show_copytrade()
+
+    def show_copytrade(self) -> None:
+        self.window.tabs.setTabEnabled(0, self.session is not None)
+        self.window.tabs.setCurrentIndex(self.window.tab_keys.index("tab.copytrade"))
+        self.window.show_screen(self.window.tabs)
+
+    def operator_logout(self) -> None:
+        api, self.operator_api = self.operator_api, None
+        self.window.remove_tab("tab.copytrade")
+        actions = self.window.operator_actions
+        actions["menu.operator_login"].setVisible(self.copytrade is not None)
+        actions["menu.operator_show"].setVisible(False)
+        actions["menu.operator_logout"].setVisible(False)
+        if api is not None:
+            self.runner.start(lambda: _operator_close(api), lambda _r: None, lambda _e: None)
+        if self.session is None:
+            self.window.show_screen(self.login)
+
     def _wire(self) -> None:
+        self._wire_operator()
         self.login.logged_in.connect(self.on_logged_in)
         self.qr.bound.connect(self.on_bound)
         self.qr.logout.connect(lambda: self.end_session("logout"))
@@ -134,7 +171,7 @@ class AppController(QObject):
             self.vault = Vault(self.config.data_dir, self.config.device_id)
         self.binding = Binding(self.vault, owner=f"{api.server}|{session.trader.username}")
         self.binding.subscribe(self.binding_changed.emit)
-        self._mount_optional_tabs(api, session)
+        self.window.tabs.setTabEnabled(0, True)
         if self.config.engine_factory is not None:
             trader = self.config.engine_factory(
                 api, session, self.binding, self.config.data_dir, self.lang
@@ -147,11 +184,6 @@ class AppController(QObject):
             for row in self.engine.history():
                 self.trade.show_order(row)
         self.on_binding_changed(self.binding.status())
-
-    def _mount_optional_tabs(self, api: ApiClient, session: sessions.Session) -> None:
-        tab = copytrade_tab(api, session, self.lang)
-        if tab is not None and "tab.copytrade" not in self.window.tab_keys:
-            self.window.add_tab(tab, "tab.copytrade")
 
     def end_session(self, reason: str) -> None:
         """Stop trading, forget the login, back to the login window saying why."""
@@ -168,6 +200,7 @@ class AppController(QObject):
         self.trade.set_auto(False)
         self.trade.clear()
         self.login.show_reason(reason)
+        self.window.tabs.setTabEnabled(0, False)
         self.window.show_screen(self.login)
 
     def tick(self) -> None:
@@ -255,6 +288,13 @@ class AppController(QObject):
         if self.api is not None:
             self.api.close()
         self.runner.wait(3000)
+
+
+def _operator_close(api: Any) -> None:
+    try:
+        api.logout()
+    finally:
+        api.close()
 
 
 def _close(engine: EngineBridge | None, api: ApiClient | None, reason: str) -> None:

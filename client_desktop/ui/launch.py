@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from client_desktop.core.binding import QrLogin
@@ -26,9 +28,14 @@ def run(data_dir: Path, device_id: str, settings: Settings, *, binance_env: str)
         settings=settings,
         qr_source=lambda: qr_login,
         engine_factory=default_engine_factory(binance_env),
+        simulator=binance_env == "sim",
     )
     controller = AppController(config)
     controller.window.show()
+    signal.signal(signal.SIGINT, lambda *_: app.quit())  # Ctrl-C in the terminal quits cleanly
+    heartbeat = QTimer(interval=250)  # lets Python run its signal handlers during app.exec()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start()
     try:
         return app.exec()
     finally:

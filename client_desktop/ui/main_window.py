@@ -70,6 +70,12 @@ class MainWindow(QMainWindow):
         self.logout_action.triggered.connect(self.logout_requested)
         self.quit_action.triggered.connect(self.close)
         self.account_menu.addAction(self.logout_action)
+        self.operator_actions: dict[str, QAction] = {}
+        for key in ("menu.operator_login", "menu.operator_show", "menu.operator_logout"):
+            action = QAction(self)
+            action.setVisible(False)  # offered only when the copy-trading module is installed
+            self.account_menu.addAction(action)
+            self.operator_actions[key] = action
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
         self.language_menu = self.menuBar().addMenu("")
@@ -90,6 +96,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(widget, tr(key, self.lang))
         self.tab_keys.append(key)
 
+    def remove_tab(self, key: str) -> None:
+        if key in self.tab_keys:
+            index = self.tab_keys.index(key)
+            self.tabs.removeTab(index)
+            self.tab_keys.pop(index)
+
     def show_screen(self, widget: QWidget) -> None:
         self.stack.setCurrentWidget(widget)
         self.logout_action.setEnabled(widget is not self.stack.widget(0))
@@ -100,6 +112,8 @@ class MainWindow(QMainWindow):
         self.account_menu.setTitle(tr("menu.account", lang))
         self.logout_action.setText(tr("menu.logout", lang))
         self.quit_action.setText(tr("menu.quit", lang))
+        for key, action in self.operator_actions.items():
+            action.setText(tr(key, lang))
         self.language_menu.setTitle(tr("menu.language", lang))
         for code, action in self.language_actions.items():
             action.setChecked(code == lang)

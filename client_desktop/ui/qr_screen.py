@@ -68,9 +68,11 @@ class QrScreen(QWidget):
         *,
         lang: str = "zh",
         time_scale: float = 1.0,
+        show_code_text: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.show_code_text = show_code_text  # simulator: the code to confirm from a terminal
         self.time_scale = time_scale  # < 1 in tests: shortens the machine's 1 s poll delay
         self.source = source
         self.lang = lang
@@ -96,6 +98,9 @@ class QrScreen(QWidget):
             "background: white; border: 1px solid #d0d4da; border-radius: 6px;"
         )
         self.status = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "status")
+        self.code_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "device")
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_label.hide()
         self.error_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "error")
         self.error_label.setWordWrap(True)
         self.refresh = QPushButton()
@@ -112,6 +117,7 @@ class QrScreen(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.image, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.status)
+        layout.addWidget(self.code_label)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -129,6 +135,8 @@ class QrScreen(QWidget):
         if self.error is not None:
             self.error_label.setText(tr("qr.error", lang, detail=self.error))
         self._render_reason()
+        if self.state.code is not None:
+            self.code_label.setText(tr("qr.code_text", lang, code=self.state.code))
 
     def show_reason(self, code: str) -> None:
         """Why the QR screen is back (e.g. ``binance_session_expired``); empty: first binding."""
@@ -210,6 +218,9 @@ class QrScreen(QWidget):
         self.error = None
         self.error_label.hide()
         self.image.setPixmap(qr_pixmap(render_text))
+        if self.show_code_text and self.state.code is not None:
+            self.code_label.setText(tr("qr.code_text", self.lang, code=self.state.code))
+            self.code_label.show()
         self._set_status("qr.waiting")
 
     def _expired(self) -> None:
