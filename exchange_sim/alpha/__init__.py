@@ -32,6 +32,7 @@ PUBLIC = {
     f"{PUB}/alpha-trade/agg-trades": rest.agg_trades,
     f"{PUB}/alpha-trade/klines": rest.klines,
     f"{PUB}/alpha-trade/ticker": rest.ticker,
+    f"{PUB}/alpha-trade/fullDepth": rest.full_depth,
     f"{PUB}/alpha-trade/get-fee-rate": rest.fee_rate,
 }
 PRIVATE_GET = {

@@ -8,6 +8,7 @@ order exists.
 
 from __future__ import annotations
 
+import random
 import secrets
 from decimal import Decimal
 from typing import Any
@@ -18,12 +19,13 @@ from starlette.responses import JSONResponse, Response
 from exchange_sim.alpha import engine
 from exchange_sim.alpha.state import VENUE, AlphaState, ListenKey, Order, Token, q8, s8
 from exchange_sim.futures.klines import INTERVALS_MS
+from exchange_sim.numbers import floor_to_step
 from exchange_sim.web.common import after_exec, decimal_of, json_body
 from exchange_sim.web.session import WebSession, WebUser, bad_param, envelope, ok
 from exchange_sim.world import World
 
 FINISHED = "FILLED,PARTIALLY_FILLED,EXPIRED,CANCELED,REJECTED"
-ONE = Decimal(1)
+ONE_UNIT = Decimal("0.00000001")  # the last of the 8 decimals
 
 
 def alpha_of(world: World) -> AlphaState:
@@ -66,10 +68,8 @@ def _payment(body: dict[str, Any], side: str, price: Decimal, qty: Decimal) -> N
         raise bad_param("illegal parameter: paymentDetails")
     wallet = details[0].get("paymentWalletType")
     amount = decimal_of(details[0].get("amount"), "paymentDetails.amount")
-    if side == "BUY":
-        ok_amount = wallet == "CARD" and abs(amount - engine.buy_cost(price, qty)) <= Decimal(
-            "0.00000001"
-        )
+    if side == "BUY":  # clients may round the last digit either way
+        ok_amount = wallet == "CARD" and abs(amount - engine.buy_cost(price, qty)) <= ONE_UNIT
     else:
         ok_amount = wallet == "ALPHA" and amount == qty
     if not ok_amount:
@@ -196,6 +196,37 @@ async def ticker(request: Request, world: World) -> Response:
     })  # fmt: skip
 
 
+DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000)
+DEPTH_GAP = Decimal("0.0005")  # 0.05 % between synthetic levels
+
+
+async def full_depth(request: Request, world: World) -> Response:
+    """A synthetic book around the last price: ``limit`` levels a side, 0.05 % apart, seeded
+    sizes (the simulator has no other participants; resting orders fill on price moves)."""
+    st = alpha_of(world)
+    token, quote = _symbol(st, request.query_params.get("symbol"))
+    limit = _int_param(request, "limit", 100)
+    if limit not in DEPTH_LIMITS:
+        raise bad_param("illegal parameter: limit")
+    symbol = token.trading_symbol(quote)
+    price = world.market.price(symbol) or token.tick
+    rng = random.Random(f"{symbol}:{price}")
+    bids: list[list[str]] = []
+    asks: list[list[str]] = []
+    for k in range(1, limit + 1):
+        bid = floor_to_step(price * (1 - DEPTH_GAP * k), token.tick)
+        ask = -floor_to_step(-price * (1 + DEPTH_GAP * k), token.tick)  # ceiling to the tick
+        size = floor_to_step(Decimal(rng.uniform(50, 5000)) / price, token.step) or token.step
+        if bid > 0 and (not bids or s8(bid) != bids[-1][0]):
+            bids.append([s8(bid), s8(size)])
+        if not asks or s8(ask) != asks[-1][0]:
+            asks.append([s8(ask), s8(size)])
+    now = world.clock_ms()
+    data = {"lastUpdateId": st.next_agg, "symbol": symbol, "bids": bids, "asks": asks,
+            "E": now, "T": now}  # fmt: skip
+    return ok(data)
+
+
 async def fee_rate(request: Request, world: World) -> Response:
     _symbol(alpha_of(world), request.query_params.get("symbol"))
     units = int(alpha_of(world).config.fee_rate * 1_000_000)  # 100 = 0.01 % [INF units 1e-6]
@@ -254,11 +285,8 @@ async def cancel(request: Request, world: World, session: WebSession, user: WebU
         raise bad_param("illegal parameter: orderId") from None
     with world.lock:
         order = st.orders.get(order_id)
-        if (
-            order is None
-            or order.user_id != user.user_id
-            or order.symbol != token.trading_symbol(quote)
-        ):
+        mine = order is not None and order.user_id == user.user_id
+        if order is None or not mine or order.symbol != token.trading_symbol(quote):
             raise engine.WebError(engine.NO_ORDER_CODE, "Order does not exist.")
         engine.cancel(world, st, order)
     return ok(None)

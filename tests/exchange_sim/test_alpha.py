@@ -138,6 +138,11 @@ def test_market_data_follows_the_price_path(sim, token) -> None:
                             params={"symbol": symbol, "interval": "1m", "limit": 3})["data"]  # fmt: skip
     assert len(klines) == 3 and all(isinstance(v, str) for v in klines[-1])
     assert klines[-1][4] == "0.52000000"
+    book = sim.control.ok("GET", f"{PUB}/alpha-trade/fullDepth",
+                          params={"symbol": symbol, "limit": 5})["data"]  # fmt: skip
+    assert len(book["bids"]) == len(book["asks"]) == 5 and book["symbol"] == symbol
+    assert D(book["bids"][0][0]) < D("0.52") < D(book["asks"][0][0])
+    assert [D(b[0]) for b in book["bids"]] == sorted((D(b[0]) for b in book["bids"]), reverse=True)
     bad = sim.control.ok("GET", f"{PUB}/alpha-trade/ticker", params={"symbol": "ALPHA_0USDT"})
     assert bad["success"] is False and bad["code"] == "000002"
 
