@@ -238,14 +238,31 @@ def _ready(client: HeadlessClient, stop_event: threading.Event) -> None:
         wait = min(wait * 2, 30.0)
 
 
+def _configure_sim(sim_url: str, body: dict[str, Any], stop_event: threading.Event) -> None:
+    """``POST /sim/web/config`` once the simulator answers (it may still be starting)."""
+    wait = 0.5
+    while not stop_event.is_set():
+        try:
+            httpx.post(f"{sim_url.rstrip('/')}/sim/web/config", json=body, timeout=5)
+            return
+        except httpx.HTTPError as exc:
+            log.info("simulator not ready yet (%s), retrying in %.1f s", exc, wait)
+        stop_event.wait(wait)
+        wait = min(wait * 2, 10.0)
+
+
 def run_demo(
     stop_event: threading.Event,
     server_url: str = "http://127.0.0.1:8000",
     sim_url: str = "http://127.0.0.1:8900",
+    data_root: Path | None = None,
 ) -> list[ClientSummary]:
     """The ``make demo`` headless clients: trader1–trader3 trade on the simulator until
     ``stop_event`` is set. Their data (journal, encrypted binding) survives demo restarts."""
-    data_root = Path(tempfile.gettempdir()) / "fleet-demo-clients"
+    data_root = data_root or Path(tempfile.gettempdir()) / "fleet-demo-clients"
+    # The demo creates orders all day long: lift the simulated open-order cap (20 per user, as on
+    # Binance) so the demo shows placements, not "open order limit" failures.
+    _configure_sim(sim_url, {"event_max_open": 10_000}, stop_event)
     return run_clients(
         server_url, sim_url, DEMO_USERS, DEMO_PASSWORD, len(DEMO_USERS), data_root, stop_event
     )

@@ -40,10 +40,10 @@ def server(live_server, transactional_db):
 def make_trader(server) -> Callable[..., object]:
     from accounts.services import trader_create
 
-    def make(username: str, *, days: float = 5, amount: str = "10", **kw):
+    def make(username: str, *, days: float = 5, amount: str = "10", password: str = PASSWORD, **kw):
         return trader_create(
             username=username,
-            password=PASSWORD,
+            password=password,
             expires_at=timezone.now() + timedelta(days=days),
             order_amount=Decimal(amount),
             **kw,
