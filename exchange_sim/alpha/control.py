@@ -191,6 +191,8 @@ async def order_fill(request: Request, world: World) -> Any:
             raise ControlError(f"order is {order.status}")
         qty = decimal_field(body["qty"], "qty") if "qty" in body else order.remaining
         price = decimal_field(body["price"], "price") if "price" in body else order.price
+        if (price > order.price) if order.side == "BUY" else (price < order.price):
+            raise ControlError("price must be at or better than the order's limit price")
         if qty <= 0 or qty > order.remaining or qty % order.token.step:
             raise ControlError(f"qty must be a multiple of {order.token.step} up to the remainder")
         engine.fill(world, st, order, qty, price, maker=True)

@@ -261,6 +261,11 @@ def test_manual_fill_policy(sim, token, web) -> None:
     assert web.orders()[0]["status"] == "NEW"
     row = sim.control.ok("POST", f"/sim/alpha/orders/{order_id}/fill", json={"qty": "4"})
     assert (row["status"], row["executedQty"]) == ("PARTIALLY_FILLED", "4.00000000")
+    worse = sim.control.post(f"/sim/alpha/orders/{order_id}/fill", json={"price": "0.7"})
+    assert worse.status_code == 400
+    rest = sim.control.ok("POST", f"/sim/alpha/orders/{order_id}/fill", json={"price": "0.5"})
+    assert (rest["status"], rest["cumQuote"]) == ("FILLED", "5.40000000")  # 4 × 0.6 + 6 × 0.5
+    assert D(web.state()["balances"]["USDT"]) == Decimal("94.6")  # the better price is refunded
 
 
 def test_oto_legs_fill_through_both_prefixes(sim, token, web) -> None:
