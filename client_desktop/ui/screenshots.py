@@ -62,7 +62,7 @@ class Stage:
     def __init__(self, lang: str) -> None:
         self.status = StatusBar(now=lambda: NOW, lang=lang)
         self.window = MainWindow(self.status, lang)
-        self.login = LoginWindow(device_id=DEVICE_ID, server=SERVER, username="trader01", lang=lang)
+        self.login = LoginWindow(device_id=DEVICE_ID, server=SERVER, username="trader1", lang=lang)
         self.qr = QrScreen(DemoQrSource(), lang=lang, show_code_text=True)
         self.trade = TradeTab(save_amount=lambda amount: None, amount=Decimal("20"), lang=lang)
         for screen in (self.login, self.qr, self.window.tabs):
@@ -94,7 +94,7 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
     stage = Stage(lang)
     paths = [grab(stage.window, out_dir / "login.png")]
     refused = ApiError("device_not_allowed", "", 403, {"device_id": DEVICE_ID})
-    stage.login.username_edit.setText("trader01")
+    stage.login.username_edit.setText("trader1")
     stage.login._failed(ApiClient(SERVER), refused)  # as after a real refusal
     paths.append(grab(stage.window, out_dir / "login_device_not_allowed.png"))
     stage.logged_in(auto=False, bound=False)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from client_desktop.core.i18n import tr
 from client_desktop.ui.common import named
 from client_desktop.ui.login_window import refusal_text
-from client_desktop.ui.orders_model import Counters, OrderRow, OrdersModel, counters_for
+from client_desktop.ui.orders_model import COLUMNS, Counters, OrderRow, OrdersModel, counters_for
 from client_desktop.ui.tasks import TaskRunner
 
 AMOUNT_MIN = Decimal("5")
@@ -116,7 +116,7 @@ class TradeTab(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)  # error
         self.table.verticalHeader().setDefaultSectionSize(28)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -127,10 +127,15 @@ class TradeTab(QWidget):
         self.amount_edit.returnPressed.connect(self.save)
         self.auto_switch.toggled.connect(self._auto_toggled)
 
+    def _fit_columns(self) -> None:
+        """Fit every column but the last (the error text stretches over the rest)."""
+        for column in range(len(COLUMNS) - 1):
+            self.table.resizeColumnToContents(column)
+
     def retranslate(self, lang: str) -> None:
         self.lang = lang
         self.model.set_language(lang)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         self.amount_label.setText(tr("trade.amount", lang))
         self.amount_save.setText(tr("trade.amount_save", lang))
         self._render_auto()
@@ -202,7 +207,7 @@ class TradeTab(QWidget):
     def show_order(self, row: OrderRow, *, now: datetime | None = None) -> None:
         """Add or update one order's row (standalone: recount today's orders from the table)."""
         self.model.upsert(row)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         if not self.derive_summary:
             return
         today = (now or datetime.now().astimezone()).date()
