@@ -21,6 +21,7 @@ from trading.exchanges.errors import (
     InsufficientBalance,
     OrderRejected,
     OutcomeUnknown,
+    RateLimited,
     SessionExpired,
 )
 from trading.exchanges.reconnect import ReconnectPolicy, StreamGap
@@ -268,3 +269,11 @@ async def test_session_expired_fault(sim, token, alpha) -> None:
     with pytest.raises(SessionExpired):
         await client.place_limit(token["alphaId"], "USDT", Side.BUY, Decimal("0.1"), Decimal(10))
     assert sim_orders(sim, session_id) == []
+
+
+async def test_rate_limit_fault_surfaces_as_rate_limited(sim, token, alpha) -> None:
+    session_id, client = alpha
+    sim.control.fault("rate_limit", account=session_id, retry_after=1)
+    with pytest.raises(RateLimited) as info:
+        await client.open_orders()
+    assert info.value.retry_after == 1.0 and not info.value.banned
