@@ -7,8 +7,9 @@ WebSocket API → completed market orders with their F/B → ``services.leader_e
   without any frame (not even the reply to our WS-API ``ping``) for ``stall_timeout_s`` is dead.
 - **Silent stalls.** Pings can flow while events do not. Every ``probe_interval_s`` we read the
   account over REST: if its ``updateTime`` is newer than the newest event the stream delivered,
-  and older than ``stall_grace_s``, the stream is stalled → re-subscribe. Anything that leaves a
-  completed order without a balance (or a failed DB write) trips the same flag.
+  and older than ``stall_grace_s``, the stream is stalled → re-subscribe. A completed order left
+  without any balance trips the same flag. A failed DB write is retried every ``retry_s`` (the
+  stream is not at fault, and REST weight must not be spent on it).
 - **Catch-up.** Every session, the first and each after a gap, reconciles over REST *after* it is
   subscribed and before its events are read (they wait in the socket): balances, ``myTrades`` and
   ``allOrders`` since the newest handled order (minus a margin); the market orders among them are
@@ -73,6 +74,7 @@ class WatcherSettings:
     margin_s: float = 60.0  # reconcile overlap before the newest handled order
     report_interval_s: float = 10.0  # connection-state heartbeat (readers expire it at 60 s)
     reload_s: float = 5.0  # how often the active leader is re-read (replaced / keys edited)
+    retry_s: float = 1.0  # how often a failed DB write of a leader event is retried
     base_delay: float = 0.5
     max_delay: float = 30.0
     tick_s: float = 0.1
@@ -191,6 +193,7 @@ class LeaderWatcher:
         self.last_event_ms = 0  # venue time of the newest thing the stream (or REST) showed us
         self.connected = False
         self.recorded: dict[str, None] = {}  # order ids handled here (insertion-ordered, bounded)
+        self.unrecorded: dict[str, Resolved] = {}  # DB write failed: retried by the tick loop
         self.reconciles = 0
         self.state = self.detail = ""
 
@@ -257,8 +260,8 @@ class LeaderWatcher:
         """Subscribe, then reconcile over REST before reading: nothing falls in between."""
         self._report("connecting")
         async with self.client.stream.open_session() as items:
+            self.stall.clear()  # a trip during the catch-up below must survive it
             await self.reconcile()
-            self.stall.clear()
             self.connected = True
             self._report("connected")
             try:
@@ -287,10 +290,11 @@ class LeaderWatcher:
             return  # the reconcile after the resync rewinds it from REST
         try:
             await db_record(self.leader, resolved, resolved.balance_before, resolved.source)
-        except DatabaseError as exc:
-            log.exception("recording leader order %s failed", order.order_id)
-            self.stall.trip(f"database: {exc}")
+        except DatabaseError:
+            log.exception("recording leader order %s failed; will retry", order.order_id)
+            self.unrecorded[order.order_id] = resolved  # the stream is fine: retry the write
             return
+        self.unrecorded.pop(order.order_id, None)
         self.recorded[order.order_id] = None
         while len(self.recorded) > 10_000:
             del self.recorded[next(iter(self.recorded))]
@@ -329,12 +333,16 @@ class LeaderWatcher:
     async def _tick(self) -> None:
         """Expire orders whose position never came, probe for silent stalls, heartbeat the state."""
         next_probe = self.clock() + self.settings.probe_interval_s
-        next_report = 0.0
+        next_report = next_retry = 0.0
         while True:
             await asyncio.sleep(self.settings.tick_s)
             now = self.clock()
             for resolved in self.tracker.expire(now):
                 await self.record(resolved)
+            if self.unrecorded and now >= next_retry:
+                next_retry = now + self.settings.retry_s
+                for resolved in list(self.unrecorded.values()):
+                    await self.record(resolved)
             if self.connected and now >= next_probe:
                 next_probe = now + self.settings.probe_interval_s
                 await self._probe()

@@ -256,3 +256,25 @@ async def test_connection_state_is_reported_for_the_status_api(sim, leader, lead
             lambda: get_redis().hget(LEADER_CONN_KEY, "state") == "connected", "connected"
         )
     assert get_redis().hget(LEADER_CONN_KEY, "state") == "disconnected"
+
+
+async def test_a_failed_database_write_is_retried_without_dropping_the_stream(
+    sim, leader, leader_account, copy_running, dispatched, monkeypatch
+):
+    from django.db import OperationalError
+
+    real = services.leader_event_record
+    failures = [OperationalError("gone away"), OperationalError("still gone")]
+
+    def flaky(**kwargs):
+        if failures:
+            raise failures.pop(0)  # the write and its reconnect-and-retry both fail
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "leader_event_record", flaky)
+    async with Running() as run:
+        reply = trade(sim, leader_account, "BUY", quoteOrderQty="1000")
+        [event] = await run.events(1)
+        assert run.sessions == 1 and not run.watcher.unrecorded
+    assert event.leader_order_id == str(reply["orderId"]) and failures == []
+    assert event.balance_source == SOURCE_POSITION and dispatched == [event.pk]
