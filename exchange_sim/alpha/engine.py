@@ -51,7 +51,7 @@ def buy_cost(price: Decimal, qty: Decimal) -> Decimal:
 
 
 def _check_open_limit(st: AlphaState, user: WebUser, legs: int) -> None:
-    open_now = sum(1 for o in st.orders.values() if o.user_id == user.user_id and o.is_open)
+    open_now = sum(1 for o in st.by_user.get(user.user_id, ()) if o.is_open)
     if open_now + legs > st.config.max_open:
         raise WebError(OPEN_LIMIT_CODE, "Open order number has reached maximum limit")
 
@@ -106,7 +106,7 @@ def place_limit(
         _lock(st, user, order, quote, buy_cost(price, qty))
     else:
         _lock(st, user, order, token.alpha_id, qty)
-    st.orders[order.order_id] = order
+    st.add_order(order)
     emit(world, st, order, "NEW")
     _arrive(world, st, order)
     return order
@@ -138,8 +138,8 @@ def place_oto(
         leg.list_id, leg.position = list_id, position
     working.partner, pending.partner = pending, working
     _lock(st, user, working, quote, buy_cost(w_price, w_qty))
-    st.orders[working.order_id] = working
-    st.orders[pending.order_id] = pending
+    st.add_order(working)
+    st.add_order(pending)
     emit(world, st, working, "NEW")
     emit(world, st, pending, "NEW")
     _arrive(world, st, working)

@@ -175,6 +175,7 @@ class AlphaState:
     tokens: dict[str, Token] = field(default_factory=dict)  # by alphaId
     by_symbol: dict[str, tuple[Token, str]] = field(default_factory=dict)  # ALPHA_1USDT → (t, q)
     orders: dict[int, Order] = field(default_factory=dict)
+    by_user: dict[str, list[Order]] = field(default_factory=lambda: defaultdict(list))
     resting: dict[str, list[Order]] = field(default_factory=lambda: defaultdict(list))
     locked: dict[str, dict[str, Decimal]] = field(default_factory=lambda: defaultdict(dict))
     trades: list[Trade] = field(default_factory=list)
@@ -202,7 +203,11 @@ class AlphaState:
         return self.locked[user_id].get(asset, ZERO)
 
     def user_orders(self, user_id: str) -> list[Order]:
-        return [o for o in self.orders.values() if o.user_id == user_id]
+        return list(self.by_user.get(user_id, ()))
+
+    def add_order(self, order: Order) -> None:
+        self.orders[order.order_id] = order
+        self.by_user[order.user_id].append(order)
 
     def record_agg(self, symbol: str, row: dict[str, Any]) -> None:
         self.agg.setdefault(symbol, deque(maxlen=MAX_AGG_TRADES)).append(row)
