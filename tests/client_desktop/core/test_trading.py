@@ -3,15 +3,20 @@ orders, network loss, the auto switch — live server + simulator, the same core
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
 
 from client_desktop.core import journal as j
 from client_desktop.core.headless import HeadlessClient
-from tests.client_desktop.core.conftest import sim_orders, wait_for
+from tests.client_desktop.core.conftest import PASSWORD, sim_orders, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -311,10 +316,55 @@ def test_auto_off_pulls_nothing_and_on_resumes(make_trader, make_client, make_or
     client = ready(make_trader, make_client, "lou")
     trader = client.start(auto_on=False)
     order = make_order(validity_seconds=60)
-    import time
-
     time.sleep(1.0)
     assert client.journal.get(order.pk) is None  # type: ignore[union-attr]
     trader.set_auto(True)
     entry = wait_for(lambda: reported(client, order.pk), what="report")
     assert entry.state == j.PLACED
+
+
+KILLED_CLIENT = """
+import os, signal, sys, time
+from pathlib import Path
+from client_desktop.core.headless import HeadlessClient
+
+server, sim, user, password, data_dir = sys.argv[1:6]
+client = HeadlessClient(server, sim, user, password, Path(data_dir))
+client.login()
+client.bind()
+trader = client.start()
+trader._report = lambda entry: os.kill(os.getpid(), signal.SIGKILL)  # placed, then killed
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def test_process_killed_between_place_and_report(
+    make_trader, make_client, make_order, web_sim, server, tmp_path
+):
+    name = f"kill-{uuid.uuid4().hex[:6]}"
+    make_trader(name)
+    data_dir = tmp_path / name
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_CLIENT, server.url, web_sim.url, name, PASSWORD, data_dir],
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        order = make_order()
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert reports(order.pk) == []
+    restarted = make_client(name, data_dir=data_dir)
+    restarted.login()
+    restarted.bind()
+    assert restarted.journal.get(order.pk).state == j.PLACED  # type: ignore[union-attr]
+    restarted.start()
+    entry = wait_for(lambda: reported(restarted, order.pk), what="report after restart")
+    placed = sim_orders(web_sim, name)
+    assert len(placed) == 1 and entry.binance_order_id == placed[0]["orderId"]
+    assert [r.outcome for r in reports(order.pk)] == ["placed"]
