@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from trading.copytrade import controls, selectors, services
 from trading.copytrade.admin_forms import FollowerForm, LeaderForm
+from trading.copytrade.api import log_action
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.errors import CopyError
 from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
@@ -141,7 +142,9 @@ class FollowerAdmin(admin.ModelAdmin):
     # writes go through the services
     def save_model(self, request, obj, form, change):
         if change:
-            services.follower_update(follower=obj, **form.service_fields())
+            fields = form.service_fields()
+            services.follower_update(follower=obj, **fields)
+            log_action(request, "follower_update", f"{obj.pk} fields={sorted(fields)} (admin)")
             return
         data = form.cleaned_data
         created = services.follower_create(
@@ -153,6 +156,7 @@ class FollowerAdmin(admin.ModelAdmin):
             passphrase=data.get("passphrase") or "",
         )
         obj.pk, obj.credential = created.pk, created.credential
+        log_action(request, "follower_create", f"{created.pk} (admin)")
 
     def delete_model(self, request, obj):
         services.follower_delete(follower=obj)
@@ -177,6 +181,7 @@ class FollowerAdmin(admin.ModelAdmin):
         for follower in queryset.select_related("credential"):
             try:
                 result = services.follower_verify(follower=follower)
+                log_action(request, "follower_verify", f"{follower.pk} ok={result.ok} (admin)")
             except TimeoutError:
                 self.message_user(request, f"{follower}: {_('交易所无响应')}", messages.ERROR)
                 continue
@@ -196,6 +201,7 @@ class FollowerAdmin(admin.ModelAdmin):
         for follower in queryset:
             try:
                 change(follower=follower)
+                log_action(request, change.__name__, f"{follower.pk} (admin)")
                 ok += 1
             except CopyError as exc:
                 self.message_user(request, f"{follower}: {exc.message}", messages.WARNING)
@@ -240,6 +246,7 @@ class FollowerAdmin(admin.ModelAdmin):
             raise PermissionDenied
         running = request.POST.get("running") == "1"
         services.copy_set_running(running=running)
+        log_action(request, "copy_start" if running else "copy_stop", "(admin)")
         self.message_user(request, _("跟单已开始") if running else _("跟单已停止"))
         back = request.POST.get("next") or reverse("admin:copytrade_dashboard")
         if not back.startswith("/"):
@@ -306,6 +313,7 @@ class LeaderAdmin(admin.ModelAdmin):
             environment=data["environment"], api_key=data["api_key"], api_secret=data["api_secret"]
         )
         obj.pk, obj.credential = leader.pk, leader.credential
+        log_action(request, "leader_set", f"{leader.pk} (admin)")
 
 
 # --- leader events -----------------------------------------------------------------------------

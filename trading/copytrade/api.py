@@ -4,6 +4,7 @@ Every refusal is ``{code, message, detail}`` (``backoffice.api.errors``)."""
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -46,6 +47,13 @@ COPY_ERROR_MESSAGES = {
     "follower_disabled": _("跟单账户已停用，请先验证密钥"),
 }
 STATUS_EVENTS = 20
+log = logging.getLogger("fleet.copytrade.operator")
+
+
+def log_action(request, action: str, target: object = "") -> None:
+    """One INFO line per operator write (who, what, which) — never a key or a secret."""
+    user = getattr(request.user, "username", "?")
+    log.info("operator %s: %s %s", user, action, target)
 
 
 def copy_error(exc: CopyError) -> ApiError:
@@ -217,6 +225,9 @@ class AccountListView(OperatorView):
             api_secret=v["api_secret"],
             passphrase=v.get("passphrase", ""),
         )
+        log_action(
+            request, "follower_create", f"{follower.pk} {follower.venue}/{follower.environment}"
+        )
         return Response({**one_follower(follower), "status": "CREATED"}, status=201)
 
 
@@ -249,6 +260,7 @@ class AccountDetailView(OperatorView):
         renames = {"exchange": "venue", "env": "environment"}
         fields = {renames.get(k, k): val for k, val in v.items()}
         follower = services.follower_update(follower=follower, **fields)
+        log_action(request, "follower_update", f"{follower.pk} fields={sorted(fields)}")
         return Response(one_follower(follower))
 
     @extend_schema(
@@ -258,6 +270,7 @@ class AccountDetailView(OperatorView):
     )
     def delete(self, request, pk: int):
         services.follower_delete(follower=_follower(pk))
+        log_action(request, "follower_delete", pk)
         return Response(status=204)
 
 
@@ -274,6 +287,7 @@ class AccountVerifyView(OperatorView):
         follower = _follower(pk)
         try:
             result = services.follower_verify(follower=follower)
+            log_action(request, "follower_verify", f"{pk} ok={result.ok}")
         except (FutureTimeout, TimeoutError):
             raise ApiError("venue_timeout", _("交易所无响应，请稍后重试"), 504) from None
         follower.refresh_from_db(fields=["state"])
@@ -294,6 +308,7 @@ class _StateView(OperatorView):
         follower = _follower(pk)
         try:
             self.state_change(follower=follower)
+            log_action(request, self.state_change.__name__, pk)
         except CopyError as exc:
             raise copy_error(exc) from None
         return Response(one_follower(follower))
@@ -361,6 +376,7 @@ class LeaderView(OperatorView):
         leader = services.leader_set(
             environment=v["env"], api_key=v["api_key"], api_secret=v["api_secret"]
         )
+        log_action(request, "leader_set", f"{leader.pk} binance/{v['env']}")
         payload = leader_payload(leader, selectors.leader_connection())
         return Response(LeaderSetOut({"listening": True, "leader": payload}).data)
 
@@ -373,6 +389,7 @@ class CopyStartView(OperatorView):
         responses={200: RunningOut, **AUTH_ERRORS},
     )
     def post(self, request):
+        log_action(request, "copy_start")
         return Response({"running": services.copy_set_running(running=True)})
 
 
@@ -384,6 +401,7 @@ class CopyStopView(OperatorView):
         responses={200: RunningOut, **AUTH_ERRORS},
     )
     def post(self, request):
+        log_action(request, "copy_stop")
         return Response({"running": services.copy_set_running(running=False)})
 
 

@@ -148,8 +148,11 @@ NEW = {
 }
 
 
-def test_create_follower_stores_encrypted_keys_and_never_returns_them(api):
+def test_create_follower_stores_encrypted_keys_and_never_returns_them(api, caplog):
+    caplog.set_level("INFO", logger="fleet.copytrade.operator")
     reply = api("POST", "/accounts", NEW)
+    assert "operator op1: follower_create" in caplog.text
+    assert [s for s in ("bg-key-1234567890", "bg-secret", "bg-pass") if s in caplog.text] == []
     assert reply.status_code == 201, reply.content
     body = reply.json()
     assert body["status"] == "CREATED" and body["state"] == "ACTIVE"
