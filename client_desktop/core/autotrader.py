@@ -75,6 +75,7 @@ RESOLVE_LOOKS = 3  # looks at the open orders before an unknown outcome counts a
 RESOLVE_WAIT_S = 1.0
 SEND_ATTEMPTS = 5  # for requests that certainly never left / rate limits
 ME_EVERY_S = 30.0  # session check while auto-trading is off
+KEEP_HISTORY_S = 30 * 86_400  # reported journal entries older than this are pruned at start
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,7 @@ class AutoTrader:
 
     def _recover(self) -> None:
         """Finish what a previous run left (crash, quit): never re-send an in-flight order."""
+        self.journal.prune(time.time() - KEEP_HISTORY_S)
         for entry in self.journal.recover_work():
             if self._stop.is_set():
                 return

@@ -250,6 +250,17 @@ class Journal:
             raise KeyError(order_id)
         return entry
 
+    def prune(self, before: float) -> int:
+        """Forget reported entries received before ``before`` (epoch s); the journal only has to
+        remember what is unfinished, plus recent history for the table."""
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM entries WHERE server = ? AND trader_id = ?"
+                " AND reported_at IS NOT NULL AND received_at < ?",
+                (*self._key(), before),
+            )
+        return int(cursor.rowcount)
+
     # --- reads ------------------------------------------------------------------------------
     def get(self, order_id: int) -> Entry | None:
         with self._lock:

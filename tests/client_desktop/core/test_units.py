@@ -151,3 +151,13 @@ def test_a_stored_binding_that_expired_meanwhile_loads_as_expired(tmp_path):
     assert binding.status().phase is BindingPhase.EXPIRED
     assert binding.status().reason == "binance_session_expired"
     assert vault.load("amy") is None
+
+
+def test_prune_forgets_only_old_reported_entries(journal):
+    for number, at in ((1, 10.0), (2, 20.0), (3, 30.0)):
+        journal.record(order(number), Decimal("5"), at)
+        journal.finish(number, j.PLACED, at + 1)
+    journal.mark_reported(1, 12.0)
+    journal.mark_reported(3, 32.0)
+    assert journal.prune(before=25.0) == 1  # 2 is old but unreported: kept
+    assert sorted(v.order_id for v in journal.rows()) == [2, 3]
