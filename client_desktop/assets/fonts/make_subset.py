@@ -1,7 +1,7 @@
 """Rebuild ``FleetSansSC-Regular.otf``: Noto Sans CJK SC Regular cut down to what the client shows.
 
 Kept: ASCII and Latin-1, general and CJK punctuation, full-width forms, the 3,755 most common
-hanzi (GB 2312 level 1) and every character of the client's Chinese strings. Renamed "Fleet Sans
+hanzi (GB 2312 level 1) and every character of the client's source (strings of every tab). Renamed "Fleet Sans
 SC" (the OFL asks modified versions not to use the reserved name). Needs fontTools (a build-time
 tool, not an app dependency) and the Noto CJK collection, e.g. Debian's ``fonts-noto-cjk``::
 
@@ -35,17 +35,18 @@ def gb2312_level1() -> str:
     return "".join(chars)
 
 
-def catalog_text() -> str:
-    sys.path.insert(0, str(HERE.parents[2]))
-    from client_desktop.core.i18n import CATALOG
-
-    return "".join(CATALOG["zh"].values())
+def client_text() -> str:
+    """Every non-ASCII character in the client's source (the i18n catalog, tab-local strings)."""
+    package = HERE.parents[1]
+    return "".join(
+        ch for path in package.rglob("*.py") for ch in path.read_text("utf-8") if ord(ch) > 0x7F
+    )
 
 
 def unicodes() -> set[int]:
     ranges = [(0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF)]
     points = {cp for low, high in ranges for cp in range(low, high + 1)}
-    points |= {ord(ch) for ch in gb2312_level1() + catalog_text()}
+    points |= {ord(ch) for ch in gb2312_level1() + client_text()}
     return points
 
 
