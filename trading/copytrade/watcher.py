@@ -58,6 +58,7 @@ from trading.exchanges.types import BalanceUpdate, OrderUpdate
 log = logging.getLogger("fleet.copytrade.watcher")
 ALL_ORDERS = "/api/v3/allOrders"
 REST_LIMIT = 1000
+MAX_PAGES = 10
 
 
 @dataclass(frozen=True)
@@ -313,9 +314,8 @@ class LeaderWatcher:
         rest = self.client.rest
         account = await rest.signed("GET", c.ACCOUNT, {})
         start = self._reconcile_from_ms()
-        window = {"symbol": SYMBOL, "startTime": start, "limit": REST_LIMIT}
-        trades = await rest.signed("GET", c.MY_TRADES, window)
-        orders = await rest.signed("GET", ALL_ORDERS, window)
+        trades = await self._paged(c.MY_TRADES, start, "id", "fromId")
+        orders = await self._paged(ALL_ORDERS, start, "orderId", "orderId")
         updated_ms = int(account.get("updateTime") or 0)
         fills = [parse_fill(t) for t in trades]
         if updated_ms:  # fills after the balance read are the stream's (already subscribed)
@@ -328,6 +328,20 @@ class LeaderWatcher:
         now = self.clock()
         for order, before in recover(self.tracker.book.free, found):
             await self.record(Resolved(order, before, SOURCE_REST, now))
+
+    async def _paged(self, path: str, start_ms: int, key: str, cursor: str) -> list[Any]:
+        """All rows of ``myTrades`` / ``allOrders`` since ``start_ms``: the first page by time,
+        the next ones from the last id (both endpoints list oldest first)."""
+        params: dict[str, Any] = {"symbol": SYMBOL, "startTime": start_ms, "limit": REST_LIMIT}
+        rows: list[Any] = []
+        for _ in range(MAX_PAGES):
+            page = await self.client.rest.signed("GET", path, params)
+            rows.extend(page)
+            if len(page) < REST_LIMIT:
+                return rows
+            params = {"symbol": SYMBOL, cursor: int(page[-1][key]) + 1, "limit": REST_LIMIT}
+        log.warning("leader catch-up: more than %d rows of %s; F/B may be off", len(rows), path)
+        return rows
 
     # -- timers ------------------------------------------------------------------------------
     async def _tick(self) -> None:
@@ -385,7 +399,12 @@ async def _until_replaced(
     try:
         while not stop.is_set():
             await _wait(stop, every)
-            if not stop.is_set() and await db_leader_version() != version:
+            try:
+                current = await db_leader_version()
+            except DatabaseError as exc:  # a DB blip must not restart a healthy stream
+                log.warning("could not re-read the leader: %s", exc)
+                continue
+            if not stop.is_set() and current != version:
                 log.info("leader replaced or edited; restarting the watcher")
                 break
     finally:

@@ -278,3 +278,35 @@ async def test_a_failed_database_write_is_retried_without_dropping_the_stream(
         assert run.sessions == 1 and not run.watcher.unrecorded
     assert event.leader_order_id == str(reply["orderId"]) and failures == []
     assert event.balance_source == SOURCE_POSITION and dispatched == [event.pk]
+
+
+async def test_catch_up_pages_through_the_rest_window_and_rewinds_every_order(
+    sim, leader, leader_account, copy_running, dispatched, monkeypatch
+):
+    from trading.copytrade import watcher
+
+    monkeypatch.setattr(watcher, "REST_LIMIT", 2)  # 5 orders = 3 pages of trades and of orders
+    free = {"USDT": D("10000"), "BTC": D("0.5")}
+    expected: dict[str, Decimal] = {}
+    for side, amount in [
+        ("BUY", "1000"),
+        ("SELL", "0.2"),
+        ("BUY", "3000"),
+        ("SELL", "0.1"),
+        ("BUY", "500"),
+    ]:
+        kwargs = {"quoteOrderQty": amount} if side == "BUY" else {"quantity": amount}
+        reply = trade(sim, leader_account, side, **kwargs)
+        base, quote = D(reply["executedQty"]), D(reply["cummulativeQuoteQty"])
+        fee = sum(D(f["commission"]) for f in reply["fills"])
+        expected[str(reply["orderId"])] = free["USDT" if side == "BUY" else "BTC"]
+        if side == "BUY":
+            free["USDT"] -= quote
+            free["BTC"] += base - fee
+        else:
+            free["BTC"] -= base
+            free["USDT"] += quote - fee
+    async with Running() as run:
+        found = await run.events(5)
+    assert {e.leader_order_id: e.balance_before for e in found} == expected
+    assert {e.balance_source for e in found} == {SOURCE_REST}
