@@ -17,6 +17,8 @@ import pytest
 from client_desktop.core import journal as j
 from client_desktop.core.headless import HeadlessClient
 from tests.client_desktop.core.conftest import PASSWORD, sim_orders, wait_for
+from trading.exchanges.binance_web.client import EventContractClient
+from trading.exchanges.errors import OutcomeUnknown, TemporaryError
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -368,3 +370,54 @@ def test_process_killed_between_place_and_report(
     placed = sim_orders(web_sim, name)
     assert len(placed) == 1 and entry.binance_order_id == placed[0]["orderId"]
     assert [r.outcome for r in reports(order.pk)] == ["placed"]
+
+
+def test_unknown_outcome_not_among_open_orders_is_failed_not_resent(
+    make_trader, make_client, make_order, web_sim, monkeypatch
+):
+    """The reply was lost and the order never executed: after the looks it is reported failed,
+    and the placement was sent exactly once."""
+    client = ready(make_trader, make_client, "mia")
+    sends: list[tuple] = []
+
+    async def lost(self, *args, **kw):  # the request vanished on the way (edge of the connector)
+        sends.append(args)
+        raise OutcomeUnknown("read timeout", venue="binance_web")
+
+    monkeypatch.setattr(EventContractClient, "place_event_order", lost)
+    trader = client.start()
+    trader.resolve_wait_s = 0.1
+    order = make_order()
+    entry = wait_for(lambda: reported(client, order.pk), timeout=20, what="report")
+    assert len(sends) == 1
+    assert entry.state == j.FAILED and entry.error_code == "binance_not_found"
+    assert [r.error_code for r in reports(order.pk)] == ["binance_not_found"]
+    assert sim_orders(web_sim, client.username) == []
+
+
+def test_unknown_outcome_waits_while_binance_cannot_be_asked(
+    make_trader, make_client, make_order, web_sim, monkeypatch
+):
+    """Lookups failing (Binance unreachable) keep the order "unknown" — neither failed nor
+    re-sent — until a lookup answers."""
+    client = ready(make_trader, make_client, "ned")
+    web_sim.control.fault("drop_reply", account=client.sim_session_id)
+    real_find = EventContractClient.find_matching_open_order
+    lookups = {"n": 0}
+
+    async def flaky(self, *args, **kw):
+        lookups["n"] += 1
+        if lookups["n"] <= 4:
+            raise TemporaryError("connect timeout", venue="binance_web")
+        return await real_find(self, *args, **kw)
+
+    monkeypatch.setattr(EventContractClient, "find_matching_open_order", flaky)
+    trader = client.start()
+    trader.resolve_wait_s = 0.1
+    order = make_order()
+    wait_for(lambda: lookups["n"] >= 3, what="failed lookups")
+    assert client.journal.get(order.pk).state == j.UNKNOWN  # type: ignore[union-attr]
+    assert reports(order.pk) == []
+    entry = wait_for(lambda: reported(client, order.pk), timeout=20, what="report")
+    placed = sim_orders(web_sim, client.username)
+    assert len(placed) == 1 and entry.binance_order_id == placed[0]["orderId"]
