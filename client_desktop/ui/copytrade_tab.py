@@ -15,10 +15,15 @@ from typing import Any, Protocol
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -82,6 +87,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "login.username": "用户名",
         "login.password": "密码",
         "login.submit": "登录",
+        "add": "添加账户",
+        "edit": "编辑",
+        "delete": "删除",
+        "confirm_delete": "确定删除跟单账户 {name}？其密钥与复制记录将一并删除。",
+        "dialog.add": "添加跟单账户",
+        "dialog.edit": "编辑跟单账户",
+        "field.name": "账户名",
+        "field.exchange": "交易所",
+        "field.env": "环境",
+        "field.api_key": "API Key",
+        "field.api_secret": "API Secret",
+        "field.passphrase": "Passphrase（Bitget）",
+        "keep": "留空则保持不变",
+        "saved": "已保存：{name}",
+        "deleted": "已删除：{name}",
     },
     "en": {
         "running": "Copying is running",
@@ -126,6 +146,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "login.username": "Username",
         "login.password": "Password",
         "login.submit": "Log in",
+        "add": "Add account",
+        "edit": "Edit",
+        "delete": "Delete",
+        "confirm_delete": "Delete follower {name}? Its keys and copy history are deleted too.",
+        "dialog.add": "Add a follower",
+        "dialog.edit": "Edit follower",
+        "field.name": "Account name",
+        "field.exchange": "Exchange",
+        "field.env": "Environment",
+        "field.api_key": "API Key",
+        "field.api_secret": "API Secret",
+        "field.passphrase": "Passphrase (Bitget)",
+        "keep": "leave blank to keep",
+        "saved": "Saved: {name}",
+        "deleted": "Deleted: {name}",
     },
 }
 FOLLOWER_COLUMNS = ("name", "venue", "state", "usdt", "btc", "last", "error")
@@ -144,6 +179,18 @@ class CopyApi(Protocol):
     def pause(self, account_id: int) -> FollowerView: ...
     def resume(self, account_id: int) -> FollowerView: ...
     def verify(self, account_id: int) -> VerifyResult: ...
+    def create_account(
+        self,
+        *,
+        name: str,
+        exchange: str,
+        env: str,
+        api_key: str,
+        api_secret: str,
+        passphrase: str = "",
+    ) -> FollowerView: ...
+    def update_account(self, account_id: int, **fields: str) -> FollowerView: ...
+    def delete_account(self, account_id: int) -> None: ...
 
 
 def text(lang: str, msg: str, **params: object) -> str:
@@ -320,10 +367,14 @@ class CopyTradeTab(QWidget):
         self.pause_button = self._button("copy_pause", t("pause"), self.pause_selected)
         self.resume_button = self._button("copy_resume", t("resume"), self.resume_selected)
         self.verify_button = self._button("copy_verify", t("verify"), self.verify_selected)
+        self.add_button = self._button("copy_add", t("add"), self.add_account)
+        self.edit_button = self._button("copy_edit", t("edit"), self.edit_selected)
+        self.delete_button = self._button("copy_delete", t("delete"), self.delete_selected)
         actions = QHBoxLayout()
         actions.addWidget(QLabel(t("followers")))
         actions.addStretch(1)
-        for w in (self.pause_button, self.resume_button, self.verify_button):
+        buttons = (self.pause_button, self.resume_button, self.verify_button)
+        for w in (self.add_button, self.edit_button, self.delete_button, *buttons):
             actions.addWidget(w)
 
         self.events_table = _table("copy_events", EVENT_COLUMNS, self.lang)
@@ -406,6 +457,59 @@ class CopyTradeTab(QWidget):
         else:
             self.show_message(self._t("verify_failed", name=follower.name, error=result.error))
 
+    # --- account management (spec FR-6: add / edit / delete) ---
+    def add_account(self) -> None:
+        self._open_dialog(AccountDialog(self.lang, None, self))
+
+    def edit_selected(self) -> None:
+        follower = self.selected_follower()
+        if follower is None:
+            self.show_message(self._t("select"))
+            return
+        self._open_dialog(AccountDialog(self.lang, follower, self))
+
+    def _open_dialog(self, dialog: AccountDialog) -> None:
+        dialog.submitted.connect(lambda fields: self._save_account(dialog, fields))
+        self.account_dialog = dialog
+        dialog.open()
+
+    def _save_account(self, dialog: AccountDialog, fields: dict[str, str]) -> None:
+        editing = dialog.follower
+
+        def save() -> FollowerView:
+            if editing is None:
+                return self.api.create_account(**fields)
+            return self.api.update_account(editing.id, **fields)
+
+        def done(saved: FollowerView) -> None:
+            dialog.accept()
+            self.show_message(self._t("saved", name=saved.name))
+            self.refresh()
+
+        def failed(exc: Exception) -> None:
+            dialog.show_error(self._error_text(exc), exc)
+            self.failed.emit(dialog.error_label.text())
+
+        dialog.set_busy(True)
+        self.runner.start(save, done, failed)
+
+    def confirm(self, question: str) -> bool:
+        """Ask before a destructive action (tests replace this)."""
+        answer = QMessageBox.question(self, self._t("delete"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete_selected(self) -> None:
+        follower = self.selected_follower()
+        if follower is None:
+            self.show_message(self._t("select"))
+            return
+        if not self.confirm(self._t("confirm_delete", name=follower.name)):
+            return
+        self._call(
+            lambda: self.api.delete_account(follower.id),
+            lambda _r: self.show_message(self._t("deleted", name=follower.name)),
+        )
+
     def _on_selected(self, action: Callable[[int], Any]) -> None:
         follower = self.selected_follower()
         if follower is None:
@@ -477,3 +581,98 @@ class CopyTradeTab(QWidget):
             self.login_message.setText(shown)
             self._show_dashboard(False)
         self.failed.emit(shown)
+
+
+EXCHANGES = ("binance", "bitget")
+ENVIRONMENTS = ("prod", "test", "demo", "sim")
+
+
+class AccountDialog(QDialog):
+    """Add (``follower=None``) or edit a follower. Keys are write-only: when editing, blank key
+    fields keep the stored keys. Emits :attr:`submitted` with the fields to send; the tab saves
+    them off the GUI thread and closes the dialog on success or shows the refusal in it."""
+
+    submitted = Signal(dict)
+
+    def __init__(self, lang: str, follower: FollowerView | None, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.lang, self.follower = lang, follower
+        self.setObjectName("copy_account_dialog")
+        self.setWindowTitle(text(lang, "dialog.add" if follower is None else "dialog.edit"))
+        self.name_edit = QLineEdit(follower.name if follower else "")
+        self.exchange_box = self._combo(EXCHANGES, follower.exchange if follower else "binance")
+        self.env_box = self._combo(ENVIRONMENTS, follower.env if follower else "prod")
+        self.key_edit, self.secret_edit, self.passphrase_edit = (
+            self._secret(follower is not None) for _ in range(3)
+        )
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        for key, widget in (
+            ("field.name", self.name_edit),
+            ("field.exchange", self.exchange_box),
+            ("field.env", self.env_box),
+            ("field.api_key", self.key_edit),
+            ("field.api_secret", self.secret_edit),
+            ("field.passphrase", self.passphrase_edit),
+        ):
+            form.addRow(text(lang, key), widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def _combo(self, values: tuple[str, ...], current: str) -> QComboBox:
+        box = QComboBox()
+        box.addItems(list(values))
+        box.setCurrentText(current)
+        return box
+
+    def _secret(self, editing: bool) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        if editing:
+            edit.setPlaceholderText(text(self.lang, "keep"))
+        return edit
+
+    def fields(self) -> dict[str, str]:
+        """What to send: everything for a new follower; for an edit, the changed plain fields
+        and the keys that were typed."""
+        plain = {
+            "name": self.name_edit.text().strip(),
+            "exchange": self.exchange_box.currentText(),
+            "env": self.env_box.currentText(),
+        }
+        keys = {
+            "api_key": self.key_edit.text().strip(),
+            "api_secret": self.secret_edit.text().strip(),
+            "passphrase": self.passphrase_edit.text().strip(),
+        }
+        if self.follower is None:
+            return {**plain, **keys}
+        old = {
+            "name": self.follower.name,
+            "exchange": self.follower.exchange,
+            "env": self.follower.env,
+        }
+        changed = {k: v for k, v in plain.items() if v != old[k]}
+        return {**changed, **{k: v for k, v in keys.items() if v}}
+
+    def submit(self) -> None:
+        self.error_label.setText("")
+        self.submitted.emit(self.fields())
+
+    def set_busy(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+
+    def show_error(self, message: str, exc: Exception | None = None) -> None:
+        detail = exc.detail if isinstance(exc, ApiError) and isinstance(exc.detail, dict) else {}
+        lines = [message, *(f"{k}: {'; '.join(map(str, v))}" for k, v in detail.items())]
+        self.error_label.setText("\n".join(lines))
+        self.set_busy(False)

@@ -110,6 +110,19 @@ class FakeApi:
         self._record("verify", account_id)
         return VerifyResult(True, Decimal("1000"), Decimal("0.5"), "", "ACTIVE")
 
+    def create_account(self, **fields: str) -> FollowerView:
+        self._record("create", fields)
+        if fields["exchange"] == "bitget" and not fields.get("passphrase"):
+            raise ApiError("invalid_input", "输入有误", 400, {"passphrase": ["needed"]})
+        return follower(3, fields["name"])
+
+    def update_account(self, account_id: int, **fields: str) -> FollowerView:
+        self._record("update", (account_id, fields))
+        return follower(account_id, fields.get("name", "x"))
+
+    def delete_account(self, account_id: int) -> None:
+        self._record("delete", account_id)
+
 
 @pytest.fixture
 def fake():
@@ -185,6 +198,52 @@ def test_pause_resume_verify_act_on_the_selected_follower(qtbot, tab, fake):
     with qtbot.waitSignal(tab.status_shown, timeout=5000):
         tab.verify_button.click()
     assert ("verify", 2) in fake.calls and "beta 验证通过" in tab.message_label.text()
+
+
+def test_add_account_dialog_shows_refusals_and_saves(qtbot, tab, fake):
+    tab.add_button.click()
+    dialog = tab.account_dialog
+    dialog.name_edit.setText("new-bg")
+    dialog.exchange_box.setCurrentText("bitget")
+    dialog.env_box.setCurrentText("demo")
+    dialog.key_edit.setText("k-1")
+    dialog.secret_edit.setText("s-1")
+    with qtbot.waitSignal(tab.failed, timeout=5000):
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert "passphrase: needed" in dialog.error_label.text() and dialog.isVisible()
+    dialog.passphrase_edit.setText("p-1")
+    with qtbot.waitSignal(tab.status_shown, timeout=5000):
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible() and "new-bg" in tab.message_label.text()
+    sent = [arg for name, arg in fake.calls if name == "create"][-1]
+    assert sent == {
+        "name": "new-bg",
+        "exchange": "bitget",
+        "env": "demo",
+        "api_key": "k-1",
+        "api_secret": "s-1",
+        "passphrase": "p-1",
+    }
+
+
+def test_edit_sends_only_changes_and_delete_asks_first(qtbot, tab, fake):
+    tab.followers_table.selectRow(0)
+    tab.edit_button.click()
+    dialog = tab.account_dialog
+    assert dialog.name_edit.text() == "alpha" and dialog.key_edit.text() == ""
+    dialog.name_edit.setText("alpha-2")
+    dialog.secret_edit.setText("new-secret")
+    with qtbot.waitSignal(tab.status_shown, timeout=5000):
+        dialog.submit()
+    assert ("update", (1, {"name": "alpha-2", "api_secret": "new-secret"})) in fake.calls
+    tab.followers_table.selectRow(1)
+    tab.confirm = lambda question: False
+    tab.delete_button.click()
+    assert not [c for c in fake.calls if c[0] == "delete"]
+    tab.confirm = lambda question: "beta" in question
+    with qtbot.waitSignal(tab.status_shown, timeout=5000):
+        tab.delete_button.click()
+    assert ("delete", 2) in fake.calls and "beta" in tab.message_label.text()
 
 
 def test_failures_are_shown_and_an_expired_token_returns_to_login(qtbot, tab, fake):
@@ -281,4 +340,21 @@ def test_tab_against_a_live_server(qtbot, live):
     with qtbot.waitSignal(widget.status_shown, timeout=10_000):
         widget.start_button.click()
     assert widget.running_label.text() == "跟单运行中"
+
+    widget.add_button.click()
+    dialog = widget.account_dialog
+    dialog.name_edit.setText("live-bg")
+    dialog.exchange_box.setCurrentText("bitget")
+    dialog.env_box.setCurrentText("test")  # Bitget has no testnet: refused by the server
+    dialog.key_edit.setText("k-live-123456")
+    dialog.secret_edit.setText("s")
+    dialog.passphrase_edit.setText("p")
+    with qtbot.waitSignal(widget.failed, timeout=10_000):
+        dialog.submit()
+    assert "env" in dialog.error_label.text()
+    dialog.env_box.setCurrentText("demo")
+    with qtbot.waitSignal(widget.status_shown, timeout=10_000):
+        dialog.submit()
+    assert Follower.objects.get(name="live-bg").credential.passphrase == "p"
+    assert widget.followers_table.rowCount() == 2
     widget.runner.wait()
