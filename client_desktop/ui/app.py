@@ -172,6 +172,7 @@ class AppController(QObject):
         self.binding = Binding(self.vault, owner=f"{api.server}|{session.trader.username}")
         self.binding.subscribe(self.binding_changed.emit)
         self.window.tabs.setTabEnabled(0, True)
+        self.window.set_user(session.trader.display_name)
         if self.config.engine_factory is not None:
             trader = self.config.engine_factory(
                 api, session, self.binding, self.config.data_dir, self.lang
@@ -201,6 +202,7 @@ class AppController(QObject):
         self.trade.clear()
         self.login.show_reason(reason)
         self.window.tabs.setTabEnabled(0, False)
+        self.window.set_user("")
         self.window.show_screen(self.login)
 
     def tick(self) -> None:

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.tabs = QTabWidget(documentMode=True)
         self.tab_keys: list[str] = []
+        self.user = ""  # the logged-in trader's display name, shown in the title
         self.setCentralWidget(self.stack)
         self.status = status
         self.setStatusBar(status)
@@ -89,6 +90,10 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[code] = action
 
+    def set_user(self, name: str) -> None:
+        self.user = name
+        self.retranslate(self.lang)
+
     def add_screen(self, widget: QWidget) -> None:
         self.stack.addWidget(widget)
 
@@ -108,7 +113,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
-        self.setWindowTitle(tr("app.title", lang))
+        title = tr("app.title", lang)
+        self.setWindowTitle(f"{title} — {self.user}" if self.user else title)
         self.account_menu.setTitle(tr("menu.account", lang))
         self.logout_action.setText(tr("menu.logout", lang))
         self.quit_action.setText(tr("menu.quit", lang))

@@ -67,6 +67,7 @@ def test_login_bind_trade_and_account_end(qtbot, app, sim):
     qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.tabs, timeout=10_000)
     assert app.status.binding.text().startswith("币安：已绑定")
     assert app.trade.amount_edit.text() == "15.00"
+    assert app.window.windowTitle() == "Fleet 交易客户端 — flow1"
     qtbot.waitUntil(lambda: app.status.auto.text() == "自动下单：开", timeout=10_000)
 
     order = orders.order_create(symbol="BTCUSDT", direction="LONG", time_increment="TEN_MINUTE")
@@ -86,6 +87,7 @@ def test_login_bind_trade_and_account_end(qtbot, app, sim):
     assert app.login.error_label.text() == "账号已过期，请联系管理员"
     assert app.session is None and app.engine is None
     assert app.trade.model.rowCount() == 0
+    assert app.window.windowTitle() == "Fleet 交易客户端"
 
 
 def test_session_over_24h_returns_to_login(qtbot, app):
