@@ -77,7 +77,7 @@ class OrderAssembler:
     """Collects a leader's executionReports until each market order is complete."""
 
     symbol: str = SYMBOL
-    _fees: dict[str, Decimal] = field(default_factory=dict)
+    _fees: dict[str, tuple[Decimal, str | None]] = field(default_factory=dict)
 
     def copyable(self, update: OrderUpdate) -> bool:
         return update.symbol == self.symbol and is_market(update) and update.side is not None
@@ -86,20 +86,23 @@ class OrderAssembler:
         """Returns the completed order on its final report, else ``None``."""
         if not self.copyable(update):
             return None
-        fee = self._fees.get(update.venue_order_id, ZERO) + update.fee
-        self._fees[update.venue_order_id] = fee
+        oid = update.venue_order_id
+        fee, fee_asset = self._fees.get(oid, (ZERO, None))
+        if update.fee and (fee_asset is None or update.fee_asset == fee_asset):
+            fee, fee_asset = fee + update.fee, update.fee_asset  # the trade reports' commissions
+        self._fees[oid] = (fee, fee_asset)
         if not update.status.is_final:
             return None
-        self._fees.pop(update.venue_order_id, None)
+        self._fees.pop(oid, None)
         if update.cum_base <= 0:
             return None
         return LeaderOrder(
-            update.venue_order_id,
+            oid,
             str(update.side),
             update.cum_base,
             update.cum_quote,
             fee,
-            update.fee_asset,
+            fee_asset,
             update.event_time,
         )
 

@@ -123,8 +123,11 @@ def test_ignored_reports(update):
 
 
 def test_market_order_expired_after_partial_fill_is_copied_with_what_it_filled():
-    done = OrderAssembler().feed(report(4, "EXPIRED", "BUY", "0.002", "100", x="EXPIRED"))
+    asm = OrderAssembler()
+    asm.feed(report(4, "PARTIALLY_FILLED", "BUY", "0.002", "100", "0.000002", "BTC"))
+    done = asm.feed(report(4, "EXPIRED", "BUY", "0.002", "100", x="EXPIRED"))  # no N on expiry
     assert done is not None and (done.base, done.quote) == (D("0.002"), D("100"))
+    assert (done.fee, done.fee_asset) == (D("0.000002"), "BTC")
 
 
 # --- F / B from values ----------------------------------------------------------------------
