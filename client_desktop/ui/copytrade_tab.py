@@ -37,6 +37,7 @@ from client_desktop.core.copytrade_api import (
     CopyTradeApi,
     EventView,
     FollowerView,
+    LeaderView,
     VerifyResult,
 )
 from client_desktop.ui.tasks import TaskRunner
@@ -102,6 +103,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "keep": "留空则保持不变",
         "saved": "已保存：{name}",
         "deleted": "已删除：{name}",
+        "set_leader": "设置主账户",
+        "dialog.leader": "设置主账户（Binance）",
+        "leader_saved": "主账户已更新：{env} {key}",
     },
     "en": {
         "running": "Copying is running",
@@ -161,6 +165,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "keep": "leave blank to keep",
         "saved": "Saved: {name}",
         "deleted": "Deleted: {name}",
+        "set_leader": "Set leader",
+        "dialog.leader": "Set the leader (Binance)",
+        "leader_saved": "Leader updated: {env} {key}",
     },
 }
 FOLLOWER_COLUMNS = ("name", "venue", "state", "usdt", "btc", "last", "error")
@@ -191,6 +198,7 @@ class CopyApi(Protocol):
     ) -> FollowerView: ...
     def update_account(self, account_id: int, **fields: str) -> FollowerView: ...
     def delete_account(self, account_id: int) -> None: ...
+    def set_leader(self, *, env: str, api_key: str, api_secret: str) -> LeaderView: ...
 
 
 def text(lang: str, msg: str, **params: object) -> str:
@@ -356,9 +364,11 @@ class CopyTradeTab(QWidget):
         self.start_button = self._button("copy_start", t("start"), self.start_copying)
         self.stop_button = self._button("copy_stop", t("stop"), self.stop_copying)
         self.refresh_button = self._button("copy_refresh", t("refresh"), self.refresh)
+        self.leader_button = self._button("copy_set_leader", t("set_leader"), self.set_leader)
         top = QHBoxLayout()
         for w in (self.running_label, self.start_button, self.stop_button, self.leader_label):
             top.addWidget(w)
+        top.addWidget(self.leader_button)
         top.addStretch(1)
         top.addWidget(self.latency_label)
         top.addWidget(self.refresh_button)
@@ -492,6 +502,25 @@ class CopyTradeTab(QWidget):
 
         dialog.set_busy(True)
         self.runner.start(save, done, failed)
+
+    def set_leader(self) -> None:
+        dialog = LeaderDialog(self.lang, self)
+        dialog.submitted.connect(lambda fields: self._save_leader(dialog, fields))
+        self.leader_dialog = dialog
+        dialog.open()
+
+    def _save_leader(self, dialog: LeaderDialog, fields: dict[str, str]) -> None:
+        def done(leader: LeaderView) -> None:
+            dialog.accept()
+            self.show_message(self._t("leader_saved", env=leader.env, key=leader.api_key_masked))
+            self.refresh()
+
+        def failed(exc: Exception) -> None:
+            dialog.show_error(self._error_text(exc), exc)
+            self.failed.emit(dialog.error_label.text())
+
+        dialog.set_busy(True)
+        self.runner.start(lambda: self.api.set_leader(**fields), done, failed)
 
     def confirm(self, question: str) -> bool:
         """Ask before a destructive action (tests replace this)."""
@@ -676,3 +705,23 @@ class AccountDialog(QDialog):
         lines = [message, *(f"{k}: {'; '.join(map(str, v))}" for k, v in detail.items())]
         self.error_label.setText("\n".join(lines))
         self.set_busy(False)
+
+
+class LeaderDialog(AccountDialog):
+    """Set / replace the leader: a Binance account (environment + keys); the server deactivates
+    the previous leader and the stream process follows the new one."""
+
+    def __init__(self, lang: str, parent: QWidget | None) -> None:
+        super().__init__(lang, None, parent)
+        self.setObjectName("copy_leader_dialog")
+        self.setWindowTitle(text(lang, "dialog.leader"))
+        self.exchange_box.setEnabled(False)  # the leader is always on Binance
+        self.name_edit.setEnabled(False)
+        self.passphrase_edit.setEnabled(False)
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "env": self.env_box.currentText(),
+            "api_key": self.key_edit.text().strip(),
+            "api_secret": self.secret_edit.text().strip(),
+        }

@@ -322,7 +322,7 @@ def test_api_client_against_a_live_server(live):
 
 @pytest.mark.integration
 def test_tab_against_a_live_server(qtbot, live):
-    from trading.copytrade.models import Follower
+    from trading.copytrade.models import Follower, Leader
 
     made = live.create_account(
         name="live-1", exchange="binance", env="sim", api_key="k-0987654321", api_secret="s"
@@ -357,4 +357,21 @@ def test_tab_against_a_live_server(qtbot, live):
         dialog.submit()
     assert Follower.objects.get(name="live-bg").credential.passphrase == "p"
     assert widget.followers_table.rowCount() == 2
+
+    widget.leader_button.click()
+    leader_dialog = widget.leader_dialog
+    leader_dialog.env_box.setCurrentText("sim")
+    leader_dialog.key_edit.setText("live-leader-key-1")
+    with qtbot.waitSignal(widget.failed, timeout=10_000):
+        leader_dialog.submit()  # no secret
+    assert "api_secret" in leader_dialog.error_label.text()
+    leader_dialog.secret_edit.setText("live-leader-secret")
+    with qtbot.waitSignal(widget.status_shown, timeout=10_000):
+        leader_dialog.submit()
+    leader = Leader.objects.select_related("credential").get(is_active=True)
+    assert (leader.credential.environment, leader.credential.api_secret) == (
+        "sim",
+        "live-leader-secret",
+    )
+    assert "sim" in widget.leader_label.text()
     widget.runner.wait()
