@@ -291,9 +291,9 @@ class LeaderWatcher:
             return  # the reconcile after the resync rewinds it from REST
         try:
             await db_record(self.leader, resolved, resolved.balance_before, resolved.source)
-        except DatabaseError:
+        except Exception:  # DB down, or the hand-off after commit failed: never kill the stream
             log.exception("recording leader order %s failed; will retry", order.order_id)
-            self.unrecorded[order.order_id] = resolved  # the stream is fine: retry the write
+            self.unrecorded[order.order_id] = resolved  # a retry after commit is a no-op
             return
         self.unrecorded.pop(order.order_id, None)
         self.recorded[order.order_id] = None

@@ -310,3 +310,22 @@ async def test_catch_up_pages_through_the_rest_window_and_rewinds_every_order(
         found = await run.events(5)
     assert {e.leader_order_id: e.balance_before for e in found} == expected
     assert {e.balance_source for e in found} == {SOURCE_REST}
+
+
+async def test_a_failing_fan_out_hand_off_does_not_stop_the_watcher(
+    sim, leader, leader_account, copy_running, monkeypatch
+):
+    handed: list[int] = []
+
+    def broken(event_id: int) -> None:
+        handed.append(event_id)
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(services, "_dispatch", broken)
+    async with Running() as run:
+        trade(sim, leader_account, "BUY", quoteOrderQty="1000")
+        first = await run.events(1)
+        trade(sim, leader_account, "SELL", quantity="0.1")
+        both = await run.events(2)
+        assert not run.task.done() and run.sessions == 1
+    assert [e.pk for e in both] == handed and both[0].pk == first[0].pk  # recorded once each
