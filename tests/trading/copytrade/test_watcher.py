@@ -329,3 +329,14 @@ async def test_a_failing_fan_out_hand_off_does_not_stop_the_watcher(
         both = await run.events(2)
         assert not run.task.done() and run.sessions == 1
     assert [e.pk for e in both] == handed and both[0].pk == first[0].pk  # recorded once each
+
+
+async def test_a_terminated_subscription_is_renewed(
+    sim, leader, leader_account, copy_running, dispatched
+):
+    async with Running() as run:
+        sim.control.fault("listen_key_expired", leader_account["api_key"])  # eventStreamTerminated
+        await run.until(lambda: run.sessions >= 2 and run.watcher.connected, "re-subscribed")
+        reply = trade(sim, leader_account, "BUY", quoteOrderQty="700")
+        [event] = await run.events(1)
+    assert event.leader_order_id == str(reply["orderId"]) and event.ratio == x_of(reply, "10000")
