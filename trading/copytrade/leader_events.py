@@ -36,6 +36,7 @@ BASE, QUOTE, SYMBOL = "BTC", "USDT", "BTCUSDT"
 SOURCE_POSITION = "position"
 SOURCE_SNAPSHOT = "snapshot"
 SOURCE_REST = "rest"
+COMPLETED_KEPT = 1000
 
 
 @dataclass(frozen=True)
@@ -253,17 +254,21 @@ class LeaderTracker:
     book: BalanceBook = field(default_factory=BalanceBook)
     _snapshots: dict[str, Decimal | None] = field(default_factory=dict)
     _pending: list[_Pending] = field(default_factory=list)
+    _completed: dict[str, None] = field(default_factory=dict)  # finished order ids, bounded
 
     def on_order(self, update: OrderUpdate, now: float) -> None:
         """An executionReport: remember the pre-order balance at its first report; a completed
         market order waits for the account position that follows it."""
-        if not self.assembler.copyable(update):
-            return
         oid = update.venue_order_id
+        if not self.assembler.copyable(update) or oid in self._completed:
+            return  # a replayed report of a finished order must not be counted twice
         if oid not in self._snapshots:
             self._snapshots[oid] = self.book.get(spent_asset(str(update.side)))
         done = self.assembler.feed(update)
         if update.status.is_final:
+            self._completed[oid] = None
+            while len(self._completed) > COMPLETED_KEPT:
+                del self._completed[next(iter(self._completed))]
             snapshot = self._snapshots.pop(oid, None)
             if done is not None:
                 self._pending.append(_Pending(done, now, snapshot))

@@ -329,3 +329,14 @@ def test_orders_from_fills_groups_trades_and_marks_only_final_market_orders_copy
     # a fill whose order REST does not list (created before the window) only moves balances
     [unknown] = orders_from_fills([parse_fill(trade(9, 7, "1", "1", "0", 5))], [])
     assert unknown.market is False
+
+
+def test_a_replayed_final_report_is_not_counted_twice():
+    t = tracker(usdt="1000", btc="0")
+    final = report(1, "FILLED", "BUY", "0.01", "500")
+    t.on_order(final, now=0)
+    t.on_order(final, now=0)  # the same frame delivered again before the position
+    [r] = t.on_balance(position(USDT="500", BTC="0.01"))
+    assert r.balance_before == D("1000")
+    t.on_order(final, now=1)  # and after it
+    assert t.pending == 0 and t.expire(5) == []
