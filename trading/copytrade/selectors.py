@@ -14,7 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from backoffice.redis import get_redis
 from trading.copytrade import balances
@@ -160,17 +173,30 @@ def recent_events(limit: int = 20) -> list[EventSummary]:
 @dataclass(frozen=True)
 class EventLogEntry:
     summary: EventSummary
-    executions: list[CopyExecution]
+    executions: list[CopyExecution]  # at most ``per_event``: problems first, then the slowest
+
+    @property
+    def more(self) -> int:
+        """Executions of this event not listed (the event's admin page lists them all)."""
+        return max(0, self.summary.fanout - len(self.executions))
 
 
-def event_log(limit: int = 50) -> list[EventLogEntry]:
-    """The back office's event log: leader order → fan-out summary → per-follower result."""
+def event_log(limit: int = 50, per_event: int = 10) -> list[EventLogEntry]:
+    """The back office's event log: leader order → fan-out summary → per-follower result. With
+    hundreds of followers an event lists ``per_event`` rows — failures, unknowns and skips first,
+    then the slowest fills — chosen in SQL (a window function), so the page stays small."""
     summaries = recent_events(limit)
     by_event: dict[int, list[CopyExecution]] = {s.event.pk: [] for s in summaries}
+    problems_first = Case(When(status=ExecutionStatus.FILLED, then=Value(1)), default=Value(0))
+    ranked = CopyExecution.objects.filter(event_id__in=by_event.keys()).annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("event_id")],
+            order_by=[problems_first.asc(), F("latency_ms").desc(nulls_last=True), F("id").asc()],
+        )
+    )
     rows = (
-        CopyExecution.objects.select_related("follower")
-        .filter(event_id__in=by_event.keys())
-        .order_by("event_id", "follower_id")
+        ranked.filter(rank__lte=per_event).select_related("follower").order_by("event_id", "rank")
     )
     for row in rows:
         by_event[row.event_id].append(row)

@@ -166,6 +166,20 @@ def test_dashboard_event_log_and_latency(boss):
     )
 
 
+def test_event_log_lists_problems_first_and_links_the_rest(boss):
+    followers = [make_follower(f"f{i:02d}") for i in range(15)]
+    results = {f: ("FILLED", 10 + i) for i, f in enumerate(followers)}
+    results[followers[0]] = ("FAILED", None)
+    results[followers[1]] = ("SKIPPED", None)
+    make_event(make_leader(), "L-big", results)
+    page = boss.get(reverse("admin:copytrade_dashboard")).content.decode()
+    page = page.split('id="copy-log"')[1]  # the log, not the followers table above it
+    assert page.count('<tr class="exec">') == 10
+    assert "boom" in page and "below_minimum" in page  # the failure and the skip are listed
+    assert "f14" in page and "f02" not in page  # then the slowest fills
+    assert "另有 5 个跟单结果" in page
+
+
 def test_event_log_is_capped_at_50(boss):
     f1 = make_follower("alpha")
     leader = make_leader()
