@@ -321,7 +321,8 @@ class CopyTradeTab(QWidget):
         )
         self.login_message = self._label("copy_login_message", "")
         layout = QVBoxLayout(panel)
-        layout.addWidget(QLabel(self._t("login.title")))
+        self.login_title = QLabel(self._t("login.title"))
+        layout.addWidget(self.login_title)
         for w in (self.username_edit, self.password_edit, self.login_button, self.login_message):
             layout.addWidget(w)
         layout.addStretch(1)
@@ -381,7 +382,8 @@ class CopyTradeTab(QWidget):
         self.edit_button = self._button("copy_edit", t("edit"), self.edit_selected)
         self.delete_button = self._button("copy_delete", t("delete"), self.delete_selected)
         actions = QHBoxLayout()
-        actions.addWidget(QLabel(t("followers")))
+        self.followers_title = QLabel(t("followers"))
+        actions.addWidget(self.followers_title)
         actions.addStretch(1)
         buttons = (self.pause_button, self.resume_button, self.verify_button)
         for w in (self.add_button, self.edit_button, self.delete_button, *buttons):
@@ -396,9 +398,45 @@ class CopyTradeTab(QWidget):
         layout.addLayout(top)
         layout.addLayout(actions)
         layout.addWidget(self.followers_table, 3)
-        layout.addWidget(QLabel(t("events")))
+        self.events_title = QLabel(t("events"))
+        layout.addWidget(self.events_title)
         layout.addWidget(self.events_table, 2)
         layout.addWidget(self.message_label)
+
+    def set_language(self, lang: str) -> None:
+        """Re-render every text in ``lang`` (the main window's language menu calls this)."""
+        self.lang = lang
+        static: list[tuple[QLabel | QPushButton, str]] = [
+            (self.login_title, "login.title"),
+            (self.login_button, "login.submit"),
+            (self.start_button, "start"),
+            (self.stop_button, "stop"),
+            (self.refresh_button, "refresh"),
+            (self.leader_button, "set_leader"),
+            (self.pause_button, "pause"),
+            (self.resume_button, "resume"),
+            (self.verify_button, "verify"),
+            (self.add_button, "add"),
+            (self.edit_button, "edit"),
+            (self.delete_button, "delete"),
+            (self.followers_title, "followers"),
+            (self.events_title, "events"),
+        ]
+        for widget, msg in static:
+            widget.setText(self._t(msg))
+        self.username_edit.setPlaceholderText(self._t("login.username"))
+        self.password_edit.setPlaceholderText(self._t("login.password"))
+        for table, columns in (
+            (self.followers_table, FOLLOWER_COLUMNS),
+            (self.events_table, EVENT_COLUMNS),
+        ):
+            table.setHorizontalHeaderLabels([self._t(f"col.{c}") for c in columns])
+        if self.status is not None:
+            self.show_status(self.status)
+        else:
+            self.running_label.setText(self._t("stopped"))
+            self.leader_label.setText(self._t("no_leader"))
+            self.latency_label.setText(self._t("latency", p50="-", p95="-"))
 
     def _t(self, msg: str, **params: object) -> str:
         return text(self.lang, msg, **params)

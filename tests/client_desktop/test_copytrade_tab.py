@@ -259,6 +259,16 @@ def test_failures_are_shown_and_an_expired_token_returns_to_login(qtbot, tab, fa
     assert fake.token is None
 
 
+def test_language_switch_rerenders_the_tab(qtbot, tab):
+    tab.set_language("en")
+    assert tab.running_label.text() == "Copying is stopped"
+    assert tab.start_button.text() == "Start copying"
+    assert tab.followers_table.horizontalHeaderItem(3).text() == "Free USDT"
+    assert cell(tab.followers_table, 0, 2) == "Active" and cell(tab.events_table, 0, 1) == "Buy"
+    tab.set_language("zh")
+    assert tab.start_button.text() == "开始跟单" and cell(tab.followers_table, 0, 2) == "跟单中"
+
+
 def test_operator_login_panel(qtbot):
     fake = FakeApi(token=None)
     widget = CopyTradeTab(fake, lang="en", poll_ms=60_000)
