@@ -257,7 +257,7 @@ class AppController(QObject):
     def on_engine_state(self, state: TradingState) -> None:
         if self.session is None:
             return
-        self.status.set_server(state.server_ok, round(state.retry_in_s or 0))
+        self.status.set_server(state.server_ok, state.retry_in_s or 0)
         self.status.set_auto(state.auto_on and state.running)
         self.trade.set_auto(state.auto_on)
         self.trade.set_counters(counters_of(state))

@@ -3,6 +3,8 @@ auto-trading on/off. Time left is recomputed every second from the server's cloc
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -30,7 +32,7 @@ class StatusBar(QStatusBar):
         self.now = now or (lambda: datetime.now(UTC))
         self.lang = lang
         self.server_ok: bool | None = None
-        self.retry_in_s = 0
+        self.retry_at = 0.0  # monotonic time of the next retry while the server is down
         self.session_expires: datetime | None = None
         self.binding_bound = False
         self.binding_expires: datetime | None = None
@@ -50,9 +52,14 @@ class StatusBar(QStatusBar):
         self.lang = lang
         self.refresh()
 
-    def set_server(self, ok: bool, retry_in_s: int = 0) -> None:
-        self.server_ok, self.retry_in_s = ok, retry_in_s
+    def set_server(self, ok: bool, retry_in_s: float = 0) -> None:
+        """Connection state; while down, the next retry counts down every second."""
+        self.server_ok, self.retry_at = ok, time.monotonic() + retry_in_s
         self.refresh()
+
+    @property
+    def retry_in_s(self) -> int:
+        return max(0, math.ceil(self.retry_at - time.monotonic()))
 
     def set_session(self, expires_at: datetime | None) -> None:
         self.session_expires = expires_at

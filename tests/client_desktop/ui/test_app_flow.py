@@ -154,7 +154,7 @@ def test_engine_state_reaches_the_status_bar_and_tab(qtbot, app):
         last_error="无法连接服务器，请检查网络和服务器地址",
     )
     app.on_engine_state(lost)
-    assert app.status.server.text() == "服务器：连接中断，4 秒后重试"
+    assert app.status.server.text() == "服务器：连接中断，5 秒后重试"
     assert [app.trade.boxes[k].value.text() for k in ("received", "placed", "failed")] == [
         "7",
         "5",

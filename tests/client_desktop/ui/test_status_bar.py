@@ -70,3 +70,17 @@ def test_before_login_only_the_server_is_shown(qtbot):
     bar.set_auto(True)
     assert bar.server.text() == "服务器：已连接"
     assert bar.session.isHidden() and bar.binding.isHidden() and bar.auto.isHidden()
+
+
+def test_retry_counts_down(qtbot, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr("client_desktop.ui.status_bar.time.monotonic", lambda: clock[0])
+    bar = make(qtbot)
+    bar.set_server(False, retry_in_s=4.2)
+    assert bar.server.text() == "服务器：连接中断，5 秒后重试"
+    clock[0] += 3
+    bar.refresh()
+    assert bar.server.text() == "服务器：连接中断，2 秒后重试"
+    clock[0] += 10
+    bar.refresh()
+    assert bar.server.text() == "服务器：连接中断，0 秒后重试"
