@@ -137,6 +137,17 @@ def test_admin_session_works_for_superusers_only(client, django_user_model):
     assert client.get(f"{API}/status").status_code == 200
 
 
+def test_session_writes_need_the_csrf_token(django_user_model):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(django_user_model.objects.create_superuser("boss", "b@example.com", "x"))
+    assert browser.get(f"{API}/status").status_code == 200
+    reply = browser.post(f"{API}/copy/start")
+    assert reply.status_code == 403 and reply.json()["code"] == "permission_denied"
+    assert browser.get(f"{API}/status").json()["running"] is False
+
+
 # --- followers -------------------------------------------------------------------------------------
 NEW = {
     "name": "acc-1",
