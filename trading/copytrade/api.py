@@ -314,12 +314,11 @@ class _StateView(OperatorView):
         return Response(one_follower(follower))
 
 
-class AccountPauseView(_StateView):
-    state_change = staticmethod(controls.follower_pause)
-
-    @extend_schema(
+def _state_schema(summary: str):
+    """The OpenAPI description shared by pause and resume."""
+    return extend_schema(
         tags=TAG,
-        summary="Pause copying to this follower",
+        summary=summary,
         request=None,
         responses={
             200: FollowerOut,
@@ -328,6 +327,12 @@ class AccountPauseView(_StateView):
             **AUTH_ERRORS,
         },
     )
+
+
+class AccountPauseView(_StateView):
+    state_change = staticmethod(controls.follower_pause)
+
+    @_state_schema("Pause copying to this follower")
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -335,17 +340,7 @@ class AccountPauseView(_StateView):
 class AccountResumeView(_StateView):
     state_change = staticmethod(controls.follower_resume)
 
-    @extend_schema(
-        tags=TAG,
-        summary="Resume copying to this follower",
-        request=None,
-        responses={
-            200: FollowerOut,
-            404: ErrorOut,
-            409: OpenApiResponse(ErrorOut, description="follower_disabled: verify first"),
-            **AUTH_ERRORS,
-        },
-    )
+    @_state_schema("Resume copying to this follower")
     def post(self, request, pk: int):
         return super().post(request, pk)
 
