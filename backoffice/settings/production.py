@@ -1,9 +1,10 @@
 """Production settings: secrets required from the environment; passes ``manage.py check --deploy``."""
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from backoffice.settings.base import *  # noqa: F403
-from backoffice.settings.base import env
+from backoffice.settings.base import MIDDLEWARE, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -12,6 +13,10 @@ if len(SECRET_KEY) < 50:
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is required in production")
+try:  # fail at start, not on the first secret read
+    [Fernet(key.encode()) for key in FIELD_ENCRYPTION_KEYS]
+except ValueError:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS: each key must be a Fernet key") from None
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -24,3 +29,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Static files (admin CSS/JS, collected into var/static at image build) are served by the web
+# process itself through WhiteNoise: no separate file server in front is needed.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
