@@ -48,6 +48,8 @@ class ClientTokenAuthentication(BaseAuthentication):
         try:
             info = session_resolve(token_from_header(header))
         except RefusedError as exc:
+            if exc.lang:  # the client sends no Accept-Language: speak the trader's language
+                translation.activate(exc.lang)
             raise exc.refusal.error() from None
         translation.activate(info.lang)
         return ClientPrincipal(info), token_from_header(header)

@@ -33,7 +33,8 @@ NOT_AUTHENTICATED = Refusal("not_authenticated", 401, _("请先登录"))
 class RefusedError(Exception):
     """Raised by services; views turn it into the API error shape."""
 
-    def __init__(self, refusal: Refusal, detail: object = None) -> None:
+    def __init__(self, refusal: Refusal, detail: object = None, lang: str | None = None) -> None:
         super().__init__(refusal.code)
         self.refusal = refusal
         self.detail = detail
+        self.lang = lang  # the trader's language, when known: the message is shown in it

@@ -30,11 +30,11 @@ def session_resolve(token: str | None) -> SessionInfo:
     info = session_cache_get(thash) or _load_from_db(thash)
     now = time.time()
     if info.session_expires_at <= now:
-        raise RefusedError(SESSION_EXPIRED)
+        raise RefusedError(SESSION_EXPIRED, lang=info.lang)
     if info.disabled:
-        raise RefusedError(ACCOUNT_DISABLED)
+        raise RefusedError(ACCOUNT_DISABLED, lang=info.lang)
     if info.trader_expires_at <= now:
-        raise RefusedError(ACCOUNT_EXPIRED)
+        raise RefusedError(ACCOUNT_EXPIRED, lang=info.lang)
     return info
 
 

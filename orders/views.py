@@ -9,10 +9,12 @@ request wrapping, no serializer. ``PullView`` exists only so drf-spectacular can
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,8 +32,11 @@ from orders.services import amount_range, execution_report, trader_amount_set
 log = logging.getLogger("fleet.orders.api")
 
 
-def _refused(refusal: Refusal, detail: object = None) -> HttpResponse:
-    body = {"code": refusal.code, "message": str(refusal.message)}
+def _refused(refusal: Refusal, detail: object = None, lang: str | None = None) -> HttpResponse:
+    """The API error shape; the message in the trader's language when known (the desktop client
+    sends no Accept-Language)."""
+    with translation.override(lang) if lang else contextlib.nullcontext():
+        body = {"code": refusal.code, "message": str(refusal.message)}
     if detail is not None:
         body["detail"] = detail
     response = JsonResponse(body, status=refusal.status)
@@ -52,7 +57,7 @@ def pull(request) -> HttpResponse:
         now = time.time()
         fragments, flush_due = delivery.pull(info.trader_id, now)
     except RefusedError as exc:
-        return _refused(exc.refusal, exc.detail)
+        return _refused(exc.refusal, exc.detail, exc.lang)
     except delivery.DeliveryUnavailable:
         return _refused(UNAVAILABLE)
     if flush_due:
