@@ -131,3 +131,32 @@ def test_api_secret_unreadable_in_the_database_readable_after_rotation_absent_fr
     assert "INSERT INTO" in text and "HTTP Request" in text
     assert "signing with ***" in text
     assert not any(p in text for p in plain)
+
+
+def test_rotation_never_overwrites_a_secret_changed_while_it_runs(monkeypatch):
+    """The operator replaces the API key between the command's read of that column and its write:
+    the new key stays (the command's UPDATE compares with the value it read)."""
+    from accounts.services import credential_save
+    from backoffice.management.commands import rotate_encryption_keys as command
+
+    with override_settings(FIELD_ENCRYPTION_KEYS=[KEY_OLD]):
+        cred = credential_save(
+            label="f1", venue="binance", environment="sim", api_key="k" * 16, api_secret="old" * 8
+        )
+    real_rotate = command.rotate
+
+    def rotate_while_the_operator_edits(token: str) -> str:
+        if not changed:
+            changed.append(True)
+            credential_save(credential=ExchangeCredential.objects.get(), api_key="n" * 16)
+        return real_rotate(token)
+
+    changed: list[bool] = []
+    monkeypatch.setattr(command, "rotate", rotate_while_the_operator_edits)
+    with override_settings(FIELD_ENCRYPTION_KEYS=[KEY_NEW, KEY_OLD]):
+        out = io.StringIO()
+        call_command("rotate_encryption_keys", stdout=out)
+    assert changed and "re-encrypted 1 values" in out.getvalue()  # the secret; the key was new
+    with override_settings(FIELD_ENCRYPTION_KEYS=[KEY_NEW]):
+        stored = ExchangeCredential.objects.get(pk=cred.pk)
+        assert (stored.api_key, stored.api_secret) == ("n" * 16, "old" * 8)

@@ -19,7 +19,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"re-encrypted {total} values"))
 
     def _rotate_model(self, model, fields) -> int:
-        """Rotate raw column values (no decrypt into Python objects, no save() side effects)."""
+        """Rotate raw column values (no decrypt into Python objects, no save() side effects).
+
+        Each UPDATE is a compare-and-set on the value read: a secret an operator changes while
+        the command runs is not overwritten with the re-encrypted old one (the new value is
+        already under the newest key, since every write encrypts with the first key)."""
         table = connection.ops.quote_name(model._meta.db_table)
         pk = connection.ops.quote_name(model._meta.pk.column)
         count = 0
@@ -30,8 +34,8 @@ class Command(BaseCommand):
                 for row_pk, raw in cursor.fetchall():
                     if raw:
                         cursor.execute(
-                            f"UPDATE {table} SET {col} = %s WHERE {pk} = %s",  # noqa: S608
-                            [rotate(raw), row_pk],
+                            f"UPDATE {table} SET {col} = %s WHERE {pk} = %s AND {col} = %s",  # noqa: S608
+                            [rotate(raw), row_pk, raw],
                         )
-                        count += 1
+                        count += cursor.rowcount
         return count
