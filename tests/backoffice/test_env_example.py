@@ -163,6 +163,5 @@ def test_set_lines_are_plain_and_only_secrets_are_placeholders():
     assert placeholders == [
         "FIELD_ENCRYPTION_KEYS",
         "MARIADB_PASSWORD",
-        "MARIADB_ROOT_PASSWORD",
         "SECRET_KEY",
     ]
