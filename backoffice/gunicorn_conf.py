@@ -16,6 +16,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn >= 25 opens a control socket under $HOME by default: unused here, unwritable for the
+# container's user, and shared by every gunicorn of one user on a machine.
+control_socket_disable = True
 
 
 class RedactingLogger(Logger):

@@ -130,3 +130,44 @@ def test_the_container_probes_and_static_files_work_under_production(tmp_path):
     assert probe in ("200", "503")
     assert (plain, location) == ("301", "https://localhost/api/v1/health")
     assert css == "200"
+
+
+def test_gunicorn_under_production_settings_passes_the_compose_web_health_check():
+    """The web container for real, minus Docker: gunicorn with ``backoffice.gunicorn_conf`` and the
+    production settings on a loopback port; then the exact health-check command of
+    docker-compose.yml (port swapped) must succeed (static files: the test above)."""
+    import socket
+    import time
+
+    import yaml
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = production_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1")
+    argv = [sys.executable, "-m", "gunicorn", "-c", "python:backoffice.gunicorn_conf"]
+    gunicorn = subprocess.Popen(
+        [*argv, "--threads", "2", "backoffice.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert gunicorn.poll() is None, gunicorn.stderr.read()
+                time.sleep(0.1)
+        compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+        check = compose["services"]["web"]["healthcheck"]["test"]
+        assert check[:3] == ["CMD", "python", "-c"] and "8000" in check[3]
+        probe = run(["-c", check[3].replace("8000", str(port))], env)
+        assert probe.returncode == 0, probe.stdout + probe.stderr
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(15)
