@@ -5,7 +5,7 @@ The compose file is interpolated the way ``docker compose`` does it (``${X:-defa
 Specification JSON schema (``compose_spec.json``, Apache-2.0, from github.com/compose-spec,
 as shipped with docker-compose 1.29). Then: the services the issue names exist, share one image,
 run commands that exist in this code base, publish nothing beyond 127.0.0.1, and have health
-checks. No database needed.
+checks. No database needed (the beat check runs against the test Redis).
 """
 
 from __future__ import annotations
@@ -207,3 +207,35 @@ def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".env", "var", ".venv", ".git"):
         assert entry in ignored, entry
+
+
+@pytest.mark.integration
+def test_the_beat_health_check_reads_the_tick_health_reads(compose):
+    """The beat container's check, run as written against the test Redis: no tick or a stale one
+    fails, a fresh one passes."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+
+    from backoffice.redis import get_redis
+    from backoffice.tasks import BEAT_TICK_KEY, beat_tick
+
+    script = compose["services"]["beat"]["healthcheck"]["test"][3]
+    env = {**os.environ, "REDIS_URL": settings.REDIS_URL}
+
+    def check() -> int:
+        return subprocess.run([sys.executable, "-c", script], env=env, timeout=30).returncode
+
+    redis = get_redis()
+    try:
+        redis.delete(BEAT_TICK_KEY)
+        assert check() == 1
+        redis.set(BEAT_TICK_KEY, str(time.time() - 300))
+        assert check() == 1
+        beat_tick()  # what the beat-scheduled task writes
+        assert check() == 0
+    finally:
+        redis.delete(BEAT_TICK_KEY)
