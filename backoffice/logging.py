@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -82,3 +83,17 @@ def install_everywhere(*_args: object, **_kwargs: object) -> None:
         for handler in logger.handlers:
             if not any(isinstance(f, RedactSecretsFilter) for f in handler.filters):
                 handler.addFilter(RedactSecretsFilter())
+
+
+class UtcFormatter(logging.Formatter):
+    """Log times in UTC, ISO 8601 with milliseconds and a ``Z`` (``2026-11-22T23:59:55.123Z``).
+
+    Django sets the process time zone to ``TIME_ZONE`` (the operators' Asia/Shanghai) for display;
+    without this, log lines would carry local times with no offset while the database, the API and
+    the exchanges speak UTC — and lines of different processes would not line up."""
+
+    converter = staticmethod(time.gmtime)  # type: ignore[assignment]
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created))
+        return f"{stamp}.{int(record.msecs):03d}Z"

@@ -176,7 +176,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "backoffice.logging.RedactSecretsFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "backoffice.logging.UtcFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
     },
     "handlers": {
         "console": {
