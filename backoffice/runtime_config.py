@@ -46,6 +46,7 @@ KNOBS: dict[str, Knob] = {
         Knob("login_lock_minutes", int, "15", _("登录锁定时长（分钟）")),
         Knob("copy_running", _bool, "false", _("跟单总开关")),
         Knob("online_window_s", int, "10", _("多少秒内拉单视为在线")),
+        Knob("copy_fanout_chunk", int, "100", _("跟单扇出每个任务的跟单账户数")),
     ]
 }
 

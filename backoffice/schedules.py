@@ -18,4 +18,5 @@ SCHEDULES: list[Schedule] = [
     Schedule("beat tick (health)", "backoffice.beat_tick", 30),
     Schedule("expire client sessions", "accounts.sweep_expired_sessions", 300),
     Schedule("expire event orders", "orders.sweep_expired_orders", 30),
+    Schedule("copy trading: follower balances", "copytrade.poll_balances", 3),
 ]

@@ -50,6 +50,13 @@ def venue_for(cred: ExchangeCredential) -> SpotVenue:
     return client
 
 
+def is_cached(cred: ExchangeCredential) -> bool:
+    """Whether ``venue_for(cred)`` would return a cached client: the fan-out loads credentials
+    without their (encrypted) secrets and fetches them only for the clients it must build."""
+    hit = _clients.get(cred.pk)
+    return hit is not None and hit[0] == (cred.updated_at, cred.venue, cred.environment)
+
+
 def forget(cred_id: int) -> None:
     """Drop a cached client (credential deleted or replaced)."""
     _clients.pop(cred_id, None)
