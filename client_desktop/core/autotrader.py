@@ -75,6 +75,7 @@ RESOLVE_LOOKS = 3  # looks at the open orders before an unknown outcome counts a
 RESOLVE_WAIT_S = 1.0
 SEND_ATTEMPTS = 5  # for requests that certainly never left / rate limits
 ME_EVERY_S = 30.0  # session check while auto-trading is off
+STOP_JOIN_S = 5.0  # start() waits this long for a worker that is winding down
 KEEP_HISTORY_S = 30 * 86_400  # reported journal entries older than this are pruned at start
 
 
@@ -170,6 +171,17 @@ class AutoTrader:
         return self.journal.rows(limit)
 
     def start(self) -> None:
+        """Start the worker; a worker that is still winding down after stopping by itself (e.g.
+        Binance said "login expired" and the trader re-bound at once) is waited for first, so a
+        re-bind always restarts trading."""
+        thread = self._thread
+        if (
+            thread is not None
+            and thread.is_alive()
+            and self._stop.is_set()
+            and thread is not threading.current_thread()
+        ):
+            thread.join(STOP_JOIN_S)
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return

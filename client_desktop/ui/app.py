@@ -267,8 +267,10 @@ class AppController(QObject):
         """Trading stopped by itself: a binding problem brings back the QR screen (the binding
         already says so); anything else ends the login."""
         if reason == EXPIRED_REASON:
-            if self.binding is not None:
-                self.binding.invalidate(reason)
+            # The engine invalidated the binding before stopping (the QR screen is already up).
+            # Invalidating here again would drop a binding the trader completed in between.
+            if self.binding is not None and self.binding.status().usable and self.engine:
+                self.engine.start(self.trade.auto_switch.isChecked())
             return
         self.end_session(reason)
 
