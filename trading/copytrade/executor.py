@@ -22,7 +22,6 @@ from decimal import Decimal
 from trading.exchanges.base import SpotVenue, place_and_reconcile
 from trading.exchanges.errors import (
     AuthError,
-    ExchangeError,
     NotPlaced,
     OrderRejected,
     OutcomeUnknown,
@@ -91,12 +90,19 @@ async def send_copy(
             if found is not None:
                 return outcome_from_result(found, 0)
         return await _place_with_one_retry(venue, side, amount, cid, sleep, reconcile_backoff)
-    except AuthError as exc:
-        return SendOutcome("FAILED", error=str(exc), ack_ms=_now_ms(), auth_failed=True)
-    except OutcomeUnknown as exc:
-        return SendOutcome("UNKNOWN", error=str(exc), ack_ms=_now_ms())
-    except Exception as exc:  # a reply we could not read: the order may exist
-        return SendOutcome("UNKNOWN", error=f"{type(exc).__name__}: {exc}", ack_ms=_now_ms())
+    except Exception as exc:
+        return _error_outcome(exc, 0)
+
+
+def _error_outcome(exc: Exception, attempts: int) -> SendOutcome:
+    """A refused key (``auth_failed``), or an order that may exist (UNKNOWN: an unknown outcome,
+    or a reply we could not read)."""
+    if isinstance(exc, AuthError):
+        return SendOutcome(
+            "FAILED", error=str(exc), attempts=attempts, ack_ms=_now_ms(), auth_failed=True
+        )
+    error = str(exc) if isinstance(exc, OutcomeUnknown) else f"{type(exc).__name__}: {exc}"
+    return SendOutcome("UNKNOWN", error=error, attempts=attempts, ack_ms=_now_ms())
 
 
 async def _find(venue: SpotVenue, cid: str, sleep: Sleep, backoff: float) -> OrderResult | None:
@@ -123,12 +129,10 @@ async def _place_with_one_retry(
             if attempt == 2:
                 return SendOutcome("FAILED", error=str(exc), attempts=attempt, ack_ms=_now_ms())
             await sleep(_retry_wait(exc))
-        except AuthError:
-            raise
         except OrderRejected as exc:
             return SendOutcome("FAILED", error=str(exc), attempts=attempt, ack_ms=_now_ms())
-        except ExchangeError:
-            raise
+        except Exception as exc:
+            return _error_outcome(exc, attempt)
     raise AssertionError("unreachable")
 
 
