@@ -3,13 +3,15 @@ service (so the real dispatch runs after commit), and counting the orders the si
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from trading.copytrade import balances, services
 from trading.copytrade.leader_events import LeaderOrder
-from trading.copytrade.models import Follower, Leader, LeaderEvent
+from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
 
 PRICE = "50000"
 D = Decimal
@@ -83,3 +85,80 @@ def orders_per_client_id(sim, f: SimFollower) -> Counter[str]:
     """How many orders the simulator holds per client order id (exactly once = all ones)."""
     key = "clientOrderId" if f.venue == "binance" else "clientOid"
     return Counter(str(o[key]) for o in sim_orders(sim, f))
+
+
+# --- added for the fan-out tests ------------------------------------------------------------------
+def wait_until(check: Callable[[], object], what: str, timeout: float = 10.0) -> None:
+    """Poll ``check`` until it is truthy (fails the test after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
+        time.sleep(0.02)
+
+
+def executions(event: LeaderEvent) -> dict[int, CopyExecution]:
+    """The event's execution rows by follower id (fresh from the database)."""
+    return {row.follower_id: row for row in CopyExecution.objects.filter(event=event)}
+
+
+def sim_order(sim, f: SimFollower, cid: str) -> dict[str, Any]:
+    """The simulator's one order with client id ``cid`` (fails unless exactly one exists)."""
+    key = "clientOrderId" if f.venue == "binance" else "clientOid"
+    [order] = [o for o in sim_orders(sim, f) if o[key] == cid]
+    return order
+
+
+def sim_amount(f: SimFollower, order: dict[str, Any]) -> Decimal:
+    """What the order asked for: quote for a market BUY, base for a SELL (Bitget ``size``)."""
+    if f.venue == "bitget":
+        return D(order["size"])
+    return D(order["origQuoteOrderQty"] if order["side"] == "BUY" else order["origQty"])
+
+
+def sim_filled(f: SimFollower, order: dict[str, Any]) -> tuple[Decimal, Decimal]:
+    """Executed (base, quote) of a simulator order."""
+    if f.venue == "bitget":
+        return D(order["baseVolume"]), D(order["quoteVolume"])
+    return D(order["executedQty"]), D(order["cummulativeQuoteQty"])
+
+
+def sim_free(sim, f: SimFollower) -> tuple[Decimal, Decimal]:
+    """Free USDT and BTC of the follower's simulator account."""
+    got = sim.control.ok("GET", f"/sim/{f.venue}/accounts/{f.account['account_id']}/balances")
+    field = "free" if f.venue == "binance" else "available"
+    return tuple(D(got[a][field]) if a in got else D(0) for a in ("USDT", "BTC"))  # type: ignore[return-value]
+
+
+def sim_trade(sim, f: SimFollower, side: str, amount: Decimal, cid: str) -> dict[str, Any]:
+    """A market order placed at the simulator for the follower, as a (now dead) worker sent it."""
+    if f.venue == "binance":
+        size = "quoteOrderQty" if side == "BUY" else "quantity"
+        body = {"symbol": "BTCUSDT", "side": side, "type": "MARKET", size: str(amount)}
+        body["newClientOrderId"] = cid
+    else:
+        body = {"symbol": "BTCUSDT", "side": side.lower(), "orderType": "market"}
+        body.update(size=str(amount), clientOid=cid)
+    return dict(
+        sim.control.ok(
+            "POST", f"/sim/{f.venue}/accounts/{f.account['account_id']}/trade", json=body
+        )
+    )
+
+
+def trader(leader: Leader, capture) -> Callable[..., LeaderEvent]:
+    """``trade(order_id, side, quote, base, before)``: the leader's market order recorded through
+    the service (the fan-out runs on commit); returns the event as stored afterwards."""
+
+    def trade(
+        order_id: str = "L-1",
+        side: str = "BUY",
+        quote: str = "1000",
+        base: str = "0.02",
+        before: str = "10000",
+    ) -> LeaderEvent:
+        event = record(leader, leader_order(order_id, side, quote, base), before, capture)
+        assert event is not None, f"{order_id} was recorded before"
+        event.refresh_from_db()
+        return event
+
+    return trade
