@@ -420,7 +420,7 @@ def _chunk_finished(event_id: int, key: str, done_ms: int | None) -> None:
     pipe = get_redis().pipeline(transaction=True)
     pipe.delete(f"{base}:lease:{key}")
     pipe.srem(f"{base}:chunks", key)
-    pipe.zadd(f"{base}:done", {key: done_ms or _now_ms()})
+    pipe.zadd(f"{base}:done", {key: done_ms or _now_ms()}, nx=True)
     pipe.expire(f"{base}:done", KEY_TTL_S)
     pipe.scard(f"{base}:chunks")
     pipe.zrange(f"{base}:done", -1, -1, withscores=True)
