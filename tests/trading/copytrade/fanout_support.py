@@ -3,11 +3,16 @@ service (so the real dispatch runs after commit), and counting the orders the si
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
 
 from trading.copytrade import balances, services
 from trading.copytrade.leader_events import LeaderOrder
@@ -131,6 +136,7 @@ def sim_free(sim, f: SimFollower) -> tuple[Decimal, Decimal]:
 
 def sim_trade(sim, f: SimFollower, side: str, amount: Decimal, cid: str) -> dict[str, Any]:
     """A market order placed at the simulator for the follower, as a (now dead) worker sent it."""
+    amount = format(amount.normalize(), "f")  # type: ignore[assignment]
     if f.venue == "binance":
         size = "quoteOrderQty" if side == "BUY" else "quantity"
         body = {"symbol": "BTCUSDT", "side": side, "type": "MARKET", size: str(amount)}
@@ -162,3 +168,15 @@ def trader(leader: Leader, capture) -> Callable[..., LeaderEvent]:
         return event
 
     return trade
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a worker process that shares this test's (committed) database, Redis
+    database and simulator (``FLEET_SIM_URL``); skips the test on SQLite."""
+    db = connection.settings_dict
+    if connection.vendor != "mysql":
+        pytest.skip("needs a server database a child process can share (TEST_DATABASE_URL)")
+    url = f"mysql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 3306}/{db['NAME']}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backoffice.settings.test"}
+    env.update(TEST_DATABASE_URL=url, REDIS_URL=settings.REDIS_URL)
+    return env
