@@ -55,13 +55,16 @@ def _now_ms() -> int:
 
 
 def outcome_from_result(result: OrderResult, attempts: int) -> SendOutcome:
-    """An acknowledged order: FILLED once anything executed (market orders), else still SENT."""
+    """An acknowledged order: FILLED once anything executed (market orders), FAILED if it ended
+    with nothing executed (expired, canceled, rejected), else still SENT."""
     done = result.executed_base > 0 or result.status is OrderStatus.FILLED
+    ended = not done and result.status.is_final
     return SendOutcome(
-        "FILLED" if done else "SENT",
+        "FILLED" if done else "FAILED" if ended else "SENT",
         result.venue_order_id,
         result.executed_base,
         result.executed_quote,
+        error=f"order {result.status.value} with nothing executed" if ended else "",
         attempts=attempts,
         ack_ms=_now_ms(),
     )
