@@ -32,6 +32,7 @@ CID = "cp-fake0000000000000000000000000"
 FILL = "fill"  # the order executes and the reply arrives
 LOST = "lost"  # the order executes, the reply is lost (timeout, reset, 5xx)
 NEW = "new"  # acknowledged, nothing executed yet
+EXPIRED = "expired"  # ended without executing (a market order that found no liquidity)
 
 
 class FakeVenue:
@@ -67,13 +68,14 @@ class FakeVenue:
         step = self.script.pop(0) if self.script else FILL
         if isinstance(step, Exception):
             raise step
-        executed = step != NEW
+        executed = step not in (NEW, EXPIRED)
+        status = {NEW: OrderStatus.NEW, EXPIRED: OrderStatus.EXPIRED}.get(step, OrderStatus.FILLED)
         base, quote = (amount / 50000, amount) if side == "BUY" else (amount, amount * 50000)
         result = OrderResult(
             symbol=symbol,
             venue_order_id=f"v{len(self.placed)}",
             client_order_id=cid,
-            status=OrderStatus.FILLED if executed else OrderStatus.NEW,
+            status=status,  # type: ignore[arg-type]
             side=Side(side),
             executed_base=base if executed else D(0),
             executed_quote=quote if executed else D(0),
@@ -120,6 +122,13 @@ async def test_sell_is_placed_by_base_quantity(sleep):
 async def test_acknowledged_but_not_filled_stays_sent(sleep):
     out = await copy(FakeVenue([NEW]), sleep)
     assert (out.status, out.venue_order_id, out.filled_base) == ("SENT", "v1", D(0))
+
+
+async def test_an_order_that_ended_with_nothing_executed_failed(sleep):
+    venue = FakeVenue([EXPIRED])
+    out = await copy(venue, sleep)
+    assert (out.status, out.venue_order_id, out.filled_base) == ("FAILED", "v1", D(0))
+    assert out.error == "order EXPIRED with nothing executed" and len(venue.placed) == 1
 
 
 async def test_unknown_outcome_is_reconciled_by_lookup_and_never_resent(sleep):
