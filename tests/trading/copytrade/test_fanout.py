@@ -12,7 +12,7 @@ import pytest
 
 from backoffice.redis import get_redis
 from backoffice.runtime_config import config_set
-from trading.copytrade import balance_poller, balances, fanout, services, tasks
+from trading.copytrade import balance_poller, balances, fanout, services, tasks, venues
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.models import CopyExecution, LeaderEvent
 from trading.copytrade.sizing import SkipReason
@@ -180,6 +180,16 @@ def test_dispatch_runs_one_task_per_chunk_and_sets_fanout_ms_after_the_last(
         if f.pk in rows
     )
     assert event.fanout_ms >= max(r.latency_ms for r in rows.values())
+
+
+def test_fanout_warm_builds_the_active_followers_clients_before_the_first_event(sim):
+    a = make_sim_follower(sim, "a", "binance")
+    b = make_sim_follower(sim, "b", "bitget")
+    paused = make_sim_follower(sim, "p", "binance")
+    services.follower_set_state(follower=paused.follower, state=FollowerState.PAUSED)
+    assert fanout.fanout_warm() == 2
+    assert venues.is_cached(a.follower.credential) and venues.is_cached(b.follower.credential)
+    assert not venues.is_cached(paused.follower.credential)
 
 
 # --- the balance cache ----------------------------------------------------------------------------
