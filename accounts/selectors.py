@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 from accounts.errors import (
-    ACCOUNT_DISABLED,
-    ACCOUNT_EXPIRED,
     INVALID_TOKEN,
-    SESSION_EXPIRED,
     RefusedError,
 )
 from accounts.models import ClientSession
@@ -16,6 +11,7 @@ from accounts.session_cache import (
     SessionInfo,
     session_cache_get,
     session_cache_put,
+    session_check,
     token_hash,
     trader_cache_put,
 )
@@ -24,18 +20,15 @@ from accounts.session_cache import (
 def session_resolve(token: str | None) -> SessionInfo:
     """Who is calling: checks token, 24 h session, disabled and expired — Redis first, DB on a miss.
     Raises ``RefusedError`` with the exact refusal code."""
+    thash = session_token_hash(token)
+    return session_check(session_cache_get(thash) or _load_from_db(thash))
+
+
+def session_token_hash(token: str | None) -> str:
+    """The stored form of a well-formed token (``INVALID_TOKEN`` for a missing or absurd one)."""
     if not token or len(token) > 128:
         raise RefusedError(INVALID_TOKEN)
-    thash = token_hash(token)
-    info = session_cache_get(thash) or _load_from_db(thash)
-    now = time.time()
-    if info.session_expires_at <= now:
-        raise RefusedError(SESSION_EXPIRED, lang=info.lang)
-    if info.disabled:
-        raise RefusedError(ACCOUNT_DISABLED, lang=info.lang)
-    if info.trader_expires_at <= now:
-        raise RefusedError(ACCOUNT_EXPIRED, lang=info.lang)
-    return info
+    return token_hash(token)
 
 
 def _load_from_db(thash: str) -> SessionInfo:

@@ -14,18 +14,24 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from accounts.errors import ACCOUNT_DISABLED, ACCOUNT_EXPIRED, SESSION_EXPIRED, RefusedError
 from backoffice.redis import get_redis
 
 SESSION_PREFIX = "fleet:sess:"
 TRADER_PREFIX = "fleet:trader:"
 
-# One round trip: the session hash, then the trader hash it points at.
-_LOOKUP = """
-local s = redis.call('HMGET', KEYS[1], 'trader_id', 'expires_at')
-if not s[1] then return nil end
-local t = redis.call('HMGET', ARGV[1] .. s[1], 'expires_at', 'disabled', 'amount', 'lang', 'username')
-return {s[1], s[2], t[1], t[2], t[3], t[4], t[5]}
+# The session hash, then the trader hash it points at, as a Lua function of (session key, trader
+# prefix) → row or nil. ``_LOOKUP`` calls it; the order pull's script embeds it (one round trip).
+LOOKUP_LUA = """
+local function session_row(skey, tprefix)
+  local s = redis.call('HMGET', skey, 'trader_id', 'expires_at')
+  if not s[1] then return nil end
+  local t = redis.call('HMGET', tprefix .. s[1], 'expires_at', 'disabled', 'amount', 'lang', 'username')
+  if not t[1] or not t[2] or not t[3] then return nil end
+  return {s[1], s[2], t[1], t[2], t[3], t[4] or '', t[5] or ''}
+end
 """
+_LOOKUP = LOOKUP_LUA + "return session_row(KEYS[1], ARGV[1])\n"
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,14 @@ def trader_cache_put(trader) -> None:
 
 def session_cache_get(thash: str) -> SessionInfo | None:
     """The cached view of a session and its trader, or None on any miss."""
-    row = _lookup_script()(keys=[SESSION_PREFIX + thash], args=[TRADER_PREFIX])
-    if not row or row[2] is None:
+    return session_info_from_row(
+        _lookup_script()(keys=[SESSION_PREFIX + thash], args=[TRADER_PREFIX])
+    )
+
+
+def session_info_from_row(row: list | None) -> SessionInfo | None:
+    """A ``LOOKUP_LUA`` result (also embedded in the order pull's script) as ``SessionInfo``."""
+    if not row or len(row) < 7:
         return None
     return SessionInfo(
         trader_id=int(row[0]),
@@ -97,3 +109,15 @@ def session_cache_get(thash: str) -> SessionInfo | None:
         lang=row[5] or "zh-hans",
         username=row[6] or "",
     )
+
+
+def session_check(info: SessionInfo, now: float | None = None) -> SessionInfo:
+    """Refuse a session past its 24 h, a disabled trader, an expired account (in that order)."""
+    now = time.time() if now is None else now
+    if info.session_expires_at <= now:
+        raise RefusedError(SESSION_EXPIRED, lang=info.lang)
+    if info.disabled:
+        raise RefusedError(ACCOUNT_DISABLED, lang=info.lang)
+    if info.trader_expires_at <= now:
+        raise RefusedError(ACCOUNT_EXPIRED, lang=info.lang)
+    return info

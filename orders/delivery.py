@@ -13,9 +13,10 @@ Keys (all under ``fleet:eo:``):
                         restart or flush → the next pull rebuilds them from the DB (orders and
                         ``Claim`` rows) before delivering anything, so a restart never re-delivers.
 
-One pull is one ``EVALSHA``: for every live order not yet past ``now``, ``SADD`` the trader into
-the order's claim set; only orders where that added a member are returned. Redis runs a script
-atomically, so two concurrent pulls by one trader cannot both get an order.
+One pull is one ``EVALSHA`` (``session_pull``: the caller's cached session is checked in the same
+script): for every live order not yet past ``now``, ``SADD`` the trader into the order's claim set;
+only orders where that added a member are returned. Redis runs a script atomically, so two
+concurrent pulls by one trader cannot both get an order.
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ import logging
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
+from accounts.errors import INVALID_TOKEN, RefusedError
+from accounts.session_cache import (
+    LOOKUP_LUA,
+    SESSION_PREFIX,
+    TRADER_PREFIX,
+    SessionInfo,
+    session_check,
+    session_info_from_row,
+)
 from backoffice.redis import get_redis
 
 log = logging.getLogger("fleet.orders.delivery")
@@ -44,37 +55,62 @@ FLUSH_DEBOUNCE_MS = 1000
 
 # KEYS: ready, live, online, claimlog, flush_pending
 # ARGV: trader id, now (epoch s), claims prefix, json prefix, debounce ms, claim ttl after validity
-_PULL = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local trader, now = ARGV[1], ARGV[2]
-redis.call('ZADD', KEYS[3], now, trader)
-local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
-local out = {0}
-for i = 1, #live, 2 do
-  local id = live[i]
-  local body = redis.call('GET', ARGV[4] .. id)
-  if body and redis.call('SADD', ARGV[3] .. id, trader) == 1 then
-    redis.call('EXPIREAT', ARGV[3] .. id, math.floor(tonumber(live[i + 1])) + tonumber(ARGV[6]))
-    redis.call('RPUSH', KEYS[4], id .. ':' .. trader .. ':' .. now)
-    out[#out + 1] = body
+# deliver() → {flush_due 0/1, fragment, …} for the orders new to the trader.
+_DELIVER_LUA = """
+local function deliver(trader, now)
+  redis.call('ZADD', KEYS[3], now, trader)
+  local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
+  local out = {0}
+  for i = 1, #live, 2 do
+    local id = live[i]
+    local body = redis.call('GET', ARGV[4] .. id)
+    if body and redis.call('SADD', ARGV[3] .. id, trader) == 1 then
+      redis.call('EXPIREAT', ARGV[3] .. id, math.floor(tonumber(live[i + 1])) + tonumber(ARGV[6]))
+      redis.call('RPUSH', KEYS[4], id .. ':' .. trader .. ':' .. now)
+      out[#out + 1] = body
+    end
   end
+  if #out > 1 and redis.call('SET', KEYS[5], '1', 'NX', 'PX', ARGV[5]) then out[1] = 1 end
+  return out
 end
-if #out > 1 and redis.call('SET', KEYS[5], '1', 'NX', 'PX', ARGV[5]) then out[1] = 1 end
-return out
 """
+_PULL = (
+    _DELIVER_LUA
+    + """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+return deliver(ARGV[1], ARGV[2])
+"""
+)
+# The usual pull in one round trip: the caller's session (KEYS[6], trader prefix ARGV[7]) checked
+# against ``now``, then the delivery. → {session row, deliveries | 0 (session refused) | -1 (state
+# not ready)}, or nil when the session is not cached (the caller falls back to the database).
+_SESSION_PULL = (
+    LOOKUP_LUA
+    + _DELIVER_LUA
+    + """
+local row = session_row(KEYS[6], ARGV[7])
+if not row then return false end
+local now = tonumber(ARGV[2])
+if tonumber(row[2]) <= now or row[4] == '1' or tonumber(row[3]) <= now then return {row, 0} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {row, -1} end
+return {row, deliver(row[1], ARGV[2])}
+"""
+)
 
-_scripts: dict[int, object] = {}
+_scripts: dict[tuple[int, str], Any] = {}
 
 
 class DeliveryUnavailable(Exception):
     """Redis does not hold the delivery state and it could not be rebuilt just now."""
 
 
-def _pull_script():
+def _script(source: str) -> Any:
+    """The registered script (EVALSHA, reloaded automatically after a Redis restart)."""
     client = get_redis()
-    script = _scripts.get(id(client))
+    key = (id(client), source)
+    script = _scripts.get(key)
     if script is None:
-        script = _scripts[id(client)] = client.register_script(_PULL)
+        script = _scripts[key] = client.register_script(source)
     return script
 
 
@@ -108,16 +144,39 @@ def pull(trader_id: int, now: float) -> tuple[list[str], bool]:
 
     ``flush_due`` is True for the one caller per debounce window that should schedule the
     persistence of the new claims."""
-    args = [trader_id, repr(float(now)), CLAIMS_PREFIX, JSON_PREFIX, FLUSH_DEBOUNCE_MS]
-    args.append(CLAIM_TTL_AFTER_VALIDITY_S)
-    keys = [READY, LIVE, ONLINE, CLAIMLOG, FLUSH_PENDING]
-    result = _pull_script()(keys=keys, args=args)
+    result = _script(_PULL)(keys=_KEYS, args=_args(trader_id, now))
     if result is None:
         rebuild()
-        result = _pull_script()(keys=keys, args=args)
+        result = _script(_PULL)(keys=_KEYS, args=_args(trader_id, now))
         if result is None:
             raise DeliveryUnavailable
     return result[1:], result[0] == 1
+
+
+def session_pull(thash: str, now: float) -> tuple[SessionInfo, list[str], bool] | None:
+    """The usual pull in ONE round trip: the cached session of token hash ``thash``, checked, then
+    the delivery. ``None`` when the session is not cached (the caller resolves it from the DB and
+    calls :func:`pull`); a refused session raises its ``RefusedError``."""
+    keys = [*_KEYS, SESSION_PREFIX + thash]
+    result = _script(_SESSION_PULL)(keys=keys, args=[*_args("", now), TRADER_PREFIX])
+    info = session_info_from_row(result[0]) if result else None
+    if info is None:
+        return None
+    outcome = result[1]
+    if outcome == 0:
+        session_check(info, now)  # raises the exact refusal
+        raise RefusedError(INVALID_TOKEN)  # unreachable unless the two checks disagree
+    if outcome == -1:
+        return (info, *pull(info.trader_id, now))
+    return info, outcome[1:], outcome[0] == 1
+
+
+_KEYS = [READY, LIVE, ONLINE, CLAIMLOG, FLUSH_PENDING]
+
+
+def _args(trader_id: int | str, now: float) -> list[Any]:
+    return [trader_id, repr(float(now)), CLAIMS_PREFIX, JSON_PREFIX, FLUSH_DEBOUNCE_MS,
+            CLAIM_TTL_AFTER_VALIDITY_S]  # fmt: skip
 
 
 # --- publishing -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Trader
@@ -228,15 +228,27 @@ def _parse_order_id(raw: str | int) -> int:
     return value
 
 
-def _ensure_claim(order: EventOrder, trader_id: int) -> None:
-    """A report needs a delivery: the ``Claim`` row, or the Redis claim not yet persisted."""
-    if Claim.objects.filter(order=order, trader_id=trader_id).exists():
+def _check_delivered(order_id: int, trader_id: int) -> None:
+    """A report needs a delivery: the Redis claim (the usual case, no query), else the ``Claim``
+    row (after a Redis restart). The claim row itself is written by ``claims_persist`` with the
+    real delivery time, also when the report arrives first."""
+    if delivery.delivered(order_id, trader_id):
         return
-    if not delivery.delivered(order.pk, trader_id):
-        raise OrderError(NOT_DELIVERED)
-    Claim.objects.get_or_create(
-        order=order, trader_id=trader_id, defaults={"delivered_at": timezone.now()}
-    )
+    if Claim.objects.filter(order_id=order_id, trader_id=trader_id).exists():
+        return
+    if not EventOrder.objects.filter(pk=order_id).exists():
+        raise OrderError(NOT_FOUND)
+    raise OrderError(NOT_DELIVERED)
+
+
+def _insert(row: ExecutionReport) -> None:
+    """One INSERT. In autocommit (a web request) that is one statement, committed by itself; inside
+    a transaction a savepoint keeps a duplicate-key error from breaking the outer block."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    else:
+        row.save(force_insert=True)
 
 
 def execution_report(
@@ -251,37 +263,38 @@ def execution_report(
     latency_ms: int | None = None,
 ) -> tuple[ExecutionReport, bool]:
     """Store what the client did with a delivered order. Idempotent: the first report for
-    (order, trader) is kept and returned for every repeat. Returns (row, created)."""
-    order = EventOrder.objects.filter(pk=_parse_order_id(order_id)).first()
-    if order is None:
-        raise OrderError(NOT_FOUND)
-    existing = ExecutionReport.objects.filter(order=order, trader_id=trader_id).first()
-    if existing:
-        return existing, False
-    _ensure_claim(order, trader_id)
-    report, created = ExecutionReport.objects.get_or_create(
-        order=order,
+    (order, trader) is kept and returned for every repeat. Returns (row, created).
+
+    The usual report costs one Redis lookup and one INSERT (the unique pair decides repeats)."""
+    oid = _parse_order_id(order_id)
+    _check_delivered(oid, trader_id)
+    report = ExecutionReport(
+        order_id=oid,
         trader_id=trader_id,
-        defaults={
-            "outcome": outcome,
-            "binance_order_id": binance_order_id[:64],
-            "error_code": error_code[:64],
-            "error_message": error_message[:500],
-            "amount": amount,
-            "latency_ms": latency_ms,
-        },
+        outcome=outcome,
+        binance_order_id=binance_order_id[:64],
+        error_code=error_code[:64],
+        error_message=error_message[:500],
+        amount=amount,
+        latency_ms=latency_ms,
     )
-    if created:
-        log.info(
-            "execution report order=%s trader=%s outcome=%s binance_id=%s error=%s latency_ms=%s",
-            order.pk,
-            trader_id,
-            outcome,
-            binance_order_id,
-            error_code,
-            latency_ms,
-        )
-    return report, created
+    try:
+        _insert(report)
+    except IntegrityError:  # a repeat (or an order deleted since its delivery)
+        existing = ExecutionReport.objects.filter(order_id=oid, trader_id=trader_id).first()
+        if existing is None:
+            raise OrderError(NOT_FOUND) from None
+        return existing, False
+    log.info(
+        "execution report order=%s trader=%s outcome=%s binance_id=%s error=%s latency_ms=%s",
+        oid,
+        trader_id,
+        outcome,
+        binance_order_id,
+        error_code,
+        latency_ms,
+    )
+    return report, True
 
 
 # --- trader settings ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Session life by the clock, not by rewritten rows: the session check is moved forward in time
-(``accounts.selectors`` reads the clock through ``time.time``) so that a session and an account
-run out exactly as they would in production — nobody touches the trader or the session."""
+(``accounts.session_cache.session_check`` reads the clock through ``time.time``, and the pull
+checks at its own ``now``, ``orders.hotpath.time``) so that a session and an account run out
+exactly as they would in production — nobody touches the trader or the session."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-import accounts.selectors
+import accounts.session_cache
+import orders.hotpath
 from accounts.models import ClientSession
 from accounts.services import sessions_sweep_expired
 from backoffice.redis import get_redis
@@ -27,7 +29,9 @@ def clock(monkeypatch):
 
     def move(hours: float) -> None:
         later = time.time() + hours * HOUR
-        monkeypatch.setattr(accounts.selectors, "time", SimpleNamespace(time=lambda: later))
+        fake = SimpleNamespace(time=lambda: later)
+        monkeypatch.setattr(accounts.session_cache, "time", fake)
+        monkeypatch.setattr(orders.hotpath, "time", fake)
 
     return move
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
-from orders import delivery, views
+from backoffice.redis import get_redis
+from orders import delivery, hotpath
 from orders.models import Claim, ExecutionReport
+from orders.services import claims_persist
 
 PLACED = {"outcome": "placed", "binance_order_id": "E-1", "amount": "10", "latency_ms": 120}
 
@@ -69,13 +72,29 @@ def test_report_for_an_undelivered_order_is_refused(make_trader, make_order, pul
 def test_report_before_the_claim_row_is_persisted(
     make_trader, make_order, pull, report, monkeypatch
 ):
+    """The Redis claim is enough; the claim row is written by the flush, with the pull's time."""
     alice = make_trader()
     order = make_order()
-    monkeypatch.setattr(views, "_schedule_flush", lambda: None)
+    monkeypatch.setattr(hotpath, "_schedule_flush", lambda: None)
     pull(alice)
+    pulled_at = timezone.now()
     assert not Claim.objects.exists() and delivery.claimlog_length() == 1
     report(alice, order.pk, PLACED, 201)
-    assert Claim.objects.filter(order=order, trader=alice.trader).exists()
+    assert not Claim.objects.exists()  # the report did not invent a delivery time
+    claims_persist()
+    claim = Claim.objects.get(order=order, trader=alice.trader)
+    assert abs((claim.delivered_at - pulled_at).total_seconds()) < 2
+
+
+@pytest.mark.django_db
+def test_report_after_a_redis_flush_uses_the_claim_row(make_trader, make_order, pull, report):
+    alice, bob = make_trader(), make_trader()
+    order = make_order()
+    pull(alice)
+    claims_persist()
+    get_redis().flushdb()
+    assert report(alice, order.pk, PLACED, 201)["outcome"] == "placed"
+    assert report(bob, order.pk, PLACED, 409)["code"] == "not_delivered"
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from accounts.models import ClientSession
 from accounts.services import trader_update
 from accounts.session_cache import SESSION_PREFIX, session_cache_drop, token_hash
 from backoffice.redis import get_redis
-from orders import delivery, views
+from orders import delivery, hotpath
 from tests.orders.conftest import ids
 
 
@@ -45,7 +45,7 @@ def test_pull_shape_and_once_per_trader(make_trader, make_order, pull):
 @pytest.mark.django_db
 def test_pull_makes_no_database_query_when_warm(make_trader, make_order, pull, client, monkeypatch):
     alice = make_trader()
-    monkeypatch.setattr(views, "_schedule_flush", lambda: None)  # eager Celery would run inline
+    monkeypatch.setattr(hotpath, "_schedule_flush", lambda: None)  # eager Celery would run inline
     make_order()
     pull(alice)  # warms the session cache and the delivery state
     make_order()
@@ -61,7 +61,7 @@ def test_order_expiring_between_two_pulls(make_trader, make_order, pull, monkeyp
     order = make_order(validity_seconds=5)
     edge = order.valid_until.timestamp()
     clock = SimpleNamespace(time=lambda: edge - 0.01)
-    monkeypatch.setattr(views, "time", clock)
+    monkeypatch.setattr(hotpath, "time", clock)
     assert ids(pull(alice)) == [order.pk]  # 10 ms before the end: still delivered
     clock.time = lambda: edge  # exactly at valid_until: expired
     assert pull(bob)["orders"] == []
