@@ -48,6 +48,8 @@ class SendOutcome:
     attempts: int = 0
     ack_ms: int = 0
     auth_failed: bool = False
+    fee: Decimal = ZERO
+    fee_asset: str | None = None  # None: the venue's reply did not say
 
 
 def _now_ms() -> int:
@@ -67,6 +69,8 @@ def outcome_from_result(result: OrderResult, attempts: int) -> SendOutcome:
         error=f"order {result.status.value} with nothing executed" if ended else "",
         attempts=attempts,
         ack_ms=_now_ms(),
+        fee=result.fee,
+        fee_asset=result.fee_asset if result.fee > 0 or result.fee_asset else None,
     )
 
 

@@ -46,7 +46,7 @@ from trading.copytrade import balances, loop, venues
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.executor import SYMBOL, SendOutcome, send_copy
 from trading.copytrade.models import CopyExecution, Follower, LeaderEvent
-from trading.copytrade.sizing import SkipReason, size_copy
+from trading.copytrade.sizing import SkipReason, balance_after, size_copy
 from trading.exchanges.base import SpotVenue
 from trading.exchanges.client_ids import client_order_id
 from trading.exchanges.types import SymbolRules
@@ -61,7 +61,7 @@ FLUSH_S = 0.2  # results acknowledged this long ago are written even if others s
 SEND_TIMEOUT_S = 80.0
 RECONCILE_BACKOFF_S = 0.25
 RULES_TTL_S = 3600.0
-FEE_ALLOWANCE = Decimal("0.002")  # under-estimate a fill's proceeds by ≥ the taker fee
+FEE_ALLOWANCE = Decimal("0.002")  # a fill's proceeds cut by ≥ the taker fee when no fee is known
 SECRET_FIELDS = ("credential__api_key", "credential__api_secret", "credential__passphrase")
 RESULT_FIELDS = [
     "status",
@@ -362,21 +362,25 @@ def _disable_refused(batch: list[tuple[Send, SendOutcome]]) -> None:
 
 def _refresh_balances(chunk: Chunk, batch: list[tuple[Send, SendOutcome]]) -> None:
     """Event-driven cache update: a filled copy changed its follower's balance, so the next
-    event must not size from the balance before it. The proceeds are under-estimated by
-    ``FEE_ALLOWANCE`` (the fee is not in the ack); the poller writes the exact figures."""
+    event must not size from the balance before it. Exact when the venue's reply carries the fee
+    (Binance FULL fills, Bitget's read-back), else the proceeds are cut by ``FEE_ALLOWANCE``
+    (``sizing.balance_after``); the poller writes the venue's figures every few seconds."""
     from trading.copytrade.balance_poller import store_if_newer
 
     readings: dict[int | str, tuple[Decimal, Decimal, int]] = {}
-    keep = 1 - FEE_ALLOWANCE
     for send, out in batch:
         before = chunk.cached.get(send.row.follower_id)
         if out.status != ExecutionStatus.FILLED or before is None or not out.ack_ms:
             continue
-        if send.row.side == "BUY":
-            usdt, btc = before.usdt - out.filled_quote, before.btc + out.filled_base * keep
-        else:
-            usdt, btc = before.usdt + out.filled_quote * keep, before.btc - out.filled_base
-        readings[send.row.follower_id] = (max(usdt, Decimal(0)), max(btc, Decimal(0)), out.ack_ms)
+        usdt, btc = balance_after(
+            send.row.side,
+            (before.usdt, before.btc),
+            (out.filled_base, out.filled_quote),
+            out.fee,
+            out.fee_asset,
+            FEE_ALLOWANCE,
+        )
+        readings[send.row.follower_id] = (usdt, btc, out.ack_ms)
     if readings:
         store_if_newer(readings)
 

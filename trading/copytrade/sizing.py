@@ -108,6 +108,37 @@ def _precheck(ratio: Decimal, free: Decimal | None) -> str:
     return ""
 
 
+def balance_after(
+    side: str,
+    before: tuple[Decimal, Decimal],
+    filled: tuple[Decimal, Decimal],
+    fee: Decimal,
+    fee_asset: str | None,
+    unknown_fee_rate: Decimal,
+) -> tuple[Decimal, Decimal]:
+    """Free (USDT, BTC) after a filled market order of ``filled`` = (base, quote), from the free
+    balances ``before`` it: what the order spent goes, what it bought comes, less the venue's fee
+    in the asset it was charged in (another asset, e.g. BNB, changes neither). When the reply did
+    not say (``fee_asset`` None) the proceeds are cut by ``unknown_fee_rate`` — under-estimating
+    is safe (a follower never sizes from money it does not have); the poller corrects it."""
+    usdt, btc = before
+    base, quote = filled
+    if side == "BUY":
+        usdt, btc = usdt - quote, btc + base
+    else:
+        usdt, btc = usdt + quote, btc - base
+    if fee_asset is None:
+        if side == "BUY":
+            btc -= base * unknown_fee_rate
+        else:
+            usdt -= quote * unknown_fee_rate
+    elif fee_asset == "USDT":
+        usdt -= fee
+    elif fee_asset == "BTC":
+        btc -= fee
+    return max(usdt, ZERO), max(btc, ZERO)
+
+
 def within_rounding(requested: Decimal, ratio: Decimal, free: Decimal, step: Decimal) -> bool:
     """Whether ``requested`` equals the rule's ``ratio × free`` up to one venue step (the
     benchmark's ``sizing_errors`` check)."""

@@ -93,8 +93,8 @@ def test_the_next_event_sizes_from_the_balance_the_last_copy_left(sim, trade, co
     assert row.requested == D("100.00")
     cached = balances.balances_get([f.pk])[f.pk]
     assert cached.usdt == D(900) == sim_free(sim, f)[0]
-    assert cached.btc == D("0.1") + row.filled_base * (1 - fanout.FEE_ALLOWANCE)
-    assert cached.btc <= sim_free(sim, f)[1]  # the fee is not in the ack: under-estimated
+    assert cached.btc == sim_free(sim, f)[1]  # exact: the FULL reply carries the fee
+    assert cached.btc < D("0.1") + row.filled_base  # ... which was taken from the BTC bought
 
     second = trade("L-2", "BUY", "450", "0.009", "4500")
     assert executions(second)[f.pk].requested == D("90.00")  # x = 0.1 of 900, not of 1000

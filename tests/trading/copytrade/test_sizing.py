@@ -12,6 +12,7 @@ import pytest
 
 from trading.copytrade.sizing import (
     SkipReason,
+    balance_after,
     copy_ratio,
     size_buy,
     size_copy,
@@ -192,3 +193,31 @@ def test_a_copy_never_exceeds_the_share_and_misses_it_by_less_than_one_step(
 )
 def test_within_rounding(requested, ratio, free, step, ok):
     assert within_rounding(D(requested), D(ratio), D(free), D(step)) is ok
+
+
+@pytest.mark.parametrize(
+    ("side", "before", "filled", "fee", "fee_asset", "after"),
+    [
+        # BUY 0.002 BTC for 100 USDT, fee 0.000002 BTC (Binance taker fee in the asset bought)
+        ("BUY", ("1000", "0.1"), ("0.002", "100"), "0.000002", "BTC", ("900", "0.101998")),
+        # SELL 0.01 BTC for 500 USDT, fee 0.5 USDT
+        ("SELL", ("100", "0.05"), ("0.01", "500"), "0.5", "USDT", ("599.5", "0.04")),
+        # fee in another asset (BNB): USDT and BTC move by the fill only
+        ("BUY", ("1000", "0"), ("0.002", "100"), "0.0001", "BNB", ("900", "0.002")),
+        # fee unknown: the proceeds are cut by the allowance (0.2 %)
+        ("BUY", ("1000", "0"), ("0.002", "100"), "0", None, ("900", "0.001996")),
+        ("SELL", ("0", "1"), ("0.5", "30000"), "0", None, ("29940", "0.5")),
+        # never below zero
+        ("SELL", ("0", "0.01"), ("0.0101", "505"), "0", "USDT", ("505", "0")),
+    ],
+)
+def test_balance_after_a_fill(side, before, filled, fee, fee_asset, after):
+    got = balance_after(
+        side,
+        (D(before[0]), D(before[1])),
+        (D(filled[0]), D(filled[1])),
+        D(fee),
+        fee_asset,
+        D("0.002"),
+    )
+    assert got == (D(after[0]), D(after[1]))
