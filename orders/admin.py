@@ -24,6 +24,7 @@ from orders.models import (
     TraderOrderAmount,
 )
 from orders.selectors import order_deliveries, orders_with_counts
+from orders.validation import order_field_errors
 
 STATUS_COLOURS = {
     OrderStatus.PENDING: "#b8860b",
@@ -227,7 +228,8 @@ def _create_from_template(request, template: OrderTemplate) -> None:
     try:
         orders = services.template_create_orders(template=template, created_by=request.user)
     except OrderError as exc:
-        messages.error(request, f"{template.name}: {exc.refusal.message} {exc.detail}")
+        reasons = "；".join(order_field_errors(exc).values())
+        messages.error(request, f"{template.name}: {reasons}")
         return
     ids = ", ".join(f"#{o.pk}" for o in orders)
     messages.success(request, _("模板 %(t)s 已创建订单 %(ids)s") % {"t": template.name, "ids": ids})

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from orders import delivery, services
 from orders.errors import OrderError
 from orders.forms import BatchCreateForm
 from orders.selectors import Dashboard, dashboard
+from orders.validation import order_field_errors
 
 
 def batch_create_view(request):
@@ -45,27 +47,29 @@ def _opts():
 
 
 def _batch_create(request, data: dict) -> bool:
+    """The orders and the optional template together, all or nothing."""
     try:
-        orders = services.orders_batch_create(
-            symbols=data["symbols"],
-            directions=data["directions"],
-            time_increment=data["time_increment"],
-            validity_seconds=data["validity_seconds"],
-            payout_ratio=data["payout_ratio"],
-            created_by=request.user,
-        )
-    except OrderError as exc:
-        messages.error(request, f"{exc.refusal.message}: {exc.detail}")
+        with transaction.atomic():
+            orders = services.orders_batch_create(
+                symbols=data["symbols"],
+                directions=data["directions"],
+                time_increment=data["time_increment"],
+                validity_seconds=data["validity_seconds"],
+                payout_ratio=data["payout_ratio"],
+                created_by=request.user,
+            )
+            if data.get("save_as_template"):
+                services.template_save(
+                    name=data["save_as_template"],
+                    symbols=data["symbols"],
+                    directions=data["directions"],
+                    time_increment=data["time_increment"],
+                    validity_seconds=data["validity_seconds"],
+                    payout_ratio=data["payout_ratio"],
+                )
+    except OrderError as exc:  # e.g. a symbol switched off since the form was checked
+        messages.error(request, "；".join(order_field_errors(exc).values()))
         return False
-    if data.get("save_as_template"):
-        services.template_save(
-            name=data["save_as_template"],
-            symbols=data["symbols"],
-            directions=data["directions"],
-            time_increment=data["time_increment"],
-            validity_seconds=data["validity_seconds"],
-            payout_ratio=data["payout_ratio"],
-        )
     messages.success(request, _("已创建 %(n)d 个订单") % {"n": len(orders)})
     return True
 

@@ -11,10 +11,26 @@ from orders.errors import OrderError
 from orders.models import EventOrder, OrderTemplate, TraderOrderAmount
 from orders.selectors import active_symbols
 from orders.services import amount_validate
+from orders.validation import ORDER_FIELD_RULES, order_field_errors, order_fields_validate
 
 
 def _symbol_choices() -> list[tuple[str, str]]:
     return [(s, s) for s in active_symbols()]
+
+
+def _service_check(form: forms.BaseForm, rename: dict[str, str] | None = None, **values) -> None:
+    """Run ``orders.validation.order_fields_validate`` on the cleaned values and show what it refuses
+    as errors of the form's fields (``rename``: service field → form field where they differ), so
+    the form refuses exactly what the service would, with no rule of its own. Skipped while a field
+    the check needs already has an error of its own (the user fixes that first)."""
+    names = {field: field for field in ORDER_FIELD_RULES} | (rename or {})
+    if any(form.has_error(name) for name in names.values()):
+        return
+    try:
+        order_fields_validate(**values)
+    except OrderError as exc:
+        for field, message in order_field_errors(exc).items():
+            form.add_error(names.get(field), message)
 
 
 class OrderCreateForm(forms.ModelForm):
@@ -33,6 +49,20 @@ class OrderCreateForm(forms.ModelForm):
             self.fields["payout_ratio"].initial = config_get("event_payout_ratio")
             self.fields["validity_seconds"].initial = config_get("event_default_validity_s")
 
+    def clean(self):
+        data = super().clean()
+        if "symbol" in self.fields:
+            _service_check(
+                self,
+                {"symbols": "symbol", "directions": "direction"},
+                symbols=[data.get("symbol", "")],
+                directions=[data.get("direction", "")],
+                time_increment=data.get("time_increment", ""),
+                validity_seconds=data.get("validity_seconds"),
+                payout_ratio=data.get("payout_ratio"),
+            )
+        return data
+
 
 class BatchCreateForm(forms.Form):
     """Several symbols × directions at once, optionally saved as a template."""
@@ -45,7 +75,7 @@ class BatchCreateForm(forms.Form):
     )
     time_increment = forms.ChoiceField(label=_("周期"), choices=TimeIncrement.choices)
     payout_ratio = forms.DecimalField(label=_("赔率"), max_digits=6, decimal_places=4)
-    validity_seconds = forms.IntegerField(label=_("有效期（秒）"), min_value=1, max_value=604800)
+    validity_seconds = forms.IntegerField(label=_("有效期（秒）"))
     save_as_template = forms.CharField(
         label=_("同时保存为模板（名称，可空）"), max_length=64, required=False
     )
@@ -55,6 +85,18 @@ class BatchCreateForm(forms.Form):
         self.fields["symbols"].choices = _symbol_choices()
         self.fields["payout_ratio"].initial = config_get("event_payout_ratio")
         self.fields["validity_seconds"].initial = config_get("event_default_validity_s")
+
+    def clean(self):
+        data = super().clean()
+        _service_check(
+            self,
+            symbols=data.get("symbols", []),
+            directions=data.get("directions", []),
+            time_increment=data.get("time_increment", ""),
+            validity_seconds=data.get("validity_seconds"),
+            payout_ratio=data.get("payout_ratio"),
+        )
+        return data
 
 
 class OrderTemplateForm(forms.ModelForm):
@@ -69,19 +111,23 @@ class OrderTemplateForm(forms.ModelForm):
             "validity_seconds",
         ]
 
-    def clean_symbols(self) -> str:
-        allowed = set(active_symbols())
-        symbols = [s.strip().upper() for s in self.cleaned_data["symbols"].split(",") if s.strip()]
-        unknown = [s for s in symbols if s not in allowed]
-        if not symbols or unknown:
-            raise forms.ValidationError(_("未知或未启用的交易对：%(s)s"), params={"s": unknown})
-        return ",".join(symbols)
-
-    def clean_directions(self) -> str:
-        directions = [d.strip().upper() for d in self.cleaned_data["directions"].split(",")]
-        if not directions or any(d not in Direction.values for d in directions):
-            raise forms.ValidationError(_("方向只能是 LONG 或 SHORT"))
-        return ",".join(directions)
+    def clean(self):
+        """Checked like the orders it will create (symbols switched on, directions, payout and
+        validity in range; blank payout / validity = the knob default at creation time)."""
+        data = super().clean()
+        symbols = [s.strip().upper() for s in data.get("symbols", "").split(",") if s.strip()]
+        directions = [d.strip().upper() for d in data.get("directions", "").split(",") if d.strip()]
+        _service_check(
+            self,
+            symbols=symbols,
+            directions=directions,
+            time_increment=data.get("time_increment", ""),
+            validity_seconds=data.get("validity_seconds"),
+            payout_ratio=data.get("payout_ratio"),
+        )
+        if not self.errors:
+            data["symbols"], data["directions"] = ",".join(symbols), ",".join(directions)
+        return data
 
 
 class TraderAmountForm(forms.ModelForm):

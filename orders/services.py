@@ -16,33 +16,19 @@ from accounts.models import Trader
 from accounts.services import trader_update
 from backoffice.runtime_config import config_get
 from orders import delivery
-from orders.choices import Direction, TimeIncrement
 from orders.errors import (
     AMOUNT_OUT_OF_RANGE,
-    INVALID_ORDER,
     NOT_DELIVERED,
     NOT_FOUND,
     OrderError,
 )
-from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport, OrderTemplate
+from orders.models import Claim, EventOrder, ExecutionReport, OrderTemplate
+from orders.validation import OrderFields, order_fields_validate
 
 log = logging.getLogger("fleet.orders")
 
-MAX_VALIDITY_S = 7 * 86400
-
 
 # --- orders -------------------------------------------------------------------------------------
-
-
-def _check_order_fields(symbol: str, direction: str, time_increment: str, validity: int) -> None:
-    if not EventSymbol.objects.filter(symbol=symbol, is_active=True).exists():
-        raise OrderError(INVALID_ORDER, {"symbol": symbol})
-    if direction not in Direction.values:
-        raise OrderError(INVALID_ORDER, {"direction": direction})
-    if time_increment not in TimeIncrement.values:
-        raise OrderError(INVALID_ORDER, {"time_increment": time_increment})
-    if not 1 <= validity <= MAX_VALIDITY_S:
-        raise OrderError(INVALID_ORDER, {"validity_seconds": validity})
 
 
 @transaction.atomic
@@ -55,24 +41,55 @@ def order_create(
     payout_ratio: Decimal | None = None,
     created_by=None,
 ) -> EventOrder:
-    """Create one order valid from now for ``validity_seconds`` (knob default); deliverable as
-    soon as the transaction commits."""
-    symbol = symbol.strip().upper()
-    validity = int(validity_seconds or config_get("event_default_validity_s"))
-    _check_order_fields(symbol, direction, time_increment, validity)
-    ratio = Decimal(payout_ratio if payout_ratio is not None else config_get("event_payout_ratio"))
-    if not Decimal("0") < ratio < Decimal("10"):
-        raise OrderError(INVALID_ORDER, {"payout_ratio": str(ratio)})
+    """Create one order valid from now for ``validity_seconds`` (``None`` = knob default);
+    deliverable as soon as the transaction commits. Refuses what
+    :func:`orders.validation.order_fields_validate` refuses."""
+    return orders_batch_create(
+        symbols=[symbol],
+        directions=[direction],
+        time_increment=time_increment,
+        validity_seconds=validity_seconds,
+        payout_ratio=payout_ratio,
+        created_by=created_by,
+    )[0]
+
+
+@transaction.atomic
+def orders_batch_create(
+    *,
+    symbols: list[str],
+    directions: list[str],
+    time_increment: str,
+    validity_seconds: int | None = None,
+    payout_ratio: Decimal | None = None,
+    created_by=None,
+) -> list[EventOrder]:
+    """Every symbol × direction at once, all or nothing."""
+    fields = order_fields_validate(
+        symbols=symbols,
+        directions=directions,
+        time_increment=time_increment,
+        validity_seconds=validity_seconds,
+        payout_ratio=payout_ratio,
+    )
+    return [
+        _order_insert(symbol, direction, fields, created_by)
+        for symbol in fields.symbols
+        for direction in fields.directions
+    ]
+
+
+def _order_insert(symbol: str, direction: str, fields: OrderFields, created_by) -> EventOrder:
     now = timezone.now()
     order = EventOrder.objects.create(
         symbol=symbol,
         direction=direction,
-        time_increment=time_increment,
-        payout_ratio=ratio,
-        validity_seconds=validity,
+        time_increment=fields.time_increment,
+        payout_ratio=fields.payout_ratio,
+        validity_seconds=fields.validity_seconds,
         created_by=created_by,
         created_at=now,
-        valid_until=now + timedelta(seconds=validity),
+        valid_until=now + timedelta(seconds=fields.validity_seconds),
     )
     transaction.on_commit(lambda: _publish_logged(order))
     return order
@@ -95,33 +112,6 @@ def _publish_logged(order: EventOrder) -> None:
     )
 
 
-@transaction.atomic
-def orders_batch_create(
-    *,
-    symbols: list[str],
-    directions: list[str],
-    time_increment: str,
-    validity_seconds: int | None = None,
-    payout_ratio: Decimal | None = None,
-    created_by=None,
-) -> list[EventOrder]:
-    """Every symbol × direction at once, all or nothing."""
-    if not symbols or not directions:
-        raise OrderError(INVALID_ORDER, {"symbols": symbols, "directions": directions})
-    return [
-        order_create(
-            symbol=symbol,
-            direction=direction,
-            time_increment=time_increment,
-            validity_seconds=validity_seconds,
-            payout_ratio=payout_ratio,
-            created_by=created_by,
-        )
-        for symbol in symbols
-        for direction in directions
-    ]
-
-
 def template_save(
     *,
     name: str,
@@ -131,15 +121,24 @@ def template_save(
     validity_seconds: int | None = None,
     payout_ratio: Decimal | None = None,
 ) -> OrderTemplate:
-    """Save (or overwrite, by name) a combination for one-click creation later."""
-    template, _ = OrderTemplate.objects.update_or_create(
+    """Save (or overwrite, by name) a combination for one-click creation later. Blank payout and
+    validity stay blank (the knob default at creation time); the rest is checked like an order."""
+    fields = order_fields_validate(
+        symbols=symbols,
+        directions=directions,
+        time_increment=time_increment,
+        validity_seconds=validity_seconds,
+        payout_ratio=payout_ratio,
+        active_symbols_only=False,
+    )
+    template, _created = OrderTemplate.objects.update_or_create(
         name=name,
         defaults={
-            "symbols": ",".join(s.strip().upper() for s in symbols),
-            "directions": ",".join(d.strip().upper() for d in directions),
+            "symbols": ",".join(fields.symbols),
+            "directions": ",".join(fields.directions),
             "time_increment": time_increment,
-            "validity_seconds": validity_seconds,
-            "payout_ratio": payout_ratio,
+            "validity_seconds": None if validity_seconds is None else fields.validity_seconds,
+            "payout_ratio": None if payout_ratio is None else fields.payout_ratio,
         },
     )
     return template

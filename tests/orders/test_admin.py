@@ -145,3 +145,94 @@ def test_dashboard_renders_for_a_superuser(admin_client, make_trader, make_order
 def test_dashboard_is_for_staff_only(client, db):
     r = client.get(reverse("admin:orders_ordersdashboard_changelist"))
     assert r.status_code == 302 and "login" in r["Location"]
+
+
+ADD = {
+    "symbol": "BTCUSDT",
+    "direction": "LONG",
+    "time_increment": "TEN_MINUTE",
+    "payout_ratio": "0.80",
+    "validity_seconds": "60",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("payout_ratio", "0", "赔率须大于 0 且小于 10"),
+        ("payout_ratio", "10", "赔率须大于 0 且小于 10"),
+        ("payout_ratio", "12.5", "赔率须大于 0 且小于 10"),
+        ("validity_seconds", "604801", "有效期须在 1 到 604800 秒之间"),
+        ("validity_seconds", "0", "有效期须在 1 到 604800 秒之间"),
+    ],
+)
+def test_add_refuses_out_of_range_values_with_a_field_error(
+    admin_client, symbols, field, value, message
+):
+    r = admin_client.post(reverse("admin:orders_eventorder_add"), {**ADD, field: value})
+    assert r.status_code == 200
+    assert r.context["adminform"].form.errors == {field: [message]}
+    assert message in r.content.decode()
+    assert not EventOrder.objects.exists() and delivery.live_ids() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field,value",
+    [("payout_ratio", "0"), ("payout_ratio", "10"), ("validity_seconds", "0")],
+)
+def test_batch_refuses_out_of_range_values_with_a_field_error(admin_client, symbols, field, value):
+    data = {
+        "symbols": ["BTCUSDT"],
+        "directions": ["LONG"],
+        "time_increment": "TEN_MINUTE",
+        "payout_ratio": "0.80",
+        "validity_seconds": "60",
+        "save_as_template": "坏模板",
+        field: value,
+    }
+    r = admin_client.post(reverse("admin:orders_eventorder_batch"), data)
+    assert r.status_code == 200
+    assert list(r.context["form"].errors) == [field]
+    assert not EventOrder.objects.exists() and not OrderTemplate.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field,value",
+    [("payout_ratio", "0"), ("payout_ratio", "50"), ("validity_seconds", "604801")],
+)
+def test_template_form_refuses_what_orders_would_refuse(admin_client, symbols, field, value):
+    data = {
+        "name": "坏模板",
+        "symbols": "BTCUSDT",
+        "directions": "LONG",
+        "time_increment": "TEN_MINUTE",
+        "payout_ratio": "",
+        "validity_seconds": "",
+        field: value,
+    }
+    r = admin_client.post(reverse("admin:orders_ordertemplate_add"), data)
+    assert r.status_code == 200
+    assert list(r.context["adminform"].form.errors) == [field]
+    assert not OrderTemplate.objects.exists()
+    r = admin_client.post(reverse("admin:orders_ordertemplate_add"), {**data, field: ""})
+    assert r.status_code == 302 and OrderTemplate.objects.get().payout_ratio is None
+
+
+@pytest.mark.django_db
+def test_a_stored_bad_template_gives_a_message_not_a_500(admin_client, symbols):
+    template = OrderTemplate.objects.create(
+        name="旧", symbols="BTCUSDT", time_increment="TEN_MINUTE", payout_ratio=Decimal("50")
+    )
+    url = reverse("admin:orders_ordertemplate_create", args=[template.pk])
+    r = admin_client.post(url, follow=True)
+    assert r.status_code == 200 and "赔率须大于 0 且小于 10" in r.content.decode()
+    r = admin_client.post(
+        reverse("admin:orders_ordertemplate_changelist"),
+        {"action": "create_from_templates", "_selected_action": [template.pk]},
+        follow=True,
+    )
+    assert r.status_code == 200 and "赔率须大于 0 且小于 10" in r.content.decode()
+    assert not EventOrder.objects.exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from backoffice.redis import get_redis
 from backoffice.runtime_config import config_set
-from orders import delivery, services
+from orders import delivery, services, validation
 from orders.choices import OrderStatus
 from orders.errors import OrderError
 from orders.models import EventOrder
@@ -130,3 +130,28 @@ def test_sweep_drops_expired_orders_from_redis(make_order):
     assert services.orders_sweep_expired() == 1
     assert delivery.live_ids() == [live.pk]
     assert get_redis().get(delivery.JSON_PREFIX + str(gone.pk)) is None
+
+
+@pytest.mark.django_db
+def test_zero_validity_is_refused_not_replaced_by_the_default(make_order):
+    with pytest.raises(OrderError) as err:
+        make_order(validity_seconds=0)
+    assert err.value.detail == {"validity_seconds": 0}
+    assert not EventOrder.objects.exists()
+
+
+@pytest.mark.django_db
+def test_template_save_refuses_what_orders_would_refuse(symbols):
+    with pytest.raises(OrderError) as err:
+        services.template_save(
+            name="坏",
+            symbols=["BTCUSDT"],
+            directions=["UP"],
+            time_increment="TEN_MINUTE",
+            payout_ratio=Decimal("10"),
+        )
+    assert set(err.value.detail) == {"directions", "payout_ratio"}
+    assert validation.order_field_errors(err.value) == {
+        "directions": "方向只能是 LONG 或 SHORT",
+        "payout_ratio": "赔率须大于 0 且小于 10",
+    }
