@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import httpx
 
+from client_desktop.core.amounts import AmountSettings
 from client_desktop.core.clock import ServerClock, parse_time
 
 DEFAULT_SERVER: Final = "http://127.0.0.1:8000"
@@ -155,8 +156,13 @@ class ApiClient:
         """Report one execution outcome (idempotent on the server: safe to repeat)."""
         return self.request("POST", EXECUTIONS.format(order_id=order_id), dict(report))
 
+    def amount_settings(self) -> AmountSettings:
+        """The trader's saved order amount and the range the server allows now (an admin knob)."""
+        return AmountSettings.from_json(self.request("GET", AMOUNT))
+
     def set_amount(self, amount: Decimal) -> Any:
-        """Save the trader's order amount on the server (5–200 USDT, checked there too)."""
+        """Save the trader's order amount on the server. Outside the allowed range the server
+        refuses with ``amount_out_of_range`` and detail ``{min, max}`` (the current range)."""
         return self.request("PUT", AMOUNT, {"order_amount": str(amount)})
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from client_desktop.core import session as sessions
+from client_desktop.core.amounts import AmountSettings
 from client_desktop.core.api_client import ApiClient
 from client_desktop.core.autotrader import TradingState
 from client_desktop.core.binding import EXPIRED_REASON, Binding, BindingPhase, BindingStatus
@@ -87,7 +88,10 @@ class AppController(QObject):
             self.config.qr_source(), lang=self.lang, show_code_text=self.config.simulator
         )
         self.trade = TradeTab(
-            save_amount=self._save_amount, lang=self.lang, device_id=self.config.device_id
+            save_amount=self._save_amount,
+            fetch_settings=self._fetch_settings,
+            lang=self.lang,
+            device_id=self.config.device_id,
         )
         for screen in (self.login, self.qr, self.window.tabs):
             self.window.add_screen(screen)
@@ -166,6 +170,7 @@ class AppController(QObject):
         self.status.set_server(True)
         self.status.set_session(session.expires_at)
         self.trade.set_amount(session.trader.order_amount)
+        self.trade.load_settings()  # the allowed amount range (the admin's, may have changed)
         self.trade.set_auto(True)  # the product is automatic: on by default, the switch stops it
         if self.vault is None:
             self.vault = Vault(self.config.data_dir, self.config.device_id)
@@ -242,6 +247,13 @@ class AppController(QObject):
         if self.api is None:
             raise RuntimeError("not logged in")
         return self.api.set_amount(amount)
+
+    def _fetch_settings(self) -> AmountSettings:
+        """Blocking (the trade tab runs it on the pool): saved amount and allowed range."""
+        api = self.api
+        if api is None:
+            raise RuntimeError("not logged in")
+        return api.amount_settings()
 
     def on_amount_changed(self, amount: Decimal) -> None:
         if self.session is not None:

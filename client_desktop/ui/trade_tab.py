@@ -1,14 +1,17 @@
-"""The event-contract tab: the order amount (5–200 USDT, saved to the server), the auto-trading
-switch, the live table of received orders, today's counters and the last error in plain words."""
+"""The event-contract tab: the order amount (saved to the server, within the range the server
+allows), the auto-trading switch, the live table of received orders, today's counters and the last
+error in plain words."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,26 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client_desktop.core.amounts import FALLBACK, OUT_OF_RANGE, AmountRange, AmountSettings
+from client_desktop.core.api_client import ApiError
 from client_desktop.core.i18n import tr
 from client_desktop.ui.common import named
 from client_desktop.ui.login_window import refusal_text
 from client_desktop.ui.orders_model import COLUMNS, Counters, OrderRow, OrdersModel, counters_for
 from client_desktop.ui.tasks import TaskRunner
 
-AMOUNT_MIN = Decimal("5")
-AMOUNT_MAX = Decimal("200")
+log = logging.getLogger("fleet.client.ui")
+
 SaveAmount = Callable[[Decimal], Any]
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """The typed amount if it is a number within 5–200 USDT with at most 2 decimals, else None."""
-    try:
-        value = Decimal(text.strip().replace("，", ".").replace(",", "."))
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        return None
-    return value if AMOUNT_MIN <= value <= AMOUNT_MAX else None
+FetchSettings = Callable[[], AmountSettings]
 
 
 class CounterBox(QFrame):
@@ -59,8 +54,10 @@ class CounterBox(QFrame):
 
 
 class TradeTab(QWidget):
-    """``save_amount`` is the blocking server call (run on the pool). Signals: the saved amount
-    (takes effect at once) and the auto-trading switch."""
+    """``save_amount`` and ``fetch_settings`` are blocking server calls (run on the pool). The
+    allowed amount range is the server's (fetched with the settings when the tab is shown, and
+    taken from an ``amount_out_of_range`` refusal); :data:`FALLBACK` until the first answer.
+    Signals: the saved amount (takes effect at once) and the auto-trading switch."""
 
     amount_changed = Signal(object)
     auto_toggled = Signal(bool)
@@ -69,17 +66,22 @@ class TradeTab(QWidget):
         self,
         *,
         save_amount: SaveAmount,
+        fetch_settings: FetchSettings | None = None,
         amount: Decimal = Decimal("10"),
+        amount_range: AmountRange = FALLBACK,
         lang: str = "zh",
         device_id: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.save_amount = save_amount
+        self.fetch_settings = fetch_settings
         self.amount = amount
+        self.amount_range = amount_range
         self.lang = lang
         self.device_id = device_id
         self.runner = TaskRunner(self)
+        self.settings_runner = TaskRunner(self)  # its own: a refresh never holds up a save
         self.model = OrdersModel(lang)
         self.counters = Counters()
         self.last_error: str | None = None
@@ -92,7 +94,7 @@ class TradeTab(QWidget):
 
     def _build(self) -> None:
         self.amount_label = QLabel()
-        self.amount_edit = QLineEdit(f"{self.amount:.2f}", maxLength=8)
+        self.amount_edit = QLineEdit(f"{self.amount:.2f}")
         self.amount_edit.setFixedWidth(110)
         self.amount_save = QPushButton()
         self.amount_status = named(QLabel(), "hint")
@@ -138,6 +140,7 @@ class TradeTab(QWidget):
         self._fit_columns()
         self.amount_label.setText(tr("trade.amount", lang))
         self.amount_save.setText(tr("trade.amount_save", lang))
+        self._render_range()
         self._render_auto()
         for name, box in self.boxes.items():
             box.caption.setText(tr(f"trade.{name}", lang))
@@ -145,34 +148,88 @@ class TradeTab(QWidget):
             self.amount_status.setText(self._amount_message(lang))
         self._render_error()
 
+    # --- amount range (the server's) -------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        """Coming into view: refresh the range (the admin may have changed it meanwhile)."""
+        super().showEvent(event)
+        self.load_settings()
+
+    def load_settings(self) -> None:
+        """Fetch the saved amount and the allowed range (off the GUI thread); a failure keeps
+        the range we have."""
+        if self.fetch_settings is None or self.settings_runner.busy:
+            return
+        self.settings_runner.start(self.fetch_settings, self.set_settings, self._settings_failed)
+
+    def set_settings(self, settings: AmountSettings) -> None:
+        """The server's settings: the range, and the amount unless the trader is typing one."""
+        typing = self.amount_edit.text() != f"{self.amount:.2f}"
+        self.set_amount_range(settings.range)
+        self.amount = settings.order_amount
+        if not typing:
+            self.amount_edit.setText(f"{settings.order_amount:.2f}")
+
+    def _settings_failed(self, exc: Exception) -> None:
+        log.info("settings not loaded, keeping the amount range %s: %s", self.amount_range, exc)
+
+    def set_amount_range(self, allowed: AmountRange) -> None:
+        """The range the server allows now: validation, input length, hint and any message."""
+        self.amount_range = allowed
+        self._render_range()
+        if self._amount_message is not None:
+            self.amount_status.setText(self._amount_message(self.lang))
+
+    def _render_range(self) -> None:
+        allowed = self.amount_range
+        hint = tr("trade.amount_range", self.lang, low=allowed.low_text, high=allowed.high_text)
+        self.amount_edit.setMaxLength(allowed.max_length)
+        self.amount_edit.setPlaceholderText(f"{allowed.low_text}–{allowed.high_text}")
+        for widget in (self.amount_label, self.amount_edit):
+            widget.setToolTip(hint)
+
+    def _invalid_text(self, lang: str) -> str:
+        """Rendered when shown, so a range that arrives later (or another language) rewords it."""
+        allowed = self.amount_range
+        return tr("trade.amount_invalid", lang, low=allowed.low_text, high=allowed.high_text)
+
     # --- amount ------------------------------------------------------------------------------
     def save(self) -> None:
         """Validate the typed amount and save it on the server (off the GUI thread)."""
-        amount = parse_amount(self.amount_edit.text())
+        amount = self.amount_range.parse(self.amount_edit.text())
         if amount is None:
-            self._amount_note(
-                "error",
-                lambda lang: tr("trade.amount_invalid", lang, low=AMOUNT_MIN, high=AMOUNT_MAX),
-            )
+            self._amount_note("error", self._invalid_text)
             return
         if self.runner.busy:
             return
         self.amount_save.setEnabled(False)
         self.runner.start(
             lambda: self.save_amount(amount),
-            lambda _reply: self._amount_saved(amount),
+            lambda reply: self._amount_saved(amount, reply),
             self._amount_failed,
         )
 
-    def _amount_saved(self, amount: Decimal) -> None:
+    def _amount_saved(self, amount: Decimal, reply: Any) -> None:
         self.amount_save.setEnabled(True)
+        fresh = AmountRange.from_settings(reply)  # the API's reply carries it; the engine's not
+        if fresh is not None:
+            self.set_amount_range(fresh)
         self.amount = amount
         self.amount_edit.setText(f"{amount:.2f}")
         self._amount_note("ok", lambda lang: tr("trade.amount_saved", lang, amount=f"{amount:.2f}"))
         self.amount_changed.emit(amount)
 
     def _amount_failed(self, exc: Exception) -> None:
+        """An ``amount_out_of_range`` refusal means our range is stale: adopt the server's (its
+        detail carries it; refetch if not) and say so in the range's words."""
         self.amount_save.setEnabled(True)
+        if isinstance(exc, ApiError) and exc.code == OUT_OF_RANGE:
+            fresh = AmountRange.from_refusal(exc.code, exc.detail)
+            if fresh is None:
+                self.load_settings()
+            else:
+                self.set_amount_range(fresh)
+            self._amount_note("error", self._invalid_text)
+            return
         self._amount_note("error", lambda lang: refusal_text(exc, lang, self.device_id))
 
     def _amount_note(self, kind: str, message: Callable[[str], str]) -> None:

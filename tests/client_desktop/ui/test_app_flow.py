@@ -11,6 +11,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.services import trader_create, trader_update
+from backoffice.runtime_config import config_set
+from client_desktop.core.amounts import AmountRange
 from client_desktop.core.binding import QrLogin
 from client_desktop.core.settings import Settings
 from client_desktop.ui.app import AppConfig, AppController
@@ -101,6 +103,24 @@ def test_session_over_24h_returns_to_login(qtbot, app):
     assert app.window.stack.currentWidget() is app.login
     assert app.login.error_label.text() == "登录已超过24小时，请重新登录"
     assert app.status.session.isHidden() and app.status.binding.isHidden()
+
+
+def test_login_fetches_the_servers_amount_range(qtbot, app):
+    config_set("event_amount_min", "1")
+    config_set("event_amount_max", "1000")
+    trader_create(
+        username="flow5",
+        password=PASSWORD,
+        expires_at=timezone.now() + timedelta(days=2),
+        order_amount=Decimal("500"),
+    )
+    log_in(qtbot, app, "flow5")
+    allowed = AmountRange(Decimal("1"), Decimal("1000"))
+    qtbot.waitUntil(lambda: app.trade.amount_range == allowed, timeout=10_000)
+    assert app.trade.amount_edit.text() == "500.00"
+    app.trade.amount_edit.setText("1200")
+    app.trade.save()
+    assert app.trade.amount_status.text() == "金额必须在 1 到 1000 USDT 之间"
 
 
 def test_language_menu_switches_every_screen(qtbot, app):

@@ -1,5 +1,6 @@
-"""The event-contract tab: amount validation and saving (against a live server), the live orders
-table updated in place, today's counters, the last error and the auto-trading switch."""
+"""The event-contract tab: amount validation against the server's range and saving (against a
+live server, with the admin changing the range), the live orders table updated in place, today's
+counters, the last error and the auto-trading switch."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from django.utils import timezone
 
 from accounts.models import Trader
 from accounts.services import trader_create
+from backoffice.runtime_config import config_set
 from client_desktop.core import session as sessions
-from client_desktop.core.api_client import ApiClient, ApiError
+from client_desktop.core.amounts import FALLBACK, AmountRange, AmountSettings
+from client_desktop.core.api_client import ApiClient, ApiError, NetworkError
 from client_desktop.ui.orders_model import OrderRow
-from client_desktop.ui.trade_tab import TradeTab, parse_amount
+from client_desktop.ui.trade_tab import TradeTab
 
 NOW = datetime(2026, 11, 22, 14, 30, tzinfo=datetime.now().astimezone().tzinfo)
 
@@ -35,33 +38,105 @@ def tab(qtbot):
     widget.runner.wait()
 
 
-@pytest.mark.parametrize(
-    "text,expected",
-    [
-        ("5", Decimal("5")),
-        ("200", Decimal("200")),
-        (" 12.50 ", Decimal("12.50")),
-        ("12,5", Decimal("12.5")),
-        ("4.99", None),
-        ("200.01", None),
-        ("0", None),
-        ("-10", None),
-        ("10.123", None),
-        ("abc", None),
-        ("", None),
-        ("NaN", None),
-        ("Infinity", None),
-    ],
-)
-def test_parse_amount(text, expected):
-    assert parse_amount(text) == expected
-
-
 def test_invalid_amount_is_refused_without_a_call(qtbot, tab):
     tab.amount_edit.setText("250")
     tab.save()
+    assert tab.amount_range == FALLBACK  # no answer from the server yet
     assert tab.amount_status.text() == "金额必须在 5 到 200 USDT 之间"
     assert tab.saved == [] and not tab.runner.busy
+
+
+WIDE = AmountRange(Decimal("1"), Decimal("1000"))
+
+
+def test_the_servers_range_drives_validation_input_and_hints(qtbot, tab):
+    fetched: list[int] = []
+
+    def fetch() -> AmountSettings:
+        fetched.append(1)
+        return AmountSettings(Decimal("30"), WIDE)
+
+    tab.fetch_settings = fetch
+    tab.load_settings()
+    qtbot.waitUntil(lambda: tab.amount_range == WIDE, timeout=3000)
+    assert tab.amount == Decimal("30") and tab.amount_edit.text() == "30.00"
+    assert tab.amount_edit.toolTip() == "允许范围：1–1000 USDT，最多两位小数"
+    assert tab.amount_edit.placeholderText() == "1–1000"
+    assert tab.amount_edit.maxLength() == 9
+    tab.amount_edit.setText("1500")
+    tab.save()
+    assert tab.amount_status.text() == "金额必须在 1 到 1000 USDT 之间"
+    assert tab.saved == []
+    tab.retranslate("en")
+    assert tab.amount_status.text() == "The amount must be between 1 and 1000 USDT"
+    assert tab.amount_label.toolTip() == "Allowed: 1–1000 USDT, at most 2 decimals"
+    tab.amount_edit.setText("250")  # beyond the fallback's 200
+    with qtbot.waitSignal(tab.amount_changed, timeout=3000):
+        tab.save()
+    assert tab.saved == [Decimal("250")]
+    assert fetched == [1]
+
+
+def test_settings_arriving_keep_what_the_trader_is_typing(qtbot, tab):
+    tab.fetch_settings = lambda: AmountSettings(Decimal("30"), WIDE)
+    tab.amount_edit.setText("4")
+    tab.load_settings()
+    qtbot.waitUntil(lambda: tab.amount_range == WIDE, timeout=3000)
+    assert tab.amount_edit.text() == "4" and tab.amount == Decimal("30")
+
+
+def test_a_failed_fetch_keeps_the_range(qtbot, tab):
+    def fail() -> AmountSettings:
+        raise NetworkError("down")
+
+    tab.fetch_settings = fail
+    tab.load_settings()
+    qtbot.waitUntil(lambda: not tab.settings_runner.busy, timeout=3000)
+    assert tab.amount_range == FALLBACK and tab.amount_edit.text() == "10.00"
+
+
+def test_showing_the_tab_refreshes_the_range(qtbot, tab):
+    tab.fetch_settings = lambda: AmountSettings(Decimal("10"), WIDE)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.amount_range == WIDE, timeout=3000)
+
+
+def out_of_range(detail: object):
+    def refuse(amount):
+        raise ApiError("amount_out_of_range", "下单金额超出允许范围", 400, detail)
+
+    return refuse
+
+
+def test_an_out_of_range_refusal_brings_the_servers_range(qtbot):
+    widget = TradeTab(save_amount=out_of_range({"min": "10.00", "max": "50.00"}))
+    qtbot.addWidget(widget)
+    widget.amount_edit.setText("100")  # fine by the fallback, not by the server
+    widget.save()
+    qtbot.waitUntil(lambda: widget.amount_save.isEnabled() and widget.amount_status.text() != "")
+    assert widget.amount_range == AmountRange(Decimal("10"), Decimal("50"))
+    assert widget.amount_status.text() == "金额必须在 10 到 50 USDT 之间"
+    assert widget.amount_edit.toolTip() == "允许范围：10–50 USDT，最多两位小数"
+    widget.retranslate("en")
+    assert widget.amount_status.text() == "The amount must be between 10 and 50 USDT"
+    assert widget.amount == Decimal("10")
+    widget.save()  # now refused here, without asking the server
+    assert not widget.runner.busy
+
+
+def test_an_out_of_range_refusal_without_a_range_refetches_it(qtbot):
+    widget = TradeTab(
+        save_amount=out_of_range(None),
+        fetch_settings=lambda: AmountSettings(
+            Decimal("10"), AmountRange(Decimal("2"), Decimal("9"))
+        ),
+    )
+    qtbot.addWidget(widget)
+    widget.amount_edit.setText("100")
+    widget.save()
+    qtbot.waitUntil(lambda: widget.amount_range.high == Decimal("9"), timeout=3000)
+    assert widget.amount_status.text() == "金额必须在 2 到 9 USDT 之间"
+    widget.runner.wait()
 
 
 def test_valid_amount_is_saved_and_takes_effect(qtbot, tab):
@@ -154,4 +229,52 @@ def test_amount_saved_on_a_live_server(qtbot, live_server):
     with qtbot.waitSignal(widget.amount_changed, timeout=5000):
         widget.save()
     assert Trader.objects.get(username="ui_amount").order_amount == Decimal("37")
+    api.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.integration
+def test_validation_follows_the_admin_knob_on_a_live_server(qtbot, live_server):
+    trader_create(
+        username="ui_range", password="pw-12345678", expires_at=timezone.now() + timedelta(days=3)
+    )
+    api = ApiClient(live_server.url)
+    session = sessions.login(api, "ui_range", "pw-12345678", "dev-ui")
+    calls: list[Decimal] = []
+
+    def save(amount: Decimal):
+        calls.append(amount)
+        return api.set_amount(amount)
+
+    widget = TradeTab(
+        save_amount=save, fetch_settings=api.amount_settings, amount=session.trader.order_amount
+    )
+    qtbot.addWidget(widget)
+    config_set("event_amount_min", "20")
+    config_set("event_amount_max", "300")
+    widget.load_settings()  # as at login / when the tab is shown
+    qtbot.waitUntil(lambda: widget.amount_range.high == Decimal("300"), timeout=5000)
+    assert widget.amount_range == AmountRange(Decimal("20"), Decimal("300"))
+
+    widget.amount_edit.setText("250")  # refused by the fallback, allowed by the admin now
+    with qtbot.waitSignal(widget.amount_changed, timeout=5000):
+        widget.save()
+    assert Trader.objects.get(username="ui_range").order_amount == Decimal("250")
+    widget.amount_edit.setText("10")  # allowed by the fallback, below the admin's minimum
+    widget.save()
+    assert widget.amount_status.text() == "金额必须在 20 到 300 USDT 之间"
+    assert calls == [Decimal("250")]
+
+    # The admin narrows the range while the tab still holds the old one: the server refuses the
+    # save and the tab takes the range from the refusal.
+    config_set("event_amount_max", "100")
+    widget.amount_edit.setText("150")
+    widget.save()
+    qtbot.waitUntil(lambda: widget.amount_range.high == Decimal("100"), timeout=5000)
+    assert widget.amount_status.text() == "金额必须在 20 到 100 USDT 之间"
+    assert calls == [Decimal("250"), Decimal("150")]
+    assert Trader.objects.get(username="ui_range").order_amount == Decimal("250")
+    widget.save()
+    assert len(calls) == 2  # 150 is now refused without a call
+    widget.runner.wait()
     api.close()
