@@ -3,6 +3,8 @@
 Keys (all under ``fleet:eo:``):
 
 - ``live``              sorted set: order id → valid_until (epoch seconds); cancelled orders removed.
+- ``cancelled:<id>``    tombstone of a cancelled order (until valid_until + 1 day): :func:`publish`
+                        refuses the id, so a republish from a stale read cannot undo a cancel.
 - ``json:<id>``         the order's JSON, precomputed at creation, *without* its closing brace
                         (the view appends the caller's ``"amount"`` and ``}``).
 - ``claims:<id>``       set of trader ids the order was delivered to (TTL: valid_until + 1 day).
@@ -47,6 +49,7 @@ CLAIMS_PREFIX = P + "claims:"
 CLAIMLOG = P + "claimlog"
 ONLINE = P + "online"
 READY = P + "ready"
+TOMBSTONE_PREFIX = P + "cancelled:"
 FLUSH_PENDING = P + "flush_pending"
 REBUILD_LOCK = P + "rebuild_lock"
 FLUSH_LOCK = P + "flush_lock"
@@ -182,18 +185,69 @@ def _args(trader_id: int | str, now: float) -> list[Any]:
 # --- publishing -------------------------------------------------------------------------------
 
 
-def publish(orders: Iterable) -> None:
-    """Make orders deliverable (idempotent): JSON + entry in the live set."""
-    pipe = get_redis().pipeline(transaction=False)
+# KEYS: live. ARGV: json prefix, tombstone prefix, then per order: id, valid_until (score),
+# expire-at (epoch s), fragment. → how many orders were published.
+_PUBLISH_LUA = """
+local published = 0
+for i = 3, #ARGV, 4 do
+  local id = ARGV[i]
+  if redis.call('EXISTS', ARGV[2] .. id) == 0 then
+    redis.call('SET', ARGV[1] .. id, ARGV[i + 3], 'EXAT', ARGV[i + 2])
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], id)
+    published = published + 1
+  end
+end
+return published
+"""
+PUBLISH_CHUNK = 500
+
+
+def publish(orders: Iterable) -> int:
+    """Make orders deliverable (idempotent): JSON + entry in the live set. Returns how many were.
+
+    A cancelled order is never deliverable again, whatever the interleaving: :func:`withdraw`
+    writes the order's tombstone and removes it in one ``MULTI``, and this script (atomic in
+    Redis) skips every id that has a tombstone. A publisher working from a read of the database
+    made before the cancel (the 30 s sweep, the rebuild, a late ``on_commit``) therefore either
+    runs before the withdrawal, which then removes what it published, or after it, and publishes
+    nothing for that id. Re-reading ``cancelled_at`` after publishing would leave a window in
+    which a pull could claim the order."""
+    rows = [
+        (
+            str(order.pk),
+            repr(order.valid_until.timestamp()),
+            int(order.valid_until.timestamp()) + CLAIM_TTL_AFTER_VALIDITY_S,
+            order_fragment(order),
+        )
+        for order in orders
+    ]
+    published = 0
+    for start in range(0, len(rows), PUBLISH_CHUNK):
+        args = [JSON_PREFIX, TOMBSTONE_PREFIX]
+        for row in rows[start : start + PUBLISH_CHUNK]:
+            args.extend(row)
+        published += int(_script(_PUBLISH_LUA)(keys=[LIVE], args=args))
+    return published
+
+
+def withdraw(orders: Iterable) -> None:
+    """Cancel: tombstone the orders (so :func:`publish` refuses them from now on) and remove
+    them from the live set, in one ``MULTI`` — nobody gets them from now on."""
+    orders = list(orders)
+    if not orders:
+        return
+    pipe = get_redis().pipeline(transaction=True)
     for order in orders:
         ttl_at = int(order.valid_until.timestamp()) + CLAIM_TTL_AFTER_VALIDITY_S
-        pipe.set(JSON_PREFIX + str(order.pk), order_fragment(order), exat=ttl_at)
-        pipe.zadd(LIVE, {str(order.pk): order.valid_until.timestamp()})
+        pipe.set(TOMBSTONE_PREFIX + str(order.pk), "1", exat=ttl_at)
+    ids = [str(order.pk) for order in orders]
+    pipe.zrem(LIVE, *ids)
+    pipe.delete(*(JSON_PREFIX + i for i in ids))
     pipe.execute()
 
 
 def unpublish(order_ids: Iterable[int]) -> None:
-    """Withdraw orders (cancel, expiry): nobody gets them from now on."""
+    """Drop expired orders from the live set (a cancel uses :func:`withdraw`)."""
     ids = [str(i) for i in order_ids]
     if ids:
         pipe = get_redis().pipeline(transaction=False)

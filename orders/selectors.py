@@ -24,6 +24,13 @@ def live_orders(now: datetime | None = None) -> list[EventOrder]:
     return list(EventOrder.objects.filter(cancelled_at__isnull=True, valid_until__gt=now))
 
 
+def cancelled_among(order_ids: list[int]) -> list[EventOrder]:
+    """The cancelled orders among ``order_ids``."""
+    if not order_ids:
+        return []
+    return list(EventOrder.objects.filter(pk__in=order_ids, cancelled_at__isnull=False))
+
+
 def claims_of(order_ids: list[int]) -> dict[int, list[int]]:
     """order id → trader ids it was delivered to (from the durable ``Claim`` rows)."""
     out: dict[int, list[int]] = defaultdict(list)

@@ -163,9 +163,16 @@ def order_cancel(*, order: EventOrder, actor=None) -> bool:
         return False
     order.cancelled_at = timezone.now()
     order.save(update_fields=["cancelled_at"])
-    transaction.on_commit(lambda: delivery.unpublish([order.pk]))
+    transaction.on_commit(lambda: _withdraw_logged(order))
     log.info("order cancelled id=%s by=%s", order.pk, getattr(actor, "pk", None))
     return True
+
+
+def _withdraw_logged(order: EventOrder) -> None:
+    try:
+        delivery.withdraw([order])
+    except Exception:  # Redis down: the sweep withdraws every cancelled order still live there
+        log.exception("cancelled order %s not withdrawn from Redis yet", order.pk)
 
 
 # --- delivery claims ----------------------------------------------------------------------------
@@ -333,15 +340,18 @@ def trader_amount_set(*, trader: Trader, amount, actor=None) -> Trader:
 
 def orders_sweep_expired() -> int:
     """Beat, every 30 s: drop expired orders from Redis, persist pending claims, republish live
-    orders (heals a publish that failed while Redis was down), trim presence."""
+    orders (heals a publish that failed while Redis was down; cancelled ones are refused by their
+    tombstone, see ``delivery.publish``), withdraw cancelled orders still live in Redis (heals a
+    withdrawal that failed while Redis was down), trim presence."""
     now = timezone.now().timestamp()
     expired = delivery.expired_ids(now)
     delivery.unpublish(expired)
     for order_id in expired:
         log.info("order expired id=%s", order_id)
     claims_persist()
-    from orders.selectors import live_orders
+    from orders.selectors import cancelled_among, live_orders
 
     delivery.publish(live_orders())
+    delivery.withdraw(cancelled_among(delivery.live_ids()))
     delivery.online_trim(now)
     return len(expired)
