@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Trader
 from orders.choices import Outcome
 from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport
 
@@ -120,7 +120,7 @@ def dashboard(online_now: int) -> Dashboard:
     start = today_start()
     orders = EventOrder.objects.filter(created_at__gte=start)
     n_orders = orders.count()
-    claims = Claim.objects.filter(order__created_at__gte=start)
+    delivered, eligible = _allocation(orders)
     reports = ExecutionReport.objects.filter(order__created_at__gte=start)
     counts = reports.aggregate(
         total=Count("id"),
@@ -130,8 +130,8 @@ def dashboard(online_now: int) -> Dashboard:
     return Dashboard(
         online_now=online_now,
         orders_today=n_orders,
-        delivered_today=claims.count(),
-        eligible_today=_eligible(orders, start),
+        delivered_today=delivered,
+        eligible_today=eligible,
         reports_today=counts["total"],
         placed_today=counts["placed"],
         failed_today=counts["failed"],
@@ -143,15 +143,34 @@ def dashboard(online_now: int) -> Dashboard:
     )
 
 
-def _eligible(orders: QuerySet[EventOrder], start: datetime) -> int:
-    """Σ over today's orders of the traders who could have received it: active (not disabled,
-    not expired) traders that pulled at least once today (have a claim today) — or all active
-    traders when nobody pulled yet."""
-    now = timezone.now()
-    active = Trader.objects.filter(is_disabled=False, expires_at__gt=now)
-    pulled = active.filter(event_claims__delivered_at__gte=start).distinct().count()
-    per_order = pulled or active.count()
-    return orders.exclude(cancelled_at__isnull=False, claims__isnull=True).count() * per_order
+def _allocation(orders: QuerySet[EventOrder]) -> tuple[int, int]:
+    """(delivered, eligible) (order, trader) pairs of ``orders`` — the allocation rate.
+
+    An order's window runs from its creation to its expiry, or to its cancellation. A trader is
+    eligible for the order when it received any order (this one or another) inside the window: a
+    pulling client receives every live order, so that trader was pulling while this order was
+    deliverable. Delivered = eligible pairs where the trader received this very order inside the
+    window, a subset of eligible, so the rate is a true ratio in [0, 1]. Deliveries are the only
+    record of pulls, so a trader whose pulls brought nothing during a window is not counted."""
+    in_window = {"delivered_at__gte": OuterRef("created_at"), "delivered_at__lt": OuterRef("end")}
+    rows = orders.annotate(end=Coalesce("cancelled_at", "valid_until")).annotate(
+        got=_count(Claim.objects.filter(order=OuterRef("pk"), **in_window), "id"),
+        present=_count(Claim.objects.filter(**in_window), "trader_id"),
+    )
+    totals = rows.aggregate(delivered=Coalesce(Sum("got"), 0), eligible=Coalesce(Sum("present"), 0))
+    return totals["delivered"], totals["eligible"]
+
+
+def _count(claims: QuerySet[Claim], column: str) -> Subquery:
+    """``COUNT(DISTINCT column)`` of ``claims`` as a scalar subquery (one row: no GROUP BY)."""
+    counted = (
+        claims.order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count(column, distinct=True))
+        .values("n")
+    )
+    return Subquery(counted, output_field=IntegerField())
 
 
 def _errors_by_code(reports: QuerySet[ExecutionReport], total: int) -> list[tuple[str, int, float]]:
