@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 WEB_PORT = int(os.environ.get("FLEET_WEB_PORT", "8000"))
 SIM_PORT = int(os.environ.get("FLEET_SIM_PORT", "8900"))
+ACCESS_LOG = ROOT / "var" / "run" / "web-access.log"
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,10 @@ def demo_processes() -> list[Proc]:
                 "2",
                 "-b",
                 f"127.0.0.1:{WEB_PORT}",
+                # To a file: the demo's headless clients pull 3 times a second, which would bury
+                # every other line of the terminal.
                 "--access-logfile",
-                "-",
+                str(ACCESS_LOG),
                 "--log-level",
                 "warning",
             ],
@@ -146,6 +149,7 @@ def run_demo() -> int:
     env.setdefault("FLEET_SIM_URL", f"http://127.0.0.1:{SIM_PORT}")
     env.setdefault("FLEET_SERVER_URL", f"http://127.0.0.1:{WEB_PORT}")
     print("Fleet demo — starting (Ctrl-C stops everything)")
+    ACCESS_LOG.parent.mkdir(parents=True, exist_ok=True)
     redis = with_redis(env, ROOT / "var" / "run" / "redis")
     sup = Supervisor()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
@@ -172,6 +176,7 @@ def _banner(env: dict[str, str]) -> None:
     print(f"  Admin (后台):   http://127.0.0.1:{WEB_PORT}/admin/")
     print(f"  API docs:       http://127.0.0.1:{WEB_PORT}/api/v1/docs/")
     print(f"  Simulator:      {env['FLEET_SIM_URL']}/sim/health")
+    print(f"  Web access log: {ACCESS_LOG.relative_to(ROOT)}")
     if creds.exists():
         print(creds.read_text().rstrip())
     print(f"  Desktop client: {PY} -m client_desktop --server http://127.0.0.1:{WEB_PORT}")

@@ -12,9 +12,10 @@ prints one JSON summary line at the end (per client: received / placed / failed 
 reported). ``--users`` may be shorter than ``--clients``: several clients of one trader then
 share that trader's orders (the server hands each order to one of them).
 
-:func:`run_demo` is the ``make demo`` scenario: traders ``trader1``–``trader3`` (password
-``demo-pass-123``) log in against the demo server, bind through the simulator and trade until
-``stop_event`` is set; it retries while the server is still starting.
+:func:`run_demo` is the client half of the ``make demo`` event-order scenario (started by
+``orders.demo_scenario``): traders ``trader1``–``trader3`` (password ``demo-pass-123``) log in
+against the demo server, bind through the simulator and trade until ``stop_event`` is set; it
+retries while the server is still starting.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import logging
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,15 +188,23 @@ def run_clients(
     stop_event: threading.Event,
     *,
     seconds: float | None = None,
+    balances: Mapping[str, str] | None = None,
 ) -> list[ClientSummary]:
     """Start ``clients`` headless clients (round-robin over ``users``), trade until
-    ``stop_event`` is set or ``seconds`` pass, stop them and summarise."""
+    ``stop_event`` is set or ``seconds`` pass, stop them and summarise. ``balances``: the USDT a
+    trader's simulator web user gets at binding (default :data:`DEMO_BALANCE`)."""
     started: list[HeadlessClient] = []
+    balances = balances or {}
     try:
         for number in range(clients):
             username = users[number % len(users)]
             client = HeadlessClient(
-                server_url, sim_url, username, password, data_root / f"client-{number:03d}"
+                server_url,
+                sim_url,
+                username,
+                password,
+                data_root / f"client-{number:03d}",
+                balance=balances.get(username, DEMO_BALANCE),
             )
             started.append(client)
             _ready(client, stop_event)
@@ -256,15 +265,24 @@ def run_demo(
     server_url: str = "http://127.0.0.1:8000",
     sim_url: str = "http://127.0.0.1:8900",
     data_root: Path | None = None,
+    balances: Mapping[str, str] | None = None,
 ) -> list[ClientSummary]:
     """The ``make demo`` headless clients: trader1–trader3 trade on the simulator until
-    ``stop_event`` is set. Their data (journal, encrypted binding) survives demo restarts."""
+    ``stop_event`` is set. Their data (journal, encrypted binding) lives under ``data_root``;
+    ``balances`` overrides a trader's simulated USDT (e.g. a low one to show failures)."""
     data_root = data_root or Path(tempfile.gettempdir()) / "fleet-demo-clients"
     # The demo creates orders all day long: lift the simulated open-order cap (20 per user, as on
     # Binance) so the demo shows placements, not "open order limit" failures.
     _configure_sim(sim_url, {"event_max_open": 10_000}, stop_event)
     return run_clients(
-        server_url, sim_url, DEMO_USERS, DEMO_PASSWORD, len(DEMO_USERS), data_root, stop_event
+        server_url,
+        sim_url,
+        DEMO_USERS,
+        DEMO_PASSWORD,
+        len(DEMO_USERS),
+        data_root,
+        stop_event,
+        balances=balances,
     )
 
 

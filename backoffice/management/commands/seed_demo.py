@@ -18,7 +18,7 @@ from accounts.services import trader_create
 from accounts.session_cache import trader_cache_put
 
 # Each product adds its seeder module here: a ``seed(stdout) -> list[str]`` returning banner lines.
-PRODUCT_SEEDERS: list[str] = ["trading.copytrade.demo"]
+PRODUCT_SEEDERS: list[str] = ["trading.copytrade.demo", "orders.demo"]
 
 DEMO_TRADERS = [
     # username, display name, days until expiry, disabled
