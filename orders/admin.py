@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from orders import admin_views, services
 from orders.choices import OrderStatus
 from orders.errors import OrderError
-from orders.forms import OrderCreateForm, OrderTemplateForm, TraderAmountForm
+from orders.forms import EventSymbolForm, OrderCreateForm, OrderTemplateForm, TraderAmountForm
 from orders.models import (
     EventOrder,
     EventSymbol,
@@ -36,9 +36,19 @@ STATUS_COLOURS = {
 
 @admin.register(EventSymbol)
 class EventSymbolAdmin(admin.ModelAdmin):
+    form = EventSymbolForm
     list_display = ["symbol", "is_active", "created_at"]
     list_editable = ["is_active"]
     search_fields = ["symbol"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["symbol"] if obj is not None else []  # switch a symbol off; add the new one
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.symbol_set_active(symbol=obj, is_active=obj.is_active)
+        else:
+            obj.pk = services.symbol_add(symbol=obj.symbol, is_active=obj.is_active).pk
 
 
 @admin.register(EventOrder)

@@ -23,6 +23,7 @@ concurrent pulls by one trader cannot both get an order.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -131,12 +132,18 @@ def ratio_text(value) -> str:
 
 
 def order_fragment(order) -> str:
-    """The order's JSON minus the closing brace (the caller adds ``,"amount":"…"}``)."""
-    return (
-        f'{{"id":{order.pk},"symbol":"{order.symbol}","direction":"{order.direction}",'
-        f'"time_increment":"{order.time_increment}","payout_ratio":"{ratio_text(order.payout_ratio)}",'
-        f'"created_at":"{iso(order.created_at)}","valid_until":"{iso(order.valid_until)}"'
-    )
+    """The order's JSON minus the closing brace (the caller adds ``,"amount":"…"}``). Every string
+    is written by ``json.dumps``, so the pull body stays valid JSON whatever a field holds."""
+    values = {
+        "symbol": order.symbol,
+        "direction": order.direction,
+        "time_increment": order.time_increment,
+        "payout_ratio": ratio_text(order.payout_ratio),
+        "created_at": iso(order.created_at),
+        "valid_until": iso(order.valid_until),
+    }
+    fields = "".join(f',"{key}":{json.dumps(str(value))}' for key, value in values.items())
+    return f'{{"id":{int(order.pk)}{fields}'
 
 
 # --- hot path ---------------------------------------------------------------------------------

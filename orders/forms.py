@@ -1,4 +1,5 @@
-"""Admin forms of the orders app: single create, batch create, template, trader amount."""
+"""Admin forms of the orders app: allowed symbol, single create, batch create, template, trader
+amount."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.runtime_config import config_get
 from orders.choices import Direction, TimeIncrement
 from orders.errors import OrderError
-from orders.models import EventOrder, OrderTemplate, TraderOrderAmount
+from orders.models import EventOrder, EventSymbol, OrderTemplate, TraderOrderAmount
 from orders.selectors import active_symbols
 from orders.services import amount_validate
 from orders.validation import ORDER_FIELD_RULES, order_field_errors, order_fields_validate
@@ -31,6 +32,17 @@ def _service_check(form: forms.BaseForm, rename: dict[str, str] | None = None, *
     except OrderError as exc:
         for field, message in order_field_errors(exc).items():
             form.add_error(names.get(field), message)
+
+
+class EventSymbolForm(forms.ModelForm):
+    """An allowed symbol; typed in any case, stored uppercase, checked by the model's validator."""
+
+    class Meta:
+        model = EventSymbol
+        fields = ["symbol", "is_active"]
+
+    def clean_symbol(self) -> str:
+        return self.cleaned_data["symbol"].strip().upper()
 
 
 class OrderCreateForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Trader
 from orders.choices import Direction, OrderStatus, Outcome, TimeIncrement
 
+# Binance's form of a symbol (BTCUSDT): what the allowed list accepts, so a typo or stray
+# character never reaches the pull body or every trader's Binance account.
+validate_symbol = RegexValidator(
+    r"^[A-Z0-9]{2,20}\Z", _("交易对须为 2 到 20 位大写字母或数字"), code="invalid_symbol"
+)
+
 
 class EventSymbol(models.Model):
     """A symbol operators may create event orders for (the admin-maintained allowed list)."""
 
-    symbol = models.CharField(_("交易对"), max_length=20, unique=True)
+    symbol = models.CharField(_("交易对"), max_length=20, unique=True, validators=[validate_symbol])
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

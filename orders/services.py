@@ -1,4 +1,4 @@
-"""Writes of the orders app: create / batch / template / cancel orders, persist delivery claims,
+"""Writes of the orders app: allowed symbols, create / batch / template / cancel orders, persist delivery claims,
 store execution reports, set a trader's order amount, sweep expired orders. Views, admin actions
 and tasks call these; nothing writes around them."""
 
@@ -18,14 +18,40 @@ from backoffice.runtime_config import config_get
 from orders import delivery
 from orders.errors import (
     AMOUNT_OUT_OF_RANGE,
+    INVALID_ORDER,
     NOT_DELIVERED,
     NOT_FOUND,
     OrderError,
 )
-from orders.models import Claim, EventOrder, ExecutionReport, OrderTemplate
-from orders.validation import OrderFields, order_fields_validate
+from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport, OrderTemplate
+from orders.validation import OrderFields, order_fields_validate, symbol_is_valid
 
 log = logging.getLogger("fleet.orders")
+
+
+# --- allowed symbols ----------------------------------------------------------------------------
+
+
+def symbol_add(*, symbol: str, is_active: bool = True) -> EventSymbol:
+    """Put a symbol on the allowed list (idempotent). ``" btcusdt "`` is stored as ``BTCUSDT``;
+    anything but 2–20 uppercase letters or digits is refused (``INVALID_ORDER``, detail
+    ``{"symbol": …}``)."""
+    value = str(symbol).strip().upper()
+    if not symbol_is_valid(value):
+        raise OrderError(INVALID_ORDER, {"symbol": value})
+    row, _created = EventSymbol.objects.update_or_create(
+        symbol=value, defaults={"is_active": is_active}
+    )
+    log.info("allowed symbol added %s active=%s", value, is_active)
+    return row
+
+
+def symbol_set_active(*, symbol: EventSymbol, is_active: bool) -> EventSymbol:
+    """Switch an allowed symbol on or off (orders refuse a switched-off symbol from now on)."""
+    EventSymbol.objects.filter(pk=symbol.pk).update(is_active=is_active)
+    symbol.is_active = is_active
+    log.info("allowed symbol %s active=%s", symbol.symbol, is_active)
+    return symbol
 
 
 # --- orders -------------------------------------------------------------------------------------

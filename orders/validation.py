@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.runtime_config import config_get
 from orders.choices import Direction, TimeIncrement
 from orders.errors import INVALID_ORDER, OrderError
-from orders.models import EventSymbol
+from orders.models import EventSymbol, validate_symbol
 
 MAX_VALIDITY_S = 7 * 86400
 
@@ -51,7 +52,8 @@ def order_fields_validate(
     Every create path (single, batch, template) and every admin form goes through this, so a form
     refuses exactly what the service would. Raises ``OrderError(INVALID_ORDER, {field: value})``
     naming every refused field (keys of ``ORDER_FIELD_RULES``). Templates pass
-    ``active_symbols_only=False``: a symbol may be switched off and on again after it is saved."""
+    ``active_symbols_only=False``: a symbol may be switched off and on again after it is saved.
+    Symbols must be in Binance's form (:func:`symbol_is_valid`) either way."""
     symbols = [s.strip().upper() for s in symbols if s and s.strip()]
     directions = [d.strip().upper() for d in directions if d and d.strip()]
     validity = _validity(
@@ -59,9 +61,11 @@ def order_fields_validate(
     )
     ratio = _ratio(payout_ratio if payout_ratio is not None else config_get("event_payout_ratio"))
     bad: dict[str, object] = {}
-    inactive = _inactive(symbols) if active_symbols_only else []
-    if not symbols or inactive:
-        bad["symbols"] = inactive
+    refused = [s for s in symbols if not symbol_is_valid(s)]
+    if active_symbols_only:
+        refused += [s for s in _inactive(symbols) if s not in refused]
+    if not symbols or refused:
+        bad["symbols"] = refused
     if not directions or any(d not in Direction.values for d in directions):
         bad["directions"] = directions
     if time_increment not in TimeIncrement.values:
@@ -73,6 +77,15 @@ def order_fields_validate(
     if bad:
         raise OrderError(INVALID_ORDER, bad)
     return OrderFields(symbols, directions, time_increment, validity, ratio)  # type: ignore[arg-type]
+
+
+def symbol_is_valid(symbol: str) -> bool:
+    """Binance's form: 2–20 uppercase letters or digits (``orders.models.validate_symbol``)."""
+    try:
+        validate_symbol(symbol)
+    except ValidationError:
+        return False
+    return True
 
 
 def _inactive(symbols: list[str]) -> list[str]:
