@@ -41,7 +41,6 @@ KNOBS: dict[str, Knob] = {
         Knob("event_amount_min", Decimal, "5", _("单笔下单金额下限 (USDT)")),
         Knob("event_amount_max", Decimal, "200", _("单笔下单金额上限 (USDT)")),
         Knob("event_default_validity_s", int, "60", _("事件订单默认有效期（秒）")),
-        Knob("client_poll_interval_ms", int, "1000", _("客户端拉单间隔（毫秒）")),
         Knob("login_max_failures", int, "5", _("锁定前允许的连续登录失败次数")),
         Knob("login_lock_minutes", int, "15", _("登录锁定时长（分钟）")),
         Knob("copy_running", _bool, "false", _("跟单总开关")),
