@@ -173,7 +173,8 @@ def _sim_account(sim: Sim, venue: str, balances: dict[str, str]) -> Account:
 
 def processes(o: Options, sim_port: int) -> list[Proc]:
     manage = [PY, "manage.py"]
-    worker = [PY, "-m", "celery", "-A", "backoffice", "worker", "-l", "warning"]
+    level = os.environ.get("BENCH_LOG_LEVEL", "WARNING").lower()
+    worker = [PY, "-m", "celery", "-A", "backoffice", "worker", "-l", level]
     worker += ["-P", o.worker_pool, "-c", str(o.worker_concurrency), "-Q", "celery"]
     return [
         Proc("sim", [*manage, "runsim", "--port", str(sim_port)]),
@@ -187,7 +188,8 @@ def child_env(sim_url: str) -> dict[str, str]:
 
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings.base")
-    env.update({"DEBUG": "0", "LOG_LEVEL": "WARNING", "REDIS_URL": settings.REDIS_URL})
+    env.update({"DEBUG": "0", "REDIS_URL": settings.REDIS_URL})
+    env["LOG_LEVEL"] = os.environ.get("BENCH_LOG_LEVEL", "WARNING")
     env["FLEET_SIM_URL"] = sim_url
     return env
 

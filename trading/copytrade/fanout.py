@@ -134,15 +134,28 @@ def run_chunk(event_id: int, follower_ids: list[int]) -> None:
     """Copy event ``event_id`` to ``follower_ids`` exactly once (idempotent: re-running it after a
     crash or a redelivery sends nothing twice). Raises :class:`ChunkBusy` if a live run holds it."""
     key = chunk_key(follower_ids)
+    started_ms = _now_ms()
     if not _lease_take(event_id, key):
         raise ChunkBusy(f"event {event_id} chunk {key} is running elsewhere")
     try:
         chunk = _prepare(event_id, follower_ids)
+        prepared_ms = _now_ms()
         done_ms = _send_and_record(chunk) if chunk is not None else None
     except BaseException:
         get_redis().delete(f"{KEY}{event_id}:lease:{key}")  # a retry may run it at once
         raise
     _chunk_finished(event_id, key, done_ms)
+    if chunk is not None:
+        log.info(
+            "fan-out event=%s chunk=%s sends=%d queued_ms=%d prepare_ms=%d acks_ms=%d total_ms=%d",
+            event_id,
+            key,
+            len(chunk.sends),
+            started_ms - chunk.event.received_ms,
+            prepared_ms - started_ms,
+            (done_ms or prepared_ms) - prepared_ms,
+            _now_ms() - started_ms,
+        )
 
 
 def _prepare(event_id: int, follower_ids: list[int]) -> Chunk | None:
