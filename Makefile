@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt venv check-python clean screenshots bench
+.PHONY: demo test lint fmt venv check-python clean screenshots bench bench-sim bench-pull bench-fanout
 
 check-python:
 	@./scripts/find_python.sh >/dev/null
@@ -41,6 +41,42 @@ fmt: $(STAMP)
 
 screenshots: $(STAMP)
 	@QT_QPA_PLATFORM=offscreen $(PY) -m client_desktop --demo-screenshots docs/screenshots
+
+# Benchmarks (README "Measured figures"). bench_pull and bench_fanout FLUSH their Redis database and
+# own their MariaDB database, so each gets its own: Redis /7 + fleet_orders_bench (pull), Redis /8 +
+# fleet_copy_bench (fan-out). Override any of these on the command line, e.g.
+# `make bench-fanout BENCH_FANOUT_ARGS="--followers 500 --events 50"`.
+BENCH_DIR ?= var/bench
+BENCH_REDIS ?= redis://127.0.0.1:6379
+BENCH_MYSQL_URL ?= mysql://root:@127.0.0.1:3306
+BENCH_MYSQL ?= mysql -uroot -h127.0.0.1
+BENCH_SIM_ARGS ?= --clients 50 --seconds 10
+BENCH_PULL_ARGS ?= --clients 1000 --seconds 60
+BENCH_FANOUT_ARGS ?= --followers 100 --events 50
+
+## bench: bench-sim, bench-pull, bench-fanout one after the other (never in parallel); JSON printed and kept in var/bench/.
+bench: $(STAMP)
+	@$(MAKE) --no-print-directory bench-sim
+	@$(MAKE) --no-print-directory bench-pull
+	@$(MAKE) --no-print-directory bench-fanout
+
+bench-sim: $(STAMP)
+	@mkdir -p $(BENCH_DIR)
+	@$(PY) manage.py bench_sim $(BENCH_SIM_ARGS) --json $(BENCH_DIR)/sim.json
+
+bench-pull: $(STAMP)
+	@mkdir -p $(BENCH_DIR)
+	@$(BENCH_MYSQL) -e "create database if not exists fleet_orders_bench character set utf8mb4"
+	@REDIS_URL=$(BENCH_REDIS)/7 CELERY_BROKER_URL=$(BENCH_REDIS)/7 \
+	  DATABASE_URL=$(BENCH_MYSQL_URL)/fleet_orders_bench \
+	  $(PY) manage.py bench_pull $(BENCH_PULL_ARGS) --json $(BENCH_DIR)/pull.json
+
+bench-fanout: $(STAMP)
+	@mkdir -p $(BENCH_DIR)
+	@$(BENCH_MYSQL) -e "create database if not exists fleet_copy_bench character set utf8mb4"
+	@REDIS_URL=$(BENCH_REDIS)/8 CELERY_BROKER_URL=$(BENCH_REDIS)/8 \
+	  DATABASE_URL=$(BENCH_MYSQL_URL)/fleet_copy_bench \
+	  $(PY) manage.py bench_fanout $(BENCH_FANOUT_ARGS) --json $(BENCH_DIR)/fanout.json
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/run
