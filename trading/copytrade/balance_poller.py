@@ -1,7 +1,9 @@
 """The polled half of the follower balance cache (``balances.py``): every ``INTERVAL_S`` (3 s) read
-the free USDT / BTC of every ACTIVE or PAUSED follower and of the active leader, concurrently, and
-write them to Redis. The event-driven half is the fan-out, which updates a follower right after
-its copy filled.
+the free USDT / BTC of the ACTIVE or PAUSED followers and of the active leader that are due
+(``poll_plan``: every Bitget account; Binance accounts within a per-IP weight budget, those not
+covered by a live user-data subscription first), concurrently, and write them to Redis. The
+event-driven half is the Binance user-data streams (``balance_stream``) and the fan-out, which
+updates a follower right after its copy filled.
 
 Two runners share the work without doubling it: the stream process's ``follower_balances`` job
 (:func:`run`, registered in ``trading.streams.registry``) and the ``copytrade.poll_balances`` beat
@@ -25,7 +27,7 @@ from asgiref.sync import sync_to_async
 
 from accounts.models import ExchangeCredential
 from backoffice.redis import get_redis
-from trading.copytrade import balances, loop, venues
+from trading.copytrade import balances, loop, poll_plan, venues
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.models import Follower, Leader
 from trading.exchanges.base import SpotVenue
@@ -104,6 +106,22 @@ def accounts_to_poll(
     return found
 
 
+def accounts_due(
+    is_cached: Callable[[ExchangeCredential], bool], interval_s: float = INTERVAL_S
+) -> list[tuple[AccountKey, ExchangeCredential]]:
+    """The accounts to read this pass (``poll_plan.plan`` over what the cache holds)."""
+    found = accounts_to_poll(is_cached)
+    cached = balances.balances_get([k for k, _ in found], fresh_only=False)  # type: ignore[misc]
+    seen = [
+        poll_plan.Seen(k, c.venue, cached[k].at_ms, cached[k].live_ms)
+        if k in cached
+        else poll_plan.Seen(k, c.venue)
+        for k, c in found
+    ]
+    keep = set(poll_plan.plan(seen, int(time.time() * 1000), interval_s))
+    return [(k, c) for k, c in found if k in keep]
+
+
 # --- one pass -------------------------------------------------------------------------------------
 async def poll_once(
     accounts: Iterable[tuple[AccountKey, SpotVenue]], *, concurrency: int = CONCURRENCY
@@ -135,7 +153,8 @@ def poll_balances_once(interval_s: float = INTERVAL_S) -> int:
     Returns how many accounts were read (0 when another runner polled this interval)."""
     if not claim_turn(interval_s):
         return 0
-    accounts = [(k, venues.venue_for(c)) for k, c in accounts_to_poll(venues.is_cached)]
+    due = accounts_due(venues.is_cached, interval_s)
+    accounts = [(k, venues.venue_for(c)) for k, c in due]
     return len(loop.run(poll_once(accounts), timeout=60))
 
 
@@ -170,13 +189,13 @@ class ClientCache:
 async def run(stop: asyncio.Event, interval_s: float = INTERVAL_S) -> None:
     """Stream-process job: poll every ``interval_s`` until ``stop`` is set."""
     cache = ClientCache()
-    load = sync_to_async(accounts_to_poll, thread_sensitive=True)
+    load = sync_to_async(accounts_due, thread_sensitive=True)
     turn = sync_to_async(claim_turn, thread_sensitive=False)
     try:
         while not stop.is_set():
             started = time.monotonic()
             if await turn(interval_s):
-                found = await load(cache.is_cached)
+                found = await load(cache.is_cached, interval_s)
                 await poll_once([(k, cache.get(c)) for k, c in found])
             pause = max(0.0, interval_s - (time.monotonic() - started))
             with contextlib.suppress(TimeoutError):

@@ -5,9 +5,14 @@ the verify action, and the fan-out itself right after a follower's copy acknowle
 the follower's own order changed its balance). Read by: the fan-out (one pipelined round trip for
 all followers of a chunk), the status API and the admin.
 
-Key ``copy:bal:<follower_id>`` → hash ``{USDT, BTC, at_ms}``. A value older than
-``STALE_AFTER_S`` is treated as unknown (the copy is skipped with ``balance_unknown``) rather than
-sized from a balance the follower may no longer have.
+Key ``copy:bal:<follower_id>`` → hash ``{USDT, BTC, at_ms, live_ms}``. ``at_ms`` is when the
+figures were true (a poll's send time, a fill's acknowledgement, a stream event's time); writes are
+compare-and-set on it. ``live_ms`` is refreshed by the follower balance stream
+(``balance_stream.py``) while a live user-data subscription covers the account AND the figures
+were read after it started — every change since then arrives as an event, so the reading is
+current however old ``at_ms`` is. A value neither read nor covered within ``STALE_AFTER_S`` is
+treated as unknown (the copy is skipped with ``balance_unknown``) rather than sized from a balance
+the follower may no longer have.
 """
 
 from __future__ import annotations
@@ -30,12 +35,19 @@ class CachedBalance:
     usdt: Decimal
     btc: Decimal
     at_ms: int
+    live_ms: int = 0
 
     def free(self, asset: str) -> Decimal:
         return self.usdt if asset == "USDT" else self.btc
 
     @property
     def age_s(self) -> float:
+        """Seconds since the figures were last known current (read, or covered by a stream)."""
+        return time.time() - max(self.at_ms, self.live_ms) / 1000
+
+    @property
+    def read_age_s(self) -> float:
+        """Seconds since the figures were read (or changed by an event)."""
         return time.time() - self.at_ms / 1000
 
 
@@ -67,7 +79,11 @@ def balances_get(follower_ids: list[int], *, fresh_only: bool = True) -> dict[in
     for fid, row in zip(follower_ids, pipe.execute(), strict=True):
         if not row:
             continue
-        cached = CachedBalance(Decimal(row["USDT"]), Decimal(row["BTC"]), int(row["at_ms"]))
+        if "at_ms" not in row:
+            continue  # only a live mark, no reading yet
+        cached = CachedBalance(
+            Decimal(row["USDT"]), Decimal(row["BTC"]), int(row["at_ms"]), int(row.get("live_ms", 0))
+        )
         if not fresh_only or cached.age_s <= STALE_AFTER_S:
             out[fid] = cached
     return out
@@ -75,3 +91,48 @@ def balances_get(follower_ids: list[int], *, fresh_only: bool = True) -> dict[in
 
 def balance_forget(follower_id: int) -> None:
     get_redis().delete(_key(follower_id))
+
+
+# KEYS[1]: a balance hash; ARGV: at_ms, then asset, free pairs (only the assets that changed).
+# Written only if newer than the cached reading, and only onto an existing reading (an event names
+# the changed assets alone, so it cannot start a reading of its own).
+_EVENT = """
+local at = tonumber(redis.call('HGET', KEYS[1], 'at_ms') or '-1')
+if at < 0 or at >= tonumber(ARGV[1]) then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], 'at_ms', ARGV[1])
+return 1
+"""
+
+# KEYS: balance hashes; ARGV: now_ms, then each key's subscription start (ms). Marks a key live
+# only if its reading was taken after the subscription started (nothing missed in between).
+_LIVE = """
+local n = 0
+for i, key in ipairs(KEYS) do
+  local at = tonumber(redis.call('HGET', key, 'at_ms') or '-1')
+  if at >= tonumber(ARGV[i + 1]) then
+    redis.call('HSET', key, 'live_ms', ARGV[1])
+    n = n + 1
+  end
+end
+return n
+"""
+
+
+def balance_event(account: int | str, changed: dict[str, Decimal], at_ms: int) -> bool:
+    """Apply a stream event's absolute free balances of ``changed`` assets (USDT/BTC) if it is
+    newer than the cached reading. Returns whether it was written."""
+    pairs = [x for asset, free in changed.items() if asset in ASSETS for x in (asset, str(free))]
+    if not pairs:
+        return False
+    return bool(get_redis().eval(_EVENT, 1, _key(account), at_ms, *pairs))
+
+
+def balances_mark_live(subscribed_ms: dict[int, int]) -> int:
+    """Mark the accounts whose user-data subscription (started at the given ms) is live now;
+    returns how many count as covered (their reading postdates the subscription)."""
+    if not subscribed_ms:
+        return 0
+    keys = [_key(k) for k in subscribed_ms]
+    now = int(time.time() * 1000)
+    return int(get_redis().eval(_LIVE, len(keys), *keys, now, *subscribed_ms.values()))

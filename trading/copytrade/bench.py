@@ -195,7 +195,8 @@ def child_env(sim_url: str) -> dict[str, str]:
 
 
 def wait_ready(followers: list[Account], timeout_s: float = 60.0) -> None:
-    """The leader stream connected and every follower's balance in the cache."""
+    """The leader stream connected and every follower's balance in the cache (the first reads of
+    Binance followers are paced by the per-IP weight budget: ~2 a second, ``poll_plan``)."""
     from trading.copytrade import balances
     from trading.copytrade.selectors import leader_connection
 
@@ -416,7 +417,7 @@ def run(o: Options, sim_port: int, out) -> dict[str, Any]:
         sim = Sim(sim_url)
         out.write(f"creating the leader and {o.followers} followers …")
         leader, followers = create_accounts(sim, o)
-        wait_ready(followers)
+        wait_ready(followers, timeout_s=60.0 + len(followers))
         out.write(f"warm-up: {o.warmup} events …")
         run_events(sim, leader, o, o.warmup, out)
         out.write(f"measuring {o.events} events …")

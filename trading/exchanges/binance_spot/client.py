@@ -9,7 +9,7 @@ import httpx
 
 from trading.exchanges.base import SpotCapabilities
 from trading.exchanges.binance_spot import constants as c
-from trading.exchanges.binance_spot.auth import HmacSigner, Params, Signer
+from trading.exchanges.binance_spot.auth import HmacSigner, Params, Signer, ws_signed_params
 from trading.exchanges.binance_spot.mapping import (
     parse_balances,
     parse_fill,
@@ -84,6 +84,18 @@ class BinanceSpotClient:
 
     async def close(self) -> None:
         await self.rest.http.close()
+
+    @property
+    def ws_url(self) -> str:
+        """The WebSocket-API URL of this client's environment."""
+        return self.stream.url
+
+    async def ws_subscription_params(self) -> dict[str, object]:
+        """Signed ``userDataStream.subscribe.signature`` params for a session shared by many
+        accounts (``multistream.MultiStream``), timestamped with this client's synced clock."""
+        await self.rest.time.ensure()
+        params = {"timestamp": self.rest.time.now_ms()}
+        return ws_signed_params(params, self.stream.api_key, self._signer)
 
     async def balances(self) -> dict[str, Balance]:
         account = await self.rest.signed("GET", c.ACCOUNT, {})

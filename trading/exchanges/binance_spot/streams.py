@@ -87,6 +87,10 @@ class UserStream:
             self.sessions_opened += 1  # monitoring: subscribed sessions so far
             yield self._frames(ws)
 
+    @property
+    def api_key(self) -> str:
+        return self._api_key
+
     def _request(self, method: str, params: Mapping[str, Any]) -> str:
         return json.dumps({"id": f"f{next(self._ids)}", "method": method, "params": params})
 
