@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -356,9 +357,28 @@ def _record(chunk: Chunk, batch: list[tuple[Send, SendOutcome]]) -> None:
         row.latency_ms = out.ack_ms - chunk.event.received_ms if out.ack_ms else None
         row.updated_at = now
         rows.append(row)
-    CopyExecution.objects.bulk_update(rows, RESULT_FIELDS)
+    _write_results(rows)
     _disable_refused(batch)
     _refresh_balances(chunk, batch)
+
+
+def _write_results(rows: list[CopyExecution]) -> None:
+    """The batch's results in one transaction: one parameterised UPDATE per row, sent with
+    ``executemany``. (Django's ``bulk_update`` builds a CASE expression per field and row — ~1 ms
+    of CPU per row here, holding the GIL the venue loop needs for the acknowledgements still in
+    flight: a quarter of the worker's time in a 100-follower fan-out, measured with py-spy.)"""
+    meta = CopyExecution._meta
+    fields = [meta.get_field(name) for name in RESULT_FIELDS]
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    where = f"{qn(meta.pk.column)} = %s"  # type: ignore[union-attr]
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {where}"  # noqa: S608 — names are the model's own
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]  # type: ignore[union-attr]
+        for row in rows
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _disable_refused(batch: list[tuple[Send, SendOutcome]]) -> None:
