@@ -49,9 +49,9 @@ class Options:
     warmup: int = 3
     interval_s: float = 1.0
     bitget_share: float = 0.5
-    chunk: int = 100
-    worker_pool: str = "threads"
-    worker_concurrency: int = 4
+    chunk: int = 0  # 0: followers ÷ worker processes, rounded up (one chunk per process)
+    worker_pool: str = "prefork"  # as docker-compose.yml runs it
+    worker_concurrency: int = field(default_factory=lambda: os.cpu_count() or 2)
     seed: int = 7
     timeout_s: float = 30.0
 
@@ -129,8 +129,13 @@ def prepare_db(o: Options) -> None:
     Follower.objects.all().delete()
     Leader.objects.all().delete()
     ExchangeCredential.objects.filter(pk__in=creds).delete()
-    config_set("copy_fanout_chunk", str(o.chunk))
+    config_set("copy_fanout_chunk", str(chunk_size(o)))
     copy_set_running(running=True)
+
+
+def chunk_size(o: Options) -> int:
+    """Followers per fan-out task: as given, or spread evenly over the worker's processes."""
+    return o.chunk or max(1, -(-o.followers // max(1, o.worker_concurrency)))
 
 
 def create_accounts(sim: Sim, o: Options) -> tuple[Account, list[Account]]:
@@ -392,7 +397,7 @@ def summary(o: Options, measured: list[Measured], checks: dict[str, Any]) -> dic
         "sizing_examples": checks["sizing_examples"],
         "leader_fill_to_fleet_p50_ms": percentile(stream, 50),
         "worker": f"celery -P {o.worker_pool} -c {o.worker_concurrency}",
-        "chunk": o.chunk,
+        "chunk": chunk_size(o),
         "cpus": os.cpu_count(),
         "latencies_ms": latencies,
     }

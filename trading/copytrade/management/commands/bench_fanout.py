@@ -10,6 +10,7 @@ the copy-trading rows of the configured database: run it on databases of its own
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,9 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=3)
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between events")
         parser.add_argument("--bitget-share", type=float, default=0.5)
-        parser.add_argument("--chunk", type=int, default=100, help="followers per Celery task")
-        parser.add_argument("--pool", default="threads", help="Celery worker pool")
-        parser.add_argument("--concurrency", type=int, default=4)
+        parser.add_argument(
+            "--chunk", type=int, default=0, help="followers per Celery task (0: one per process)"
+        )
+        parser.add_argument("--pool", default="prefork", help="Celery worker pool")
+        parser.add_argument(
+            "--concurrency", type=int, default=os.cpu_count() or 2, help="worker processes"
+        )
         parser.add_argument("--json", dest="json_path", default="")
 
     def handle(self, *args, **o):
