@@ -47,13 +47,14 @@ class Options:
     followers: int
     events: int
     warmup: int = 3
-    interval_s: float = 1.0
+    interval_s: float = 0.0  # 0: paced to the Binance IP weight budget (``event_interval``)
     bitget_share: float = 0.5
     chunk: int = 0  # 0: followers ÷ worker processes, rounded up (one chunk per process)
     worker_pool: str = "prefork"  # as docker-compose.yml runs it
     worker_concurrency: int = field(default_factory=lambda: os.cpu_count() or 2)
     seed: int = 7
     timeout_s: float = 30.0
+    binance_followers: int = 0  # set once the followers exist
 
 
 @dataclass
@@ -252,15 +253,25 @@ def wait_fanout(m: Measured, timeout_s: float) -> None:
     raise TimeoutError(f"leader order {m.leader_order_id}: no finished fan-out in {timeout_s} s")
 
 
+def event_interval(o: Options, binance_followers: int) -> float:
+    """Seconds between leader events. Every Binance copy costs 1 of the IP's 6000 request weight
+    a minute (plus the balance reads, ≤ 40 %): events faster than ~50 % of the budget would have
+    the limiter hold copies until the next minute — a real limit of one IP, not fan-out latency."""
+    if o.interval_s > 0:
+        return o.interval_s
+    return max(1.0, 60.0 * binance_followers / (0.5 * 6000))
+
+
 def run_events(sim: Sim, leader: Account, o: Options, n: int, out) -> list[Measured]:
     done = []
+    pause = event_interval(o, o.binance_followers)
     for i in range(n):
         side = "BUY" if i % 2 == 0 else "SELL"
         m = leader_trade(sim, leader, side, RATIOS[i % len(RATIOS)])
         wait_fanout(m, o.timeout_s)
         done.append(m)
         out.write(f"  event {m.event_id} {side} ratio {m.ratio:.4f}: fan-out {m.fanout_ms} ms")
-        time.sleep(o.interval_s)
+        time.sleep(pause)
     return done
 
 
@@ -398,6 +409,7 @@ def summary(o: Options, measured: list[Measured], checks: dict[str, Any]) -> dic
         "leader_fill_to_fleet_p50_ms": percentile(stream, 50),
         "worker": f"celery -P {o.worker_pool} -c {o.worker_concurrency}",
         "chunk": chunk_size(o),
+        "interval_s": round(event_interval(o, o.binance_followers), 2),
         "cpus": os.cpu_count(),
         "latencies_ms": latencies,
     }
@@ -422,6 +434,7 @@ def run(o: Options, sim_port: int, out) -> dict[str, Any]:
         sim = Sim(sim_url)
         out.write(f"creating the leader and {o.followers} followers …")
         leader, followers = create_accounts(sim, o)
+        o.binance_followers = sum(f.venue == "binance" for f in followers)
         wait_ready(followers, timeout_s=60.0 + len(followers))
         out.write(f"warm-up: {o.warmup} events …")
         run_events(sim, leader, o, o.warmup, out)

@@ -223,6 +223,8 @@ def _rules_for(
     for f in followers:
         hit = _rules.get(_group(f))
         if hit is None or now - hit[0] > RULES_TTL_S:
+            if _group(f) not in wanted:
+                venues.forget_rules(*_group(f))  # refetched once, then shared by the clients
             wanted.setdefault(_group(f), clients[f.pk])
     if wanted:
 
@@ -474,8 +476,9 @@ def _now_ms() -> int:
 
 
 def fanout_warm(follower_ids: list[int] | None = None) -> int:
-    """Build (and connect) the venue clients of ``follower_ids`` (default: every ACTIVE follower)
-    in this process and fetch their symbol rules, so the first event does not pay for it.
+    """Build the venue clients of ``follower_ids`` (default: every ACTIVE follower) in this
+    process, fetch the symbol rules (once per environment) and sync each client's clock, so the
+    first event does not pay for it (run by every worker process at start, ``tasks.py``).
     Returns how many clients are ready."""
     qs = Follower.objects.select_related("credential").defer(*SECRET_FIELDS)
     qs = qs.filter(pk__in=follower_ids) if follower_ids is not None else qs.filter(state="ACTIVE")
@@ -483,9 +486,15 @@ def fanout_warm(follower_ids: list[int] | None = None) -> int:
     clients = _clients(followers)
     _rules_for(followers, clients)
 
+    async def ready(client: SpotVenue) -> SymbolRules:
+        rules = await client.symbol_rules(SYMBOL)  # shared per environment: no request
+        clock = getattr(getattr(client, "rest", None), "time", None)  # the venue clock offset
+        if clock is not None:
+            await clock.ensure()
+        return rules
+
     async def warm() -> list[object]:
-        calls = (c.symbol_rules(SYMBOL) for c in clients.values())
-        return await asyncio.gather(*calls, return_exceptions=True)
+        return await asyncio.gather(*(ready(c) for c in clients.values()), return_exceptions=True)
 
     got = loop.run(warm(), timeout=60)
     return sum(1 for g in got if isinstance(g, SymbolRules))

@@ -6,9 +6,15 @@ again, and ``run_chunk`` is idempotent against its execution rows (see ``fanout`
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from celery import shared_task
+from celery.signals import worker_process_init, worker_ready
 
 from trading.copytrade import balance_poller, fanout
+
+log = logging.getLogger("fleet.copytrade.fanout")
 
 
 @shared_task(
@@ -30,3 +36,33 @@ def fanout_chunk(self, event_id: int, follower_ids: list[int]) -> None:  # type:
 def poll_balances() -> int:
     """Beat (every 3 s): refresh the cached free balances unless the stream process just did."""
     return balance_poller.poll_balances_once()
+
+
+def warm_in_background(**_: object) -> None:
+    """A worker process starting (prefork child, or the main process of a threads/solo pool)
+    builds its followers' venue clients, syncs their clocks and fetches the rules in a background
+    thread, so the first leader event after a restart does not pay for 500 of them at once."""
+
+    def warm() -> None:
+        from django.db import close_old_connections
+
+        try:
+            log.info("fan-out warm-up: %d follower clients ready", fanout.fanout_warm())
+        except Exception:  # a warm-up failure only costs the first event its speed
+            log.exception("fan-out warm-up failed")
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=warm, name="copytrade-warmup", daemon=True).start()
+
+
+def warm_unless_prefork(sender: object, **_: object) -> None:
+    """``worker_ready`` (main process): warm here unless the pool forks children (they warm
+    themselves on ``worker_process_init``)."""
+    pool = getattr(getattr(sender, "controller", None), "pool_cls", None)
+    if not getattr(pool, "__module__", "").endswith("prefork"):
+        warm_in_background()
+
+
+worker_process_init.connect(warm_in_background, weak=False)
+worker_ready.connect(warm_unless_prefork, weak=False)

@@ -12,7 +12,7 @@ import pytest
 
 from backoffice.redis import get_redis
 from backoffice.runtime_config import config_set
-from trading.copytrade import balance_poller, balances, fanout, services, tasks, venues
+from trading.copytrade import balance_poller, balances, fanout, loop, services, tasks, venues
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.models import CopyExecution, LeaderEvent
 from trading.copytrade.sizing import SkipReason
@@ -190,6 +190,42 @@ def test_fanout_warm_builds_the_active_followers_clients_before_the_first_event(
     assert fanout.fanout_warm() == 2
     assert venues.is_cached(a.follower.credential) and venues.is_cached(b.follower.credential)
     assert not venues.is_cached(paused.follower.credential)
+
+
+def test_fanout_warm_syncs_each_clients_clock(sim):
+    a = make_sim_follower(sim, "a", "binance")
+    b = make_sim_follower(sim, "b", "bitget")
+    assert fanout.fanout_warm() == 2
+    for f in (a, b):
+        assert venues.venue_for(f.follower.credential).rest.time.synced
+
+
+@pytest.mark.parametrize(("pool", "warms"), [("threads", True), ("prefork", False)])
+def test_a_starting_worker_warms_its_clients_unless_its_children_do(sim, pool, warms, monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks.fanout, "fanout_warm", lambda: calls.append(1) or 0)
+    pool_cls = type("Pool", (), {"__module__": f"celery.concurrency.{pool}"})
+    sender = type("Consumer", (), {"controller": type("C", (), {"pool_cls": pool_cls})()})()
+    tasks.warm_unless_prefork(sender)
+    deadline = time.monotonic() + 5
+    while warms and not calls and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)
+    assert calls == ([1] if warms else [])
+
+
+def test_clients_of_one_environment_share_the_symbol_rules(sim):
+    a = make_sim_follower(sim, "a", "binance")
+    b = make_sim_follower(sim, "b", "binance")
+    first = venues.venue_for(a.follower.credential)
+    second = venues.venue_for(b.follower.credential)
+    rules = loop.run(first.symbol_rules("BTCUSDT"))
+
+    async def refuse(*args, **kwargs):
+        raise AssertionError("exchangeInfo (20 weight) fetched again")
+
+    second.rest.public = refuse
+    assert loop.run(second.symbol_rules("BTCUSDT")) == rules
 
 
 # --- the balance cache ----------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class BinanceSpotClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
         stream_policy: ReconnectPolicy | None = None,
+        rules_cache: dict[str, SymbolRules] | None = None,
     ) -> None:
         ep = endpoints(c.VENUE, env)
         self._signer = signer or HmacSigner(secret)
@@ -79,7 +80,9 @@ class BinanceSpotClient:
         self.stream = UserStream(ep.ws, api_key, self._signer, self.rest.time)
         self.stream_policy = stream_policy or ReconnectPolicy()
         self.expectations = Expectations()
-        self._rules: dict[str, SymbolRules] = {}
+        # symbol → rules; a caller may share one dict among the clients of one environment
+        # (rules are public and the same for every key; Binance's exchangeInfo costs 20 weight)
+        self._rules: dict[str, SymbolRules] = rules_cache if rules_cache is not None else {}
         self._streaming = 0
 
     async def close(self) -> None:

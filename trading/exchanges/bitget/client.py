@@ -78,6 +78,7 @@ class BitgetSpotClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
         stream_policy: ReconnectPolicy | None = None,
+        rules_cache: dict[str, SymbolRules] | None = None,
         readback_attempts: int = 4,
         demo_key: bool | None = None,
     ) -> None:
@@ -102,7 +103,9 @@ class BitgetSpotClient:
         self.stream_policy = stream_policy or ReconnectPolicy()
         self.expectations = Expectations()
         self.readback_attempts = readback_attempts
-        self._rules: dict[str, SymbolRules] = {}
+        # symbol → rules; a caller may share one dict among the clients of one environment
+        # (rules are public and the same for every key; Binance's exchangeInfo costs 20 weight)
+        self._rules: dict[str, SymbolRules] = rules_cache if rules_cache is not None else {}
         self._streaming = 0
 
     async def close(self) -> None:

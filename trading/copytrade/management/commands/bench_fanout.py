@@ -26,7 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--followers", type=int, default=100)
         parser.add_argument("--events", type=int, default=50)
         parser.add_argument("--warmup", type=int, default=3)
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between events")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=0.0,
+            help="seconds between events (0: paced to the Binance per-IP weight budget)",
+        )
         parser.add_argument("--bitget-share", type=float, default=0.5)
         parser.add_argument(
             "--chunk", type=int, default=0, help="followers per Celery task (0: one per process)"
