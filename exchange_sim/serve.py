@@ -20,6 +20,10 @@ from exchange_sim.world import World
 
 log = logging.getLogger("exchange_sim")
 
+# Idle keep-alive connections are closed after this long, like the ~60 s idle timeout of the HTTP
+# front ends exchanges sit behind (uvicorn's own default, 5 s, is a development server's).
+KEEP_ALIVE_S = 60
+
 
 def build_world(seed: int = 7, walk_ms: int = 0, demo: bool = False) -> World:
     world = World(market=Market(seed=seed), walk_interval_ms=walk_ms)
@@ -43,6 +47,7 @@ def uvicorn_config(
         lifespan="on",
         access_log=False,
         log_level=log_level,
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
 
 

@@ -24,6 +24,11 @@ from trading.exchanges.errors import OutcomeUnknown, RateLimited, TemporaryError
 from trading.exchanges.ratelimit import RateLimiter
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE"})
+# An idle pooled connection is kept this long (httpx's default is 5 s). A copy fan-out comes
+# seconds to minutes after the last: with 5 s every event paid a new TCP (+TLS) handshake per
+# follower, and an interval near 5 s raced the server closing the connection as it was reused.
+# Kept under the ~60 s idle timeout common to HTTP front ends (and the simulator's).
+KEEPALIVE_EXPIRY_S = 50.0
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
@@ -74,6 +79,7 @@ class HttpTransport:
             headers=dict(headers or {}),
             timeout=timeout,
             transport=transport,
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_S),
         )
 
     async def close(self) -> None:
