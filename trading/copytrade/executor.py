@@ -68,7 +68,7 @@ def outcome_from_result(result: OrderResult, attempts: int) -> SendOutcome:
         result.executed_quote,
         error=f"order {result.status.value} with nothing executed" if ended else "",
         attempts=attempts,
-        ack_ms=_now_ms(),
+        ack_ms=result.acked_ms or _now_ms(),  # the venue's acceptance, not a later read-back
         fee=result.fee,
         fee_asset=result.fee_asset if result.fee > 0 or result.fee_asset else None,
     )

@@ -193,6 +193,9 @@ class OrderResult:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     raw: RawJson = field(default_factory=dict, compare=False, repr=False)
+    # When the venue's acceptance reply reached us (epoch ms, our clock), if the result was
+    # completed by a later read-back (Bitget's place reply carries only ids).
+    acked_ms: int | None = field(default=None, compare=False)
 
     @property
     def avg_price(self) -> Decimal | None:

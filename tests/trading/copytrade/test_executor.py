@@ -7,6 +7,7 @@ before anything executed. ``sleep`` is recorded instead of waited."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -110,6 +111,14 @@ async def test_filled_reply(sleep):
     assert venue.placed == [("BUY", D("123.45"), CID)]
     assert (venue.lookups, list(sleep), out.auth_failed) == ([], [], False)
     assert out.ack_ms > 0
+
+
+async def test_the_acknowledgement_time_is_the_venues_acceptance_not_a_later_read_back(sleep):
+    class ReadBackVenue(FakeVenue):
+        def _place(self, symbol, side, amount, cid):
+            return dataclasses.replace(super()._place(symbol, side, amount, cid), acked_ms=1234)
+
+    assert (await copy(ReadBackVenue([FILL]), sleep)).ack_ms == 1234
 
 
 async def test_sell_is_placed_by_base_quantity(sleep):

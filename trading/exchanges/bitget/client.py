@@ -6,6 +6,8 @@ Bitget's place-order reply carries only ids, so after placing we read the order 
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import AsyncIterator
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
@@ -180,7 +182,9 @@ class BitgetSpotClient:
             # refused, or unknown (reconciliation decides): no stream event is owed for sure
             self.expectations.seen(client_order_id)
             raise
-        return await self._read_back(symbol, str(data["orderId"]), client_order_id)
+        acked_ms = int(time.time() * 1000)
+        result = await self._read_back(symbol, str(data["orderId"]), client_order_id)
+        return dataclasses.replace(result, acked_ms=acked_ms)
 
     async def _read_back(self, symbol: str, order_id: str, client_order_id: str) -> OrderResult:
         try:
