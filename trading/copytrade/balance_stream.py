@@ -27,6 +27,7 @@ import logging
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from asgiref.sync import sync_to_async
 
@@ -129,7 +130,7 @@ async def _session(
 ) -> None:
     first = next(iter(group.wanted.values()))
     url = cache.get(first).ws_url  # type: ignore[attr-defined]
-    async with MultiStream.connect(url) as ms:
+    async with MultiStream.connect(url, kinds=frozenset({"outboundAccountPosition"})) as ms:
         reader = asyncio.create_task(_read(ms, group))
         try:
             while not stop.is_set() and group.wanted and not reader.done():
@@ -172,21 +173,37 @@ async def _mark_live(group: Group) -> None:
 
 
 async def _read(ms: MultiStream, group: Group) -> None:
-    """Write every balance event; a subscription the venue ended is no longer marked live and is
-    re-made at the next sync."""
-    async for key, item in ms.events():
-        if isinstance(item, BalanceUpdate):
-            await asyncio.to_thread(_store, key, item)
-        elif isinstance(item, StreamEnded):
-            group.subscribed_ms.pop(key, None)  # type: ignore[call-overload]
-            log.warning("balance stream of follower %s ended by the venue", key)
+    """Write the balance events, batched: the events that arrive while a write is in flight go
+    in the next one (a fan-out brings one per Binance follower within milliseconds). A
+    subscription the venue ended is no longer marked live and is re-made at the next sync."""
+    pending: list[tuple[int | str, dict[str, Decimal], int]] = []
+    writer: asyncio.Task[None] | None = None
+
+    async def write() -> None:
+        while pending:
+            batch = pending[:]
+            del pending[:]
+            await asyncio.to_thread(balances.balance_events, batch)
+
+    try:
+        async for key, item in ms.events():
+            if isinstance(item, BalanceUpdate):
+                pending.append(_reading(key, item))
+                if writer is None or writer.done():
+                    writer = asyncio.create_task(write())
+            elif isinstance(item, StreamEnded):
+                group.subscribed_ms.pop(key, None)  # type: ignore[call-overload]
+                log.warning("balance stream of follower %s ended by the venue", key)
+    finally:
+        if writer is not None:
+            await asyncio.shield(writer)
 
 
-def _store(key: Hashable, update: BalanceUpdate) -> None:
+def _reading(key: Hashable, update: BalanceUpdate) -> tuple[int | str, dict[str, Decimal], int]:
     changed = {b.asset: b.free for b in update.balances}
     at = update.event_time
     at_ms = int(at.timestamp() * 1000) if at else int(time.time() * 1000)
-    balances.balance_event(key, changed, at_ms)  # type: ignore[arg-type]
+    return key, changed, at_ms  # type: ignore[return-value]
 
 
 async def _sleep(

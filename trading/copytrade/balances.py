@@ -128,6 +128,19 @@ def balance_event(account: int | str, changed: dict[str, Decimal], at_ms: int) -
     return bool(get_redis().eval(_EVENT, 1, _key(account), at_ms, *pairs))
 
 
+def balance_events(events: list[tuple[int | str, dict[str, Decimal], int]]) -> int:
+    """Apply many stream events (``balance_event`` each, in order) in one round trip; returns
+    how many were written."""
+    r = get_redis()
+    script = r.register_script(_EVENT)
+    pipe = r.pipeline(transaction=False)
+    for account, changed, at_ms in events:
+        pairs = [x for a, free in changed.items() if a in ASSETS for x in (a, str(free))]
+        if pairs:
+            script(keys=[_key(account)], args=[at_ms, *pairs], client=pipe)
+    return sum(int(n) for n in pipe.execute())
+
+
 def balances_mark_live(subscribed_ms: dict[int, int]) -> int:
     """Mark the accounts whose user-data subscription (started at the given ms) is live now;
     returns how many count as covered (their reading postdates the subscription)."""

@@ -46,9 +46,17 @@ class MultiStream:
     """One WS-API session carrying the user-data subscriptions of many accounts."""
 
     def __init__(
-        self, ws: ClientConnection, *, heartbeat_interval: float = 15.0, reply_timeout: float = 10.0
+        self,
+        ws: ClientConnection,
+        *,
+        heartbeat_interval: float = 15.0,
+        reply_timeout: float = 10.0,
+        kinds: frozenset[str] | None = None,
     ) -> None:
+        """``kinds``: the event types to parse and yield (default: every type we parse); the
+        others are dropped unparsed — a balance cache needs no ``executionReport``."""
         self._ws = ws
+        self._parsers = {k: v for k, v in PARSERS.items() if kinds is None or k in kinds}
         self.heartbeat_interval = heartbeat_interval
         self.reply_timeout = reply_timeout
         self._ids = itertools.count(1)
@@ -58,7 +66,7 @@ class MultiStream:
 
     @classmethod
     @asynccontextmanager
-    async def connect(cls, url: str, **kwargs: float) -> AsyncIterator[MultiStream]:
+    async def connect(cls, url: str, **kwargs: Any) -> AsyncIterator[MultiStream]:
         async with connect(url, open_timeout=10, max_queue=4096) as ws:
             yield cls(ws, **kwargs)
 
@@ -126,7 +134,7 @@ class MultiStream:
         if event.get("e") in TERMINATING:
             self._by_sub.pop(self._by_key.pop(key), None)
             return key, StreamEnded(key)
-        parser = PARSERS.get(event.get("e"))
+        parser = self._parsers.get(event.get("e"))
         return (key, parser(event)) if parser else None
 
     async def _send(self, method: str, params: Mapping[str, Any]) -> str:

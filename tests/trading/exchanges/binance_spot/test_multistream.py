@@ -124,3 +124,18 @@ def test_a_terminated_subscription_is_reported_and_dropped():
     assert ended is not None and ended[0] == "f" and isinstance(ended[1], StreamEnded)
     assert ms.keys == set()
     assert ms._handle({"subscriptionId": 7, "event": {"e": "outboundAccountPosition"}}) is None
+
+
+async def test_only_the_wanted_event_kinds_are_parsed_and_yielded(sim):
+    h = make_harness("binance", sim)
+    client = h.client()
+    kinds = frozenset({"outboundAccountPosition"})
+    async with MultiStream.connect(client.ws_url, kinds=kinds) as ms:
+        reader = Reader(ms)
+        await ms.subscribe("a", await client.ws_subscription_params())
+        await client.market_buy_quote(SYMBOL, D("100"), "ms-buy-5")
+        await reader.next_balance()
+        await asyncio.sleep(0.2)
+        assert reader.items.empty()  # the executionReports (NEW, TRADE) were dropped
+        await reader.stop()
+    await client.close()
