@@ -407,6 +407,11 @@ def _refresh_balances(chunk: Chunk, batch: list[tuple[Send, SendOutcome]]) -> No
         before = chunk.cached.get(send.row.follower_id)
         if out.status != ExecutionStatus.FILLED or before is None or not out.ack_ms:
             continue
+        if send.maybe_sent:
+            # a re-run found this order (sent by a crashed run): the cached balance may already
+            # include its fill (poll, stream), and its lookup time is newer than the fill — the
+            # arithmetic would take the fill twice. The stream / poller bring the true figure.
+            continue
         usdt, btc = balance_after(
             send.row.side,
             (before.usdt, before.btc),
@@ -434,10 +439,18 @@ def _lease_take(event_id: int, key: str) -> bool:
     holder = r.get(name) or ""
     host, _, pid = holder.rpartition(":")
     if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
-        log.warning("taking over the fan-out lease %s of dead process %s", name, pid)
-        r.set(name, _owner(), ex=LEASE_S)
-        return True
+        # compare-and-set: of two processes finding the same dead holder, only one takes over
+        if r.eval(_TAKEOVER, 1, name, holder, _owner(), LEASE_S):
+            log.warning("took over the fan-out lease %s of dead process %s", name, pid)
+            return True
     return False
+
+
+_TAKEOVER = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
 
 
 def _alive(pid: int) -> bool:

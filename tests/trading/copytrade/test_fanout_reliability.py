@@ -16,7 +16,7 @@ import pytest
 from celery.exceptions import Retry
 
 from backoffice.redis import get_redis
-from trading.copytrade import fanout, services, tasks
+from trading.copytrade import balances, fanout, services, tasks
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.fanout import ChunkBusy, chunk_key
 from trading.copytrade.models import CopyExecution, Follower
@@ -29,6 +29,7 @@ from .fanout_support import (
     make_sim_leader,
     orders_per_client_id,
     record,
+    sim_free,
     sim_order,
     sim_orders,
     sim_trade,
@@ -292,3 +293,42 @@ def test_a_run_that_fails_releases_its_lease_for_the_retry(
     tasks.fanout_chunk.delay(event.pk, ids)  # SENT, proven not placed: placed once
     rows = assert_copied_once(sim, followers, event)
     assert all(r.attempts == 1 for r in rows.values())
+
+
+def test_of_two_runs_finding_the_same_dead_holder_only_one_takes_the_lease_over(
+    sim, undispatched, monkeypatch
+):
+    followers = [make_sim_follower(sim, "a", "bitget")]
+    event = undispatched()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lease = lease_name(event.pk, followers)
+    client = get_redis()
+    client.set(lease, f"{socket.gethostname()}:{dead.pid}", ex=fanout.LEASE_S)
+    real_get = client.get
+
+    def other_run_takes_it_first(name):  # between our read of the dead holder and our takeover
+        seen = real_get(name)
+        client.set(lease, "elsewhere:1", ex=fanout.LEASE_S)
+        return seen
+
+    monkeypatch.setattr(client, "get", other_run_takes_it_first)
+    assert fanout._lease_take(event.pk, chunk_key([followers[0].pk])) is False
+    monkeypatch.undo()
+    assert get_redis().get(lease) == "elsewhere:1"
+
+
+def test_a_rerun_that_finds_a_filled_copy_leaves_its_cached_balance_alone(
+    sim, undispatched, quick_reconcile
+):
+    follower = make_sim_follower(sim, "a", "binance", usdt="1000")
+    event = undispatched()
+    fanout._prepare(event.pk, [follower.pk])  # the crashed run: row SENT ...
+    row = executions(event)[follower.pk]
+    sim_trade(sim, follower, "BUY", row.requested, row.client_order_id)  # ... order placed
+    after, btc = sim_free(sim, follower)
+    balances.balance_store(follower.pk, after, btc)  # a poll saw the fill
+
+    tasks.fanout_chunk.delay(event.pk, [follower.pk])  # redelivered: found by lookup, not re-sent
+    assert_copied_once(sim, [follower], event)
+    assert balances.balances_get([follower.pk])[follower.pk].usdt == after  # not taken twice
