@@ -162,10 +162,12 @@ async def test_not_found_window_is_tolerated(harness):
 async def test_rate_limit_429_is_honoured_and_418_when_ignored(harness):
     limiter = RateLimiter(50)
     client = harness.client(limiter)
-    harness.fault("rate_limit", retry_after=1, ban_seconds=2)
+    # Retry-After 3 s: the second client below must call inside it (a new client syncs its clock
+    # first, which took over 1 s on a loaded CI machine).
+    harness.fault("rate_limit", retry_after=3, ban_seconds=2)
     with pytest.raises(RateLimited) as first:
         await client.balances()
-    assert not first.value.banned and first.value.retry_after == 1
+    assert not first.value.banned and first.value.retry_after == 3
     # A second client on the same credential that ignores Retry-After is refused again: Binance
     # escalates to a 418 ban, Bitget (which has no 418) answers 429 again.
     rude = harness.client(RateLimiter(50))
@@ -173,9 +175,9 @@ async def test_rate_limit_429_is_honoured_and_418_when_ignored(harness):
         await rude.balances()
     assert second.value.banned is harness.bans_with_418
     await rude.close()
-    # … while ours waits out its block and is served once the ban has passed.
+    # … while ours waits out its block (the limiter holds it) and is served once the ban passed.
     assert limiter.blocked_for > 0
-    await asyncio.sleep(2.1)
+    await asyncio.sleep(2.1)  # the ban (2 s from the rude call) is over; our block may not be
     assert (await client.balances())["USDT"].free == D(10000)
     await client.close()
 
