@@ -156,7 +156,8 @@ _STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 
 
 class HotPaths:
-    """WSGI middleware: the pull is answered here, every other request goes to ``app``."""
+    """WSGI middleware: the pull and the execution report are answered here, every other
+    request goes to ``app``."""
 
     def __init__(self, app: WsgiApp) -> None:
         self.app = app

@@ -8,7 +8,7 @@ ACTIVE or PAUSED Binance follower is subscribed to its user-data stream, up to 1
 WebSocket-API session per environment (``trading.exchanges.binance_spot.multistream``), and:
 
 - each ``outboundAccountPosition`` writes the changed free balances (compare-and-set on the
-  event time, ``balances.balance_event``);
+  event time, batched, ``balances.balance_events``);
 - every ``LIVE_REFRESH_S`` the covered accounts are marked live (``balances.balances_mark_live``):
   a reading taken after the subscription started stays current while the subscription lives, so
   the poller only reads these accounts every few minutes to reconcile (``balance_poller``);
@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,9 +33,7 @@ from asgiref.sync import sync_to_async
 
 from accounts.models import ExchangeCredential
 from trading.copytrade import balances
-from trading.copytrade.balance_poller import ClientCache
-from trading.copytrade.choices import FollowerState
-from trading.copytrade.models import Follower
+from trading.copytrade.balance_poller import LEADER_KEY, ClientCache, accounts_to_poll
 from trading.exchanges.binance_spot.multistream import MAX_SUBSCRIPTIONS, MultiStream, StreamEnded
 from trading.exchanges.errors import ExchangeError
 from trading.exchanges.types import BalanceUpdate
@@ -49,24 +47,21 @@ BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 Wanted = dict[int, ExchangeCredential]  # follower id → credential
 
 
-def binance_followers() -> dict[tuple[str, int], Wanted]:
+def binance_followers(
+    is_cached: Callable[[ExchangeCredential], bool],
+) -> dict[tuple[str, int], Wanted]:
     """ACTIVE and PAUSED Binance followers by (environment, session index): at most
-    ``MAX_SUBSCRIPTIONS`` per session, in id order so a follower keeps its session."""
-    rows = (
-        Follower.objects.exclude(state=FollowerState.DISABLED)
-        .filter(credential__venue="binance")
-        .select_related("credential")
-        .order_by("pk")
-    )
-    by_env: dict[str, list[Follower]] = {}
-    for f in rows:
-        by_env.setdefault(f.credential.environment, []).append(f)
+    ``MAX_SUBSCRIPTIONS`` per session, in id order so a follower keeps its session. The poller's
+    query (``accounts_to_poll``): secrets are decrypted only for credentials with no client yet."""
+    by_env: dict[str, list[tuple[int, ExchangeCredential]]] = {}
+    for key, cred in sorted(
+        (k, c) for k, c in accounts_to_poll(is_cached) if k != LEADER_KEY and c.venue == "binance"
+    ):
+        by_env.setdefault(cred.environment, []).append((key, cred))  # type: ignore[arg-type]
     out: dict[tuple[str, int], Wanted] = {}
     for env, followers in by_env.items():
         for i in range(0, len(followers), MAX_SUBSCRIPTIONS):
-            out[(env, i // MAX_SUBSCRIPTIONS)] = {
-                f.pk: f.credential for f in followers[i : i + MAX_SUBSCRIPTIONS]
-            }
+            out[(env, i // MAX_SUBSCRIPTIONS)] = dict(followers[i : i + MAX_SUBSCRIPTIONS])
     return out
 
 
@@ -87,7 +82,7 @@ async def run(stop: asyncio.Event) -> None:
     tasks: dict[tuple[str, int], asyncio.Task[None]] = {}
     try:
         while not stop.is_set():
-            found = await load()
+            found = await load(cache.is_cached)
             for name, group in groups.items():
                 group.wanted = found.get(name, {})
             for name, wanted in found.items():
@@ -140,9 +135,7 @@ async def _session(
         finally:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await reader
-        if reader.done() and not reader.cancelled() and reader.exception() is not None:
-            raise reader.exception()  # type: ignore[misc]
+                await reader  # re-raises what ended the reader (the connection), if anything
     log.info("balance stream %s closed", name)
 
 

@@ -119,18 +119,10 @@ return n
 """
 
 
-def balance_event(account: int | str, changed: dict[str, Decimal], at_ms: int) -> bool:
-    """Apply a stream event's absolute free balances of ``changed`` assets (USDT/BTC) if it is
-    newer than the cached reading. Returns whether it was written."""
-    pairs = [x for asset, free in changed.items() if asset in ASSETS for x in (asset, str(free))]
-    if not pairs:
-        return False
-    return bool(get_redis().eval(_EVENT, 1, _key(account), at_ms, *pairs))
-
-
 def balance_events(events: list[tuple[int | str, dict[str, Decimal], int]]) -> int:
-    """Apply many stream events (``balance_event`` each, in order) in one round trip; returns
-    how many were written."""
+    """Apply stream events ``(account, {asset: free}, at_ms)`` — the absolute free balances of the
+    assets that changed — in order and in one round trip, each only if newer than the cached
+    reading (``_EVENT``). Returns how many were written."""
     r = get_redis()
     script = r.register_script(_EVENT)
     pipe = r.pipeline(transaction=False)

@@ -253,18 +253,18 @@ def wait_fanout(m: Measured, timeout_s: float) -> None:
     raise TimeoutError(f"leader order {m.leader_order_id}: no finished fan-out in {timeout_s} s")
 
 
-def event_interval(o: Options, binance_followers: int) -> float:
+def event_interval(o: Options) -> float:
     """Seconds between leader events. Every Binance copy costs 1 of the IP's 6000 request weight
     a minute (plus the balance reads, ≤ 40 %): events faster than ~50 % of the budget would have
     the limiter hold copies until the next minute — a real limit of one IP, not fan-out latency."""
     if o.interval_s > 0:
         return o.interval_s
-    return max(1.0, 60.0 * binance_followers / (0.5 * 6000))
+    return max(1.0, 60.0 * o.binance_followers / (0.5 * 6000))
 
 
 def run_events(sim: Sim, leader: Account, o: Options, n: int, out) -> list[Measured]:
     done = []
-    pause = event_interval(o, o.binance_followers)
+    pause = event_interval(o)
     for i in range(n):
         side = "BUY" if i % 2 == 0 else "SELL"
         m = leader_trade(sim, leader, side, RATIOS[i % len(RATIOS)])
@@ -409,7 +409,7 @@ def summary(o: Options, measured: list[Measured], checks: dict[str, Any]) -> dic
         "leader_fill_to_fleet_p50_ms": percentile(stream, 50),
         "worker": f"celery -P {o.worker_pool} -c {o.worker_concurrency}",
         "chunk": chunk_size(o),
-        "interval_s": round(event_interval(o, o.binance_followers), 2),
+        "interval_s": round(event_interval(o), 2),
         "cpus": os.cpu_count(),
         "latencies_ms": latencies,
     }

@@ -146,7 +146,7 @@ def test_a_balance_event_is_compare_and_set_on_its_time(
 ):
     if cached_at is not None:
         balance_poller.store_if_newer({9: (D(1000), D("0.5"), cached_at)})
-    assert balances.balance_event(9, {"USDT": D(900), "BNB": D(1)}, event_at) is written
+    assert balances.balance_events([(9, {"USDT": D(900), "BNB": D(1)}, event_at)]) == written
     row = get_redis().hgetall(f"{balances.PREFIX}9")
     assert (row.get("USDT"), row.get("BTC")) == (usdt, btc)
     assert "BNB" not in row

@@ -25,8 +25,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from trading.exchanges.binance_spot import constants as c
-from trading.exchanges.binance_spot.mapping import error_for
-from trading.exchanges.binance_spot.streams import PARSERS, TERMINATING
+from trading.exchanges.binance_spot.streams import PARSERS, TERMINATING, reply_error
 from trading.exchanges.errors import ProtocolError
 from trading.exchanges.types import StreamEvent
 
@@ -122,8 +121,7 @@ class MultiStream:
         if frame.get("status", 200) == 200:
             future.set_result(frame.get("result"))
         else:
-            err = frame.get("error") or {}
-            future.set_exception(error_for(int(err.get("code", 0)), str(err.get("msg", ""))))
+            future.set_exception(reply_error(frame))
         return None
 
     def _event(self, frame: Mapping[str, Any]) -> tuple[Hashable, Any] | None:
@@ -137,17 +135,18 @@ class MultiStream:
         parser = self._parsers.get(event.get("e"))
         return (key, parser(event)) if parser else None
 
-    async def _send(self, method: str, params: Mapping[str, Any]) -> str:
-        rid = f"m{next(self._ids)}"
+    async def _send(self, method: str, params: Mapping[str, Any], rid: str = "") -> None:
+        rid = rid or f"m{next(self._ids)}"
         await self._ws.send(json.dumps({"id": rid, "method": method, "params": params}))
-        return rid
 
     async def _call(self, method: str, params: Mapping[str, Any]) -> Any:
+        """Send a request and wait for its reply (registered before sending: the reader may
+        resolve it as soon as the send yields)."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         rid = f"m{next(self._ids)}"
         self._pending[rid] = future
         try:
-            await self._ws.send(json.dumps({"id": rid, "method": method, "params": params}))
+            await self._send(method, params, rid)
             return await asyncio.wait_for(future, self.reply_timeout)
         finally:
             self._pending.pop(rid, None)

@@ -37,6 +37,12 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], StreamEvent]] = {
 TERMINATING = frozenset({"eventStreamTerminated", "listenKeyExpired"})
 
 
+def reply_error(frame: Mapping[str, Any]) -> Exception:
+    """The error of a refused WS-API request reply (``status`` ≠ 200)."""
+    err = frame.get("error") or {}
+    return error_for(int(err.get("code", 0)), str(err.get("msg", "")))
+
+
 def parse_frame(frame: Mapping[str, Any]) -> StreamEvent | Heartbeat | None:
     """One WS-API frame → a typed event, a heartbeat (request replies), or ``None`` (ignored
     event types such as ``balanceUpdate``). Raises on errors and on stream termination."""
@@ -49,8 +55,7 @@ def parse_frame(frame: Mapping[str, Any]) -> StreamEvent | Heartbeat | None:
         return parser(event) if parser else None
     if "id" in frame:
         if frame.get("status", 200) != 200:
-            err = frame.get("error") or {}
-            raise error_for(int(err.get("code", 0)), str(err.get("msg", "")))
+            raise reply_error(frame)
         return HEARTBEAT
     raise ProtocolError(f"unexpected frame: {str(frame)[:200]}", venue=c.VENUE)
 
