@@ -48,6 +48,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin CSS/JS, Swagger UI) are served by the web process itself in every mode:
+    # the demo and dev read them straight from the apps (WHITENOISE_USE_FINDERS), production from
+    # var/static, collected at image build. Without it `make demo` showed an unstyled admin.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +125,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True  # demo/dev: no collectstatic step; production turns it off
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Fleet ---------------------------------------------------------------------------------------
 APP_MODE = env.str("APP_MODE", default="open")  # open | device_whitelist

@@ -4,7 +4,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from backoffice.settings.base import *  # noqa: F403
-from backoffice.settings.base import MIDDLEWARE, env
+from backoffice.settings.base import env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -31,5 +31,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Static files (admin CSS/JS, collected into var/static at image build) are served by the web
-# process itself through WhiteNoise: no separate file server in front is needed.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+# process itself through WhiteNoise (in base MIDDLEWARE): no separate file server is needed.
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
