@@ -238,6 +238,20 @@ for _lang, _strings in _UI_STRINGS.items():
         CATALOG[_lang].setdefault(_key, _text)
 
 
+def _merge_screen_strings() -> None:
+    """Add the per-screen modules of ``client_desktop.core.strings``; a clash is an error."""
+    from client_desktop.core.strings import collect
+
+    for lang, part in collect().items():
+        clash = CATALOG[lang].keys() & part.keys()
+        if clash:
+            raise ValueError(f"client strings defined twice: {sorted(clash)}")
+        CATALOG[lang].update(part)
+
+
+_merge_screen_strings()
+
+
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The text for ``key`` in ``lang`` (falls back to Chinese, then to the key itself)."""
     text = CATALOG.get(lang, {}).get(key) or CATALOG[DEFAULT_LANGUAGE].get(key) or key
