@@ -83,6 +83,19 @@ def offered_payout(state: WebState, symbol: str, increment: str) -> Decimal:
     return cfg.event_payout.get(f"{symbol}:{increment}", cfg.event_default_payout)
 
 
+async def payout_ratios(request: Request, world: World) -> Response:
+    """The current offer per symbol and increment (public; the connector reads it before each
+    placement). The path is the simulator's: where the real page reads it was not found."""
+    state = state_of(world)
+    with world.lock:
+        data = [
+            {"symbolName": s, "timeIncrements": i, "payoutRatio": str(offered_payout(state, s, i))}
+            for s in SYMBOLS
+            for i in INCREMENTS_S
+        ]
+    return JSONResponse(envelope(data))
+
+
 def _validate(state: WebState, body: dict[str, Any]) -> tuple[str, str, str, Decimal, Decimal]:
     symbol, increment = body.get("symbolName"), body.get("timeIncrements")
     direction = body.get("direction")
@@ -122,12 +135,12 @@ async def place_order(
             raise WebError(UNAVAILABLE_CODE, "account unavailable")
         open_now = [o for o in orders(state) if o.user_id == user.user_id and o.status == "ONGOING"]
         if len(open_now) >= state.config.event_max_open:
-            raise WebError(OPEN_LIMIT_CODE, "Open order number has reached maximum limit")
+            raise WebError(OPEN_LIMIT_CODE, "Open order number has reached maximum limit.")
         if user.balance("USDT") < stake:
             raise WebError(INSUFFICIENT_CODE, "Insufficient balance")
-        order = _open(world, session, user, (symbol, increment, direction, stake, payout))
-        data = order.row()
-    return after_exec(world, session.session_id, envelope(data))
+        _open(world, session, user, (symbol, increment, direction, stake, payout))
+    # The real venue answers an empty object: no order id (docs/simulator.md).
+    return after_exec(world, session.session_id, envelope({}))
 
 
 def _open(world: World, session: WebSession, user: WebUser, spec: tuple) -> EventOrder:
