@@ -157,6 +157,7 @@ class EventOrderAdmin(admin.ModelAdmin):
             created.created_at,
             created.valid_until,
         )
+        admin_views.warn_open_limit(request)
 
     @admin.action(description=_("取消所选订单"))
     def cancel_orders(self, request, queryset):
@@ -243,6 +244,7 @@ def _create_from_template(request, template: OrderTemplate) -> None:
         return
     ids = ", ".join(f"#{o.pk}" for o in orders)
     messages.success(request, _("模板 %(t)s 已创建订单 %(ids)s") % {"t": template.name, "ids": ids})
+    admin_views.warn_open_limit(request)
 
 
 @admin.register(TraderOrderAmount)

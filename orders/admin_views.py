@@ -12,12 +12,14 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from backoffice.runtime_config import config_get
 from orders import delivery, services
 from orders.errors import OrderError
 from orders.forms import BatchCreateForm
-from orders.selectors import Dashboard, dashboard
+from orders.open_contracts import VENUE_OPEN_LIMIT
+from orders.selectors import Dashboard, dashboard, open_contracts_over_limit
 from orders.validation import order_field_errors
 
 
@@ -38,6 +40,22 @@ def batch_create_view(request):
         "opts": _opts(),
     }
     return TemplateResponse(request, "admin/orders/batch_create.html", context)
+
+
+OPEN_LIMIT_WARNING = _noop(
+    "注意：%(n)d 名交易员将同时持有最多 %(max)d 个未结算的事件合约，超过币安每个账户 %(limit)d 个的"
+    "上限；超出的订单会被币安拒绝（93420018 未结订单已达上限）：%(names)s"
+)
+
+
+def warn_open_limit(request) -> None:
+    """After a creation: warn when traders would hold more open event contracts than the venue
+    allows (given the increments and the orders still open; ``selectors``)."""
+    over = open_contracts_over_limit()
+    if over:
+        names = ", ".join(sorted(over)[:10]) + (" …" if len(over) > 10 else "")
+        values = {"n": len(over), "max": max(over.values()), "limit": VENUE_OPEN_LIMIT}
+        messages.warning(request, _(OPEN_LIMIT_WARNING) % {**values, "names": names})
 
 
 def _opts():
@@ -71,6 +89,7 @@ def _batch_create(request, data: dict) -> bool:
         messages.error(request, "；".join(order_field_errors(exc).values()))
         return False
     messages.success(request, _("已创建 %(n)d 个订单") % {"n": len(orders)})
+    warn_open_limit(request)
     return True
 
 

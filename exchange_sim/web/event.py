@@ -34,7 +34,8 @@ SYMBOLS = ("BTCUSDT", "ETHUSDT", "BNBUSDT")
 OPEN_LIMIT_CODE = "93420018"
 UNAVAILABLE_CODE = "93420004"
 INSUFFICIENT_CODE = "93420002"  # [INF] real code not found; message as the web UI shows it
-PAYOUT_CHANGED_CODE = "93420010"  # [INF] the offered payout moved since the client read it
+PAYOUT_CHANGED_CODE = "93420010"  # the offered payout moved since the client read it
+PAYOUT_CHANGED_MSG = "The payout ratio has changed, please try again."
 
 
 @dataclass
@@ -119,7 +120,7 @@ def _validate(state: WebState, body: dict[str, Any]) -> tuple[str, str, str, Dec
             f"illegal parameter: orderAmount must be {cfg.event_min_stake}-{cfg.event_max_stake}"
         )
     if payout != offered_payout(state, symbol, increment):
-        raise WebError(PAYOUT_CHANGED_CODE, "The payout ratio has changed, please try again.")
+        raise WebError(PAYOUT_CHANGED_CODE, PAYOUT_CHANGED_MSG)
     return symbol, increment, direction, stake, payout
 
 
@@ -130,6 +131,7 @@ async def place_order(
     state = state_of(world)
     with world.lock:
         settle_due(world)
+        _payout_fault(world, session, body)
         symbol, increment, direction, stake, payout = _validate(state, body)
         if user.unavailable:
             raise WebError(UNAVAILABLE_CODE, "account unavailable")
@@ -141,6 +143,17 @@ async def place_order(
         _open(world, session, user, (symbol, increment, direction, stake, payout))
     # The real venue answers an empty object: no order id (docs/simulator.md).
     return after_exec(world, session.session_id, envelope({}))
+
+
+def _payout_fault(world: World, session: WebSession, body: dict[str, Any]) -> None:
+    """The ``payout_changed`` fault: the offer moved between the client's read and this send."""
+    fault = world.faults.take("payout_changed", session.session_id)
+    if fault is None:
+        return
+    if "ratio" in fault.params:
+        key = f"{body.get('symbolName')}:{body.get('timeIncrements')}"
+        state_of(world).config.event_payout[key] = decimal_of(fault.params["ratio"], "ratio")
+    raise WebError(PAYOUT_CHANGED_CODE, PAYOUT_CHANGED_MSG)
 
 
 def _open(world: World, session: WebSession, user: WebUser, spec: tuple) -> EventOrder:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 ZH = {
-    "err.binance_open_order_limit": "币安未结算事件合约已达上限（{detail}），本单未下",
+    "err.binance_open_order_limit": "币安未结订单已达上限（{detail}），本单未下单",
     "err.payout_below_floor": "币安当前赔率低于订单的最低赔率（{detail}），本单已跳过",
     "err.payout_changed": "币安赔率已变动，重新读取后仍未能下单（{detail}）",
     "eo.open_count": "未结算 {n} 个，上限 {limit} 个",
