@@ -140,6 +140,11 @@ class EventOrderAdmin(admin.ModelAdmin):
         )
         return format_html("<table>{}{}</table>", head, body)
 
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET":  # before the operator submits: one more order would exceed
+            admin_views.warn_open_limit(request, extra=1)
+        return super().add_view(request, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if change:
             return  # orders are immutable; cancel is an action

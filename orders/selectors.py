@@ -41,10 +41,10 @@ def claims_of(order_ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
-def open_contracts_over_limit(now: datetime | None = None) -> dict[str, int]:
+def open_contracts_over_limit(now: datetime | None = None, extra: int = 0) -> dict[str, int]:
     """Active traders who would hold more open event contracts than the venue allows once their
-    clients placed every live order: username → that count (``open_contracts``). Contracts can
-    run up to a day, so placements of the last day are read."""
+    clients placed every live order and ``extra`` orders more: username → that count
+    (``open_contracts``). Contracts can run up to a day, so placements of the last day are read."""
     from accounts.models import Trader
 
     now = now or timezone.now()
@@ -62,7 +62,8 @@ def open_contracts_over_limit(now: datetime | None = None) -> dict[str, int]:
     traders = Trader.objects.filter(is_disabled=False, expires_at__gt=now)
     out = {}
     for trader_id, username in traders.values_list("pk", "username"):
-        count = open_after_creation(placed[trader_id], len(live) - reported_live[trader_id], now)
+        unreported = len(live) - reported_live[trader_id] + extra
+        count = open_after_creation(placed[trader_id], unreported, now)
         if count > VENUE_OPEN_LIMIT:
             out[username] = count
     return out

@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from orders import admin_views
 from orders.open_contracts import open_after_creation, still_open
 from orders.selectors import open_contracts_over_limit
 from orders.services import execution_report
@@ -90,3 +91,22 @@ def test_settled_contracts_do_not_count(make_trader, make_order, pull):
         execution_report(order_id=order.pk, trader_id=alice.trader.pk, outcome="placed")
     assert open_contracts_over_limit() == {alice.trader.username: 6}
     assert open_contracts_over_limit(timezone.now() + timedelta(minutes=11)) == {}
+
+
+@pytest.mark.django_db
+def test_creation_forms_warn_before_one_more_order_would_exceed(
+    admin_client, make_trader, make_order, pull
+):
+    alice = make_trader()
+    for n in range(5):
+        order = make_order(direction=("LONG", "SHORT")[n % 2])
+        pull(alice)
+        execution_report(order_id=order.pk, trader_id=alice.trader.pk, outcome="placed")
+    for url in (reverse("admin:orders_eventorder_add"), reverse("admin:orders_eventorder_batch")):
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        (warning,) = [str(m) for m in get_messages(response.wsgi_request) if "93420018" in str(m)]
+        assert alice.trader.username in warning and "6" in warning
+    with translation.override("en"):
+        english = translation.gettext(admin_views.OPEN_LIMIT_AHEAD)
+    assert english.startswith("Warning: one more order would leave")
