@@ -395,11 +395,13 @@ class AutoTrader:
         """Send the order once (again only when certainly not executed), with the venue's current
         payout ratio when it is at or above the order's floor (``payout.payout_to_send``)."""
         started = time.monotonic()
-        ratio = payout_to_send(self._offer(entry, web), entry.payout_ratio)
+        offer = self._offer(entry, web)
+        ratio = payout_to_send(offer, entry.payout_ratio)
         reread = False  # 93420010: the offer is read again ONCE, never in a loop
         for attempt in range(1, SEND_ATTEMPTS + 1):
             if ratio is None:
-                return self._below_floor(entry, web, started)
+                detail = tr("eo.payout_floor", self.lang, offer=offer, floor=entry.payout_ratio)
+                return self._failed(entry, BELOW_FLOOR, detail, started)
             entry = self.journal.mark_sending(entry.order_id, time.time())
             try:
                 result = self._venue_call(
@@ -424,8 +426,8 @@ class AutoTrader:
                     entry, _venue_code(exc), detail, started, words="binance_open_order_limit"
                 )
             except TermsChanged as exc:
-                offer = None if reread else self._offer(entry, web)
-                if reread or offer is None or offer == ratio:
+                sent, offer = ratio, None if reread else self._offer(entry, web)
+                if reread or offer is None or offer == sent:
                     detail = f"{_venue_code(exc)} {exc}"
                     return self._failed(
                         entry, _venue_code(exc), detail, started, words="payout_changed"
@@ -462,11 +464,6 @@ class AutoTrader:
             log.info("payout offer not read (%s): sending the order's floor", exc)
             return None
         return offer if isinstance(offer, Decimal) else None
-
-    def _below_floor(self, entry: Entry, web: WebSession, started: float) -> Entry:
-        offer = self._offer(entry, web)
-        detail = tr("eo.payout_floor", self.lang, offer=offer, floor=entry.payout_ratio)
-        return self._failed(entry, BELOW_FLOOR, detail, started)
 
     def _open_count_text(self, web: WebSession) -> str:
         """ "5 open, limit 5" — the account's open contracts as the venue lists them now."""
