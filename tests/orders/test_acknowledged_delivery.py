@@ -94,3 +94,26 @@ def test_another_session_of_the_trader_waits_for_the_lease(live_server, trader_t
     get_redis().hset(lease, str(trader.pk), f"{holder}|{time.time() - 1}")  # the lease ran out
     taken = httpx.get(url, headers={"Authorization": f"Token {other}"}).json()["orders"]
     assert [o["delivery_id"] for o in taken] == [f"{order.pk}-{trader.pk}"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_acknowledgement_service_any_transport_can_call(trader_token, monkeypatch):
+    """``services.deliveries_acknowledge`` is the pull's ``ack`` step on its own (a push channel
+    acknowledges through it): only deliveries of this trader count, a repeat is harmless."""
+    trader, _token = trader_token
+    monkeypatch.setattr(services, "claims_flush_schedule", lambda: None)
+    order = services.order_create(
+        symbol="BTCUSDT", direction="SHORT", time_increment="TEN_MINUTE", validity_seconds=60
+    )
+    mine = delivery.delivery_id(order.pk, trader.pk)
+    assert services.deliveries_acknowledge(trader_id=trader.pk, delivery_ids=[mine]) == [0]
+    (fragment,) = delivery.pull(trader.pk, time.time(), holder="push-1")[0]
+    assert f'"delivery_id":"{mine}"' in fragment
+    states = services.deliveries_acknowledge(
+        trader_id=trader.pk, delivery_ids=[mine, f"{order.pk}-999999", "garbage"]
+    )
+    assert states == [1, 0, 0]
+    assert services.deliveries_acknowledge(trader_id=trader.pk, delivery_ids=[mine]) == [2]
+    assert delivery.pull(trader.pk, time.time(), holder="push-1")[0] == []
+    services.claims_persist()
+    assert Claim.objects.filter(order=order, trader=trader).count() == 1
