@@ -26,6 +26,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+from exchange_sim.dates import dated
 from exchange_sim.world import World
 
 VENUE_MODULES: list[str] = [
@@ -47,6 +48,7 @@ class SimApp(Starlette):
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
+            send = dated(send, self.state.world.clock_ms)  # one Date per reply (dates.py)
             handler = self.fast.get(scope["path"])
             if handler is not None:
                 await handler(scope, receive, send)

@@ -20,6 +20,9 @@ futures) or web session id (Alpha, event contracts). Kinds (see PROTOCOLS.md §1
 - ``ws_delay``          delay events by ``ms``
 - ``listen_key_expired`` the listen key expires (``listenKeyExpired`` event, then close)
 - ``session_expired``   web APIs answer 100002001 (Alpha, event contracts)
+- ``payout_changed``    the event-contract payout offer moves just before this placement: the
+                        offer for the order's (symbol, increment) becomes param ``ratio`` (when
+                        given) and the placement is refused with 93420010, whatever it sent
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ KINDS = frozenset(
         "ws_delay",
         "listen_key_expired",
         "session_expired",
+        "payout_changed",
     }
 )
 

@@ -48,6 +48,7 @@ def uvicorn_config(
         access_log=False,
         log_level=log_level,
         timeout_keep_alive=KEEP_ALIVE_S,
+        date_header=False,  # the app sends one Date itself, from the world's clock (dates.py)
     )
 
 

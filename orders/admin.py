@@ -140,6 +140,11 @@ class EventOrderAdmin(admin.ModelAdmin):
         )
         return format_html("<table>{}{}</table>", head, body)
 
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET":  # before the operator submits: one more order would exceed
+            admin_views.warn_open_limit(request, extra=1)
+        return super().add_view(request, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if change:
             return  # orders are immutable; cancel is an action
@@ -157,6 +162,7 @@ class EventOrderAdmin(admin.ModelAdmin):
             created.created_at,
             created.valid_until,
         )
+        admin_views.warn_open_limit(request)
 
     @admin.action(description=_("取消所选订单"))
     def cancel_orders(self, request, queryset):
@@ -243,6 +249,7 @@ def _create_from_template(request, template: OrderTemplate) -> None:
         return
     ids = ", ".join(f"#{o.pk}" for o in orders)
     messages.success(request, _("模板 %(t)s 已创建订单 %(ids)s") % {"t": template.name, "ids": ids})
+    admin_views.warn_open_limit(request)
 
 
 @admin.register(TraderOrderAmount)

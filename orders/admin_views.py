@@ -12,12 +12,14 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from backoffice.runtime_config import config_get
 from orders import delivery, services
 from orders.errors import OrderError
 from orders.forms import BatchCreateForm
-from orders.selectors import Dashboard, dashboard
+from orders.open_contracts import VENUE_OPEN_LIMIT
+from orders.selectors import Dashboard, dashboard, open_contracts_over_limit
 from orders.validation import order_field_errors
 
 
@@ -31,6 +33,8 @@ def batch_create_view(request):
     if request.method == "POST" and form.is_valid():
         if _batch_create(request, form.cleaned_data):
             return redirect("admin:orders_eventorder_changelist")
+    if request.method == "GET":
+        warn_open_limit(request, extra=1)
     context = {
         **admin.site.each_context(request),
         "title": _("批量创建事件订单"),
@@ -38,6 +42,30 @@ def batch_create_view(request):
         "opts": _opts(),
     }
     return TemplateResponse(request, "admin/orders/batch_create.html", context)
+
+
+OPEN_LIMIT_WARNING = _noop(
+    "注意：%(n)d 名交易员将同时持有最多 %(max)d 个未结算的事件合约，超过币安每个账户 %(limit)d 个的"
+    "上限；超出的订单会被币安拒绝（93420018 未结订单已达上限）：%(names)s"
+)
+
+
+OPEN_LIMIT_AHEAD = _noop(
+    "注意：再创建订单会让 %(n)d 名交易员同时持有最多 %(max)d 个未结算的事件合约，超过币安每个账户 "
+    "%(limit)d 个的上限；超出的订单会被币安拒绝（93420018 未结订单已达上限）：%(names)s"
+)
+
+
+def warn_open_limit(request, extra: int = 0) -> None:
+    """Warn when traders would hold more open event contracts than the venue allows (given the
+    increments and the orders still open; ``selectors``): after a creation (``extra`` 0), or on
+    the creation forms before one more order (``extra`` 1)."""
+    over = open_contracts_over_limit(extra=extra)
+    if over:
+        names = ", ".join(sorted(over)[:10]) + (" …" if len(over) > 10 else "")
+        values = {"n": len(over), "max": max(over.values()), "limit": VENUE_OPEN_LIMIT}
+        text = OPEN_LIMIT_AHEAD if extra else OPEN_LIMIT_WARNING
+        messages.warning(request, _(text) % {**values, "names": names})
 
 
 def _opts():
@@ -71,6 +99,7 @@ def _batch_create(request, data: dict) -> bool:
         messages.error(request, "；".join(order_field_errors(exc).values()))
         return False
     messages.success(request, _("已创建 %(n)d 个订单") % {"n": len(orders)})
+    warn_open_limit(request)
     return True
 
 

@@ -8,23 +8,35 @@ Keys (all under ``fleet:eo:``):
 - ``json:<id>``         the order's JSON, precomputed at creation, *without* its closing brace
                         (the view appends the caller's ``"amount"`` and ``}``).
 - ``claims:<id>``       set of trader ids the order was delivered to (TTL: valid_until + 1 day).
-- ``claimlog``          list of ``"<order>:<trader>:<epoch>"`` — new claims waiting to become
+- ``acks:<id>``         set of trader ids whose client acknowledged the order (same TTL).
+- ``lease:<id>``        hash trader id → ``"<holder>|<until>"``: which client session of the
+                        trader was last handed the unacknowledged order, and until when.
+- ``claimlog``          list of ``"<order>:<trader>:<epoch>"`` — acknowledgements waiting to become
                         ``Claim`` rows (written by ``orders.persist_claims``, off the hot path).
 - ``online``            sorted set: trader id → time of the last pull (presence).
 - ``ready``             exists while the keys above mirror the database; missing after a Redis
                         restart or flush → the next pull rebuilds them from the DB (orders and
-                        ``Claim`` rows) before delivering anything, so a restart never re-delivers.
+                        ``Claim`` rows) before delivering anything, so a restart never re-delivers
+                        an acknowledged order.
+
+Delivery is acknowledged (docs/event_orders.md, "Acknowledged delivery"): a pull returns every
+live order the trader's client has not acknowledged yet, each with its delivery id
+``"<order>-<trader>"``; the client acknowledges delivery ids it has journaled (``ack`` on its next
+pull, or by reporting the execution). Until then the same order comes back on every pull of the
+same client session — a reply lost on the way (timeout, proxy reset, worker killed) loses nothing.
+Another session of the same trader gets it only once the first session's lease
+(:data:`LEASE_S`) ran out unacknowledged, so two clients of one trader do not both place it.
 
 One pull is one ``EVALSHA`` (``session_pull``: the caller's cached session is checked in the same
-script): for every live order not yet past ``now``, ``SADD`` the trader into the order's claim set;
-only orders where that added a member are returned. Redis runs a script atomically, so two
-concurrent pulls by one trader cannot both get an order.
+script): acknowledgements first, then the delivery. The acknowledgement alone is the Lua function
+``ack`` (:func:`acknowledge`), so any transport (a WebSocket push next) can use the same step.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -47,6 +59,8 @@ P = "fleet:eo:"
 LIVE = P + "live"
 JSON_PREFIX = P + "json:"
 CLAIMS_PREFIX = P + "claims:"
+ACKS_PREFIX = P + "acks:"
+LEASE_PREFIX = P + "lease:"
 CLAIMLOG = P + "claimlog"
 ONLINE = P + "online"
 READY = P + "ready"
@@ -56,48 +70,106 @@ REBUILD_LOCK = P + "rebuild_lock"
 FLUSH_LOCK = P + "flush_lock"
 CLAIM_TTL_AFTER_VALIDITY_S = 86400
 FLUSH_DEBOUNCE_MS = 1000
+# How long an unacknowledged delivery stays with the client session that got it before another
+# session of the same trader may receive it: longer than one placement and its report (the
+# desktop client's place timeout is 10 s, its open-order lookups 3 × 1 s).
+LEASE_S = 30
+MAX_ACKS = 200  # delivery ids acknowledged by one call (a client acks what one pull brought)
+DELIVERY_ID = re.compile(r"^[0-9]{1,19}-[0-9]{1,19}$")
 
-# KEYS: ready, live, online, claimlog, flush_pending
-# ARGV: trader id, now (epoch s), claims prefix, json prefix, debounce ms, claim ttl after validity
-# deliver() → {flush_due 0/1, fragment, …} for the orders new to the trader.
+# Shared ARGV of every delivery script: 1 trader id, 2 now (epoch s), 3 claims prefix, 4 json
+# prefix, 5 debounce ms, 6 claim ttl after validity, 7 acks prefix, 8 lease prefix, 9 lease s,
+# 10 holder (the client session), 11 how many delivery ids follow, 12… the delivery ids.
+# KEYS: ready, live, online, claimlog, flush_pending.
+#
+# ack(trader, now) → {flush_due 0/1, state per delivery id}: 0 not delivered to this trader,
+# 1 acknowledged now (the claim log gets the row), 2 acknowledged before.
+_ACK_LUA = """
+local function ack(trader, now)
+  local out = {0}
+  for i = 12, 11 + tonumber(ARGV[11]) do
+    local id, who = string.match(ARGV[i], '^(%d+)%-(%d+)$')
+    local state = 0
+    if id and who == trader and redis.call('SISMEMBER', ARGV[3] .. id, trader) == 1 then
+      state = 2
+      if redis.call('SADD', ARGV[7] .. id, trader) == 1 then
+        state = 1
+        local ttl = redis.call('PTTL', ARGV[3] .. id)
+        if ttl > 0 then redis.call('PEXPIRE', ARGV[7] .. id, ttl) end
+        redis.call('HDEL', ARGV[8] .. id, trader)
+        redis.call('RPUSH', KEYS[4], id .. ':' .. trader .. ':' .. now)
+        out[1] = 1
+      end
+    end
+    out[#out + 1] = state
+  end
+  if out[1] == 1 and not redis.call('SET', KEYS[5], '1', 'NX', 'PX', ARGV[5]) then out[1] = 0 end
+  return out
+end
+"""
+# deliver(trader, now) → {fragment, …}: every live order this trader has not acknowledged and
+# whose lease is free, expired or the caller's; each fragment carries its delivery id.
 _DELIVER_LUA = """
 local function deliver(trader, now)
   redis.call('ZADD', KEYS[3], now, trader)
   local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
-  local out = {0}
+  local holder, out = ARGV[10], {}
   for i = 1, #live, 2 do
     local id = live[i]
-    local body = redis.call('GET', ARGV[4] .. id)
-    if body and redis.call('SADD', ARGV[3] .. id, trader) == 1 then
-      redis.call('EXPIREAT', ARGV[3] .. id, math.floor(tonumber(live[i + 1])) + tonumber(ARGV[6]))
-      redis.call('RPUSH', KEYS[4], id .. ':' .. trader .. ':' .. now)
-      out[#out + 1] = body
+    if redis.call('SISMEMBER', ARGV[7] .. id, trader) == 0 then
+      local body = redis.call('GET', ARGV[4] .. id)
+      local lease = redis.call('HGET', ARGV[8] .. id, trader)
+      local free = true
+      if lease then
+        local sep = string.find(lease, '|', 1, true)
+        free = string.sub(lease, 1, sep - 1) == holder or tonumber(string.sub(lease, sep + 1)) <= tonumber(now)
+      end
+      if body and free then
+        local expire_at = math.floor(tonumber(live[i + 1])) + tonumber(ARGV[6])
+        redis.call('HSET', ARGV[8] .. id, trader, holder .. '|' .. (tonumber(now) + tonumber(ARGV[9])))
+        redis.call('EXPIREAT', ARGV[8] .. id, expire_at)
+        if redis.call('SADD', ARGV[3] .. id, trader) == 1 then
+          redis.call('EXPIREAT', ARGV[3] .. id, expire_at)
+        end
+        out[#out + 1] = body .. ',"delivery_id":"' .. id .. '-' .. trader .. '"'
+      end
     end
   end
-  if #out > 1 and redis.call('SET', KEYS[5], '1', 'NX', 'PX', ARGV[5]) then out[1] = 1 end
   return out
 end
 """
 _PULL = (
-    _DELIVER_LUA
-    + """
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-return deliver(ARGV[1], ARGV[2])
-"""
-)
-# The usual pull in one round trip: the caller's session (KEYS[6], trader prefix ARGV[7]) checked
-# against ``now``, then the delivery. → {session row, deliveries | 0 (session refused) | -1 (state
-# not ready)}, or nil when the session is not cached (the caller falls back to the database).
-_SESSION_PULL = (
-    LOOKUP_LUA
+    _ACK_LUA
     + _DELIVER_LUA
     + """
-local row = session_row(KEYS[6], ARGV[7])
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local acked = ack(ARGV[1], ARGV[2])
+return {acked[1], deliver(ARGV[1], ARGV[2])}
+"""
+)
+_ACK = (
+    _ACK_LUA
+    + """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+return ack(ARGV[1], ARGV[2])
+"""
+)
+# The usual pull in one round trip: the caller's session (KEYS[6], trader prefix ARGV[#ARGV])
+# checked against ``now``, then acknowledgements and delivery. → {session row, {flush_due,
+# deliveries} | 0 (session refused) | -1 (state not ready)}, or nil when the session is not cached
+# (the caller falls back to the database).
+_SESSION_PULL = (
+    LOOKUP_LUA
+    + _ACK_LUA
+    + _DELIVER_LUA
+    + """
+local row = session_row(KEYS[6], ARGV[#ARGV])
 if not row then return false end
 local now = tonumber(ARGV[2])
 if tonumber(row[2]) <= now or row[4] == '1' or tonumber(row[3]) <= now then return {row, 0} end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {row, -1} end
-return {row, deliver(row[1], ARGV[2])}
+local acked = ack(row[1], ARGV[2])
+return {row, {acked[1], deliver(row[1], ARGV[2])}}
 """
 )
 
@@ -149,26 +221,36 @@ def order_fragment(order) -> str:
 # --- hot path ---------------------------------------------------------------------------------
 
 
-def pull(trader_id: int, now: float) -> tuple[list[str], bool]:
-    """Claim every live order not yet delivered to ``trader_id``; returns (fragments, flush_due).
+def pull(
+    trader_id: int, now: float, *, holder: str = "", acks: Iterable[str] = ()
+) -> tuple[list[str], bool]:
+    """Acknowledge ``acks`` (delivery ids of this trader), then hand out every live order the
+    trader has not acknowledged; returns (fragments, flush_due).
 
-    ``flush_due`` is True for the one caller per debounce window that should schedule the
-    persistence of the new claims."""
-    result = _script(_PULL)(keys=_KEYS, args=_args(trader_id, now))
+    ``holder`` names the client session (the token hash): it keeps an unacknowledged order's
+    lease. ``flush_due`` is True for the one caller per debounce window that should schedule the
+    persistence of new acknowledgements."""
+    args = _args(trader_id, now, holder, acks)
+    result = _script(_PULL)(keys=_KEYS, args=args)
     if result is None:
         rebuild()
-        result = _script(_PULL)(keys=_KEYS, args=_args(trader_id, now))
+        result = _script(_PULL)(keys=_KEYS, args=args)
         if result is None:
             raise DeliveryUnavailable
-    return result[1:], result[0] == 1
+    return result[1], result[0] == 1
 
 
-def session_pull(thash: str, now: float) -> tuple[SessionInfo, list[str], bool] | None:
+def session_pull(
+    thash: str, now: float, acks: Iterable[str] = ()
+) -> tuple[SessionInfo, list[str], bool] | None:
     """The usual pull in ONE round trip: the cached session of token hash ``thash``, checked, then
-    the delivery. ``None`` when the session is not cached (the caller resolves it from the DB and
-    calls :func:`pull`); a refused session raises its ``RefusedError``."""
+    the acknowledgements and the delivery. ``None`` when the session is not cached (the caller
+    resolves it from the DB and calls :func:`pull`); a refused session raises its
+    ``RefusedError``."""
+    acks = list(acks)
     keys = [*_KEYS, SESSION_PREFIX + thash]
-    result = _script(_SESSION_PULL)(keys=keys, args=[*_args("", now), TRADER_PREFIX])
+    args = [*_args("", now, thash, acks), TRADER_PREFIX]
+    result = _script(_SESSION_PULL)(keys=keys, args=args)
     info = session_info_from_row(result[0]) if result else None
     if info is None:
         return None
@@ -177,16 +259,48 @@ def session_pull(thash: str, now: float) -> tuple[SessionInfo, list[str], bool] 
         session_check(info, now)  # raises the exact refusal
         raise RefusedError(INVALID_TOKEN)  # unreachable unless the two checks disagree
     if outcome == -1:
-        return (info, *pull(info.trader_id, now))
-    return info, outcome[1:], outcome[0] == 1
+        return (info, *pull(info.trader_id, now, holder=thash, acks=acks))
+    return info, outcome[1], outcome[0] == 1
+
+
+def acknowledge(trader_id: int, delivery_ids: Iterable[str], now: float) -> tuple[list[int], bool]:
+    """The client of ``trader_id`` holds these deliveries (journaled): never hand them out again.
+    Returns (state per id: 0 not delivered to this trader, 1 acknowledged now, 2 before; flush_due).
+    The transport-independent step the pull, the execution report and any push channel share."""
+    ids = list(delivery_ids)
+    args = _args(trader_id, now, "", ids)
+    result = _script(_ACK)(keys=_KEYS, args=args)
+    if result is None:
+        rebuild()
+        result = _script(_ACK)(keys=_KEYS, args=args)
+        if result is None:
+            raise DeliveryUnavailable
+    return [int(x) for x in result[1:]], result[0] == 1
+
+
+def delivery_id(order_id: int, trader_id: int) -> str:
+    """The id of delivering ``order_id`` to ``trader_id`` (the same on every re-delivery)."""
+    return f"{int(order_id)}-{int(trader_id)}"
+
+
+def parse_acks(raw: str) -> list[str]:
+    """``"1041-7,1042-7"`` (the pull's ``ack`` parameter) → valid delivery ids, at most
+    :data:`MAX_ACKS`; anything malformed is ignored (an acknowledgement is a hint, never an
+    error: a lost one only means the order comes again and the journal drops it)."""
+    parts = (p.strip() for p in raw.split(",")[:MAX_ACKS]) if raw else ()
+    return [p for p in parts if DELIVERY_ID.match(p)]
 
 
 _KEYS = [READY, LIVE, ONLINE, CLAIMLOG, FLUSH_PENDING]
 
 
-def _args(trader_id: int | str, now: float) -> list[Any]:
+def _args(
+    trader_id: int | str, now: float, holder: str, acks: list[str] | Iterable[str]
+) -> list[Any]:
+    acks = list(acks)[:MAX_ACKS]
     return [trader_id, repr(float(now)), CLAIMS_PREFIX, JSON_PREFIX, FLUSH_DEBOUNCE_MS,
-            CLAIM_TTL_AFTER_VALIDITY_S]  # fmt: skip
+            CLAIM_TTL_AFTER_VALIDITY_S, ACKS_PREFIX, LEASE_PREFIX, LEASE_S, holder, len(acks),
+            *acks]  # fmt: skip
 
 
 # --- publishing -------------------------------------------------------------------------------
@@ -302,10 +416,11 @@ def _rebuild_from_db(client) -> None:
     pipe = client.pipeline(transaction=False)
     for order in orders:
         traders = claims.get(order.pk)
-        if traders:
-            key = CLAIMS_PREFIX + str(order.pk)
-            pipe.sadd(key, *traders)
-            pipe.expireat(key, int(order.valid_until.timestamp()) + CLAIM_TTL_AFTER_VALIDITY_S)
+        if traders:  # a Claim row is an acknowledged delivery
+            expire_at = int(order.valid_until.timestamp()) + CLAIM_TTL_AFTER_VALIDITY_S
+            for prefix in (CLAIMS_PREFIX, ACKS_PREFIX):
+                pipe.sadd(prefix + str(order.pk), *traders)
+                pipe.expireat(prefix + str(order.pk), expire_at)
     pipe.set(READY, f"{time.time():.3f}")
     pipe.execute()
     log.warning("delivery state rebuilt from the database: %d live orders", len(orders))
@@ -341,10 +456,6 @@ def flush_lock(acquire: bool) -> bool:
 
 def flush_done() -> None:
     get_redis().delete(FLUSH_PENDING)
-
-
-def delivered(order_id: int, trader_id: int) -> bool:
-    return bool(get_redis().sismember(CLAIMS_PREFIX + str(order_id), str(trader_id)))
 
 
 # --- presence ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.utils import translation
@@ -44,20 +45,23 @@ Headers = list[tuple[str, str]]
 Reply = tuple[int, bytes, Headers]
 
 
-def pull_reply(method: str, authorization: str | None, accept_language: str = "") -> Reply:
-    """The whole answer to one pull: (status, JSON body, extra headers). Never raises for bad
-    input; Redis trouble is a 503 ``service_unavailable``."""
+def pull_reply(
+    method: str, authorization: str | None, accept_language: str = "", ack: str = ""
+) -> Reply:
+    """The whole answer to one pull: (status, JSON body, extra headers). ``ack``: the query's
+    ``ack`` parameter, delivery ids the client journaled (acknowledged before delivering). Never
+    raises for bad input; Redis trouble is a 503 ``service_unavailable``."""
     if method != "GET":
         return _not_allowed("GET")
     if not authorization:
         return refused(NOT_AUTHENTICATED, lang=_accepted(accept_language))
     try:
         token = token_from_header(authorization)
-        now = time.time()
-        hit = delivery.session_pull(session_token_hash(token), now)
+        now, thash, acks = time.time(), session_token_hash(token), delivery.parse_acks(ack)
+        hit = delivery.session_pull(thash, now, acks)
         if hit is None:  # session not cached (e.g. after a Redis restart): the database decides
             info = session_resolve(token)
-            fragments, flush_due = delivery.pull(info.trader_id, now)
+            fragments, flush_due = delivery.pull(info.trader_id, now, holder=thash, acks=acks)
         else:
             info, fragments, flush_due = hit
     except RefusedError as exc:
@@ -168,7 +172,7 @@ class HotPaths:
         auth = environ.get("HTTP_AUTHORIZATION")
         lang = environ.get("HTTP_ACCEPT_LANGUAGE", "")
         if path == PULL_PATH:
-            reply = pull_reply(method, auth, lang)
+            reply = pull_reply(method, auth, lang, _ack_param(environ.get("QUERY_STRING", "")))
         elif (match := REPORT_PATH.match(path)) and method == "POST":
             reply = report_reply(method, auth, lang, match.group(1), _body(environ))
         else:
@@ -183,6 +187,11 @@ class HotPaths:
         ]
         start_response(_STATUS[status], headers)
         return [body]
+
+
+def _ack_param(query: str) -> str:
+    """The ``ack`` query parameter of a pull (comma-separated delivery ids; repeats joined)."""
+    return ",".join(parse_qs(query).get("ack", [])) if "ack=" in query else ""
 
 
 def _body(environ: dict[str, Any]) -> bytes:

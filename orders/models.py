@@ -112,7 +112,9 @@ class OrderTemplate(models.Model):
 
 
 class Claim(models.Model):
-    """The durable record that ``order`` was delivered to ``trader`` (at most one per pair)."""
+    """The durable record that ``trader``'s client acknowledged ``order`` (it journaled the
+    delivery; at most one per pair). ``delivered_at`` is the acknowledgement time. An order
+    delivered but never acknowledged has no row: it is delivered again until it expires."""
 
     order = models.ForeignKey(EventOrder, on_delete=models.CASCADE, related_name="claims")
     trader = models.ForeignKey(Trader, on_delete=models.CASCADE, related_name="event_claims")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from orders.choices import Outcome
 from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport
+from orders.open_contracts import VENUE_OPEN_LIMIT, open_after_creation
 
 
 def active_symbols() -> list[str]:
@@ -37,6 +38,34 @@ def claims_of(order_ids: list[int]) -> dict[int, list[int]]:
     rows = Claim.objects.filter(order_id__in=order_ids).values_list("order_id", "trader_id")
     for order_id, trader_id in rows:
         out[order_id].append(trader_id)
+    return out
+
+
+def open_contracts_over_limit(now: datetime | None = None, extra: int = 0) -> dict[str, int]:
+    """Active traders who would hold more open event contracts than the venue allows once their
+    clients placed every live order and ``extra`` orders more: username → that count
+    (``open_contracts``). Contracts can run up to a day, so placements of the last day are read."""
+    from accounts.models import Trader
+
+    now = now or timezone.now()
+    live = [o.pk for o in live_orders(now)]
+    placed: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    reported_live: dict[int, int] = defaultdict(int)
+    rows = ExecutionReport.objects.filter(
+        Q(outcome=Outcome.PLACED, reported_at__gt=now - timedelta(days=1)) | Q(order_id__in=live)
+    ).values_list("trader_id", "order_id", "outcome", "reported_at", "order__time_increment")
+    for trader_id, order_id, outcome, reported_at, increment in rows:
+        if outcome == Outcome.PLACED:
+            placed[trader_id].append((reported_at, increment))
+        if order_id in live:
+            reported_live[trader_id] += 1
+    traders = Trader.objects.filter(is_disabled=False, expires_at__gt=now)
+    out = {}
+    for trader_id, username in traders.values_list("pk", "username"):
+        unreported = len(live) - reported_live[trader_id] + extra
+        count = open_after_creation(placed[trader_id], unreported, now)
+        if count > VENUE_OPEN_LIMIT:
+            out[username] = count
     return out
 
 

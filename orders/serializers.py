@@ -15,6 +15,9 @@ class PulledOrderOut(serializers.Serializer):
     amount = serializers.CharField(help_text='the trader\'s order amount (USDT), e.g. "10.00"')
     created_at = serializers.DateTimeField()
     valid_until = serializers.DateTimeField()
+    delivery_id = serializers.CharField(
+        help_text='"<order>-<trader>": the same on every re-delivery; send it back in ``ack``'
+    )
 
 
 class PullOut(serializers.Serializer):

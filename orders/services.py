@@ -5,6 +5,7 @@ and tasks call these; nothing writes around them."""
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -260,17 +261,43 @@ def _parse_order_id(raw: str | int) -> int:
     return value
 
 
-def _check_delivered(order_id: int, trader_id: int) -> None:
-    """A report needs a delivery: the Redis claim (the usual case, no query), else the ``Claim``
-    row (after a Redis restart). The claim row itself is written by ``claims_persist`` with the
-    real delivery time, also when the report arrives first."""
-    if delivery.delivered(order_id, trader_id):
+def _acknowledge_delivery(order_id: int, trader_id: int) -> None:
+    """A report needs a delivery, and proves the client holds the order: acknowledge it in Redis
+    (the usual case, no query; the acknowledgement becomes the ``Claim`` row through the claim
+    log), else the ``Claim`` row must exist (after a Redis restart)."""
+    states, flush_due = delivery.acknowledge(
+        trader_id, [delivery.delivery_id(order_id, trader_id)], time.time()
+    )
+    if flush_due:
+        claims_flush_schedule()
+    if states[0]:
         return
     if Claim.objects.filter(order_id=order_id, trader_id=trader_id).exists():
         return
     if not EventOrder.objects.filter(pk=order_id).exists():
         raise OrderError(NOT_FOUND)
     raise OrderError(NOT_DELIVERED)
+
+
+def deliveries_acknowledge(*, trader_id: int, delivery_ids: list[str]) -> list[int]:
+    """The client of ``trader_id`` journaled these deliveries: they are never handed out again,
+    and each becomes a ``Claim`` row (the admin's 已分配). Any transport calls this (the pull does
+    the same step inside its own script). Returns the state per id (see ``delivery.acknowledge``)."""
+    states, flush_due = delivery.acknowledge(trader_id, delivery_ids, time.time())
+    if flush_due:
+        claims_flush_schedule()
+    return states
+
+
+def claims_flush_schedule() -> None:
+    """Persist new acknowledgements off the request (a broker hiccup loses nothing: the 30 s
+    sweep persists the claim log anyway)."""
+    from orders.tasks import persist_claims
+
+    try:
+        persist_claims.apply_async(countdown=0.3)
+    except Exception:
+        log.exception("could not schedule orders.persist_claims")
 
 
 def _insert(row: ExecutionReport) -> None:
@@ -299,7 +326,7 @@ def execution_report(
 
     The usual report costs one Redis lookup and one INSERT (the unique pair decides repeats)."""
     oid = _parse_order_id(order_id)
-    _check_delivered(oid, trader_id)
+    _acknowledge_delivery(oid, trader_id)
     report = ExecutionReport(
         order_id=oid,
         trader_id=trader_id,

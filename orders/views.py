@@ -13,7 +13,7 @@ import logging
 import time
 
 from django.http import HttpResponse, JsonResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,6 +35,7 @@ def pull(request) -> HttpResponse:
         request.method or "",
         request.META.get("HTTP_AUTHORIZATION"),
         request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+        ",".join(request.GET.getlist("ack")),
     )
     return _as_response(reply)
 
@@ -44,7 +45,15 @@ class PullView(APIView):
 
     @extend_schema(
         operation_id="event_orders_pull",
-        summary="Pull new event orders (each order is delivered once per trader)",
+        summary="Pull the event orders this trader has not acknowledged yet",
+        parameters=[
+            OpenApiParameter(
+                "ack",
+                str,
+                description="comma-separated delivery ids the client has journaled: acknowledged "
+                "before this pull delivers (they never come again)",
+            )
+        ],
         responses={200: PullOut, 401: ErrorOut, 403: ErrorOut, 503: ErrorOut},
     )
     def get(self, request):  # pragma: no cover - documentation only; dispatch bypasses it

@@ -6,7 +6,7 @@ end the login session become :class:`SessionEnded` so every caller reacts the sa
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -61,6 +61,7 @@ class PulledOrder:
     amount: Decimal | None
     created_at: str
     valid_until: str
+    delivery_id: str = ""  # "<order>-<trader>": acknowledge it on the next pull
 
     @classmethod
     def from_json(cls, row: Mapping[str, Any]) -> PulledOrder:
@@ -74,6 +75,7 @@ class PulledOrder:
             amount=Decimal(str(amount)) if amount not in (None, "") else None,
             created_at=str(row["created_at"]),
             valid_until=str(row["valid_until"]),
+            delivery_id=str(row.get("delivery_id") or ""),
         )
 
 
@@ -114,12 +116,14 @@ class ApiClient:
     def close(self) -> None:
         self._http.close()
 
-    def request(self, method: str, path: str, body: Any = None) -> Any:
+    def request(
+        self, method: str, path: str, body: Any = None, params: Mapping[str, str] | None = None
+    ) -> Any:
         """Send one request; return the decoded JSON (``None`` for 204); raise typed errors."""
         headers = {"Authorization": f"Token {self.token}"} if self.token else {}
         sent = self.clock.wall()
         try:
-            response = self._http.request(method, path, json=body, headers=headers)
+            response = self._http.request(method, path, json=body, headers=headers, params=params)
         except httpx.HTTPError as exc:
             raise NetworkError(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code >= 300:
@@ -147,9 +151,12 @@ class ApiClient:
     def me(self) -> dict[str, Any]:
         return dict(self.request("GET", ME))
 
-    def pull(self) -> list[PulledOrder]:
-        """New event orders for this trader (the server hands each order out once)."""
-        data = self.request("GET", PULL)
+    def pull(self, acks: Collection[str] = ()) -> list[PulledOrder]:
+        """The event orders this client has not acknowledged yet. ``acks``: delivery ids the
+        journal holds — the server never hands them out again. An order whose pull reply was
+        lost comes again (same delivery id) until it is acknowledged or expires."""
+        params = {"ack": ",".join(sorted(acks))} if acks else None
+        data = self.request("GET", PULL, params=params)
         return [PulledOrder.from_json(row) for row in data.get("orders") or []]
 
     def report(self, order_id: int, report: Mapping[str, Any]) -> Any:

@@ -27,6 +27,10 @@ For the UI (h6)
 Rules (issue 5, STYLE "orders exactly once")
 --------------------------------------------
 - Orders are judged valid by the SERVER clock (``api.clock``, corrected from ``server_time``).
+- Delivery is acknowledged: the server hands an order out again (same delivery id) until the
+  client acknowledges it, so a lost pull reply loses nothing. The client acknowledges an order
+  (``ack`` on its next pull) only once the journal holds it, and ignores an order the journal
+  already holds — exactly-once placement rests on the journal.
 - Each delivered order is journaled (``received``) before anything is sent, and marked
   ``placing`` just before the send. Event contracts have no client order id, so a lost reply
   (timeout, reset, 5xx → ``OutcomeUnknown``) is resolved by looking for a matching open order
@@ -53,19 +57,23 @@ from client_desktop.core.aio import AsyncRunner
 from client_desktop.core.api_client import ApiClient, ApiError, NetworkError, SessionEnded
 from client_desktop.core.binding import EXPIRED_REASON, Binding, BindingStatus
 from client_desktop.core.clock import parse_time
-from client_desktop.core.i18n import error_text
+from client_desktop.core.i18n import error_text, tr
 from client_desktop.core.journal import Entry, Journal, OrderView
+from client_desktop.core.payout import BELOW_FLOOR, payout_to_send
 from client_desktop.core.poller import Pacer
 from client_desktop.core.session import Session
 from trading.exchanges.binance_web.auth import WebSession
 from trading.exchanges.binance_web.client import EventContractClient
+from trading.exchanges.binance_web.constants import EVENT_OPEN_ORDER_LIMIT
 from trading.exchanges.environments import Env
 from trading.exchanges.errors import (
     ExchangeError,
+    OpenOrderLimit,
     OutcomeUnknown,
     RateLimited,
     SessionExpired,
     TemporaryError,
+    TermsChanged,
 )
 
 log = logging.getLogger("fleet.client.autotrader")
@@ -148,6 +156,7 @@ class AutoTrader:
         self._client: EventContractClient | None = None
         self._client_for: str | None = None
         self._state = TradingState(auto_on=auto_on, order_amount=session.trader.order_amount)
+        self._acks: set[str] = set()  # delivery ids journaled, acknowledged on the next pull
 
     # --- interface --------------------------------------------------------------------------
     def subscribe(
@@ -321,17 +330,21 @@ class AutoTrader:
     def _tick(self) -> float:
         """One pull and the work it brings; returns the delay before the next."""
         self._finish_pending()
-        ok, result = self._call_server(self.api.pull)
+        acks = frozenset(self._acks)
+        ok, result = self._call_server(self.api.pull, acks)
         if not ok:
             return float(result) if result is not None else self.pacer.interval_s
+        self._acks -= acks
         delay = self.pacer.next_delay()
         for order in result:
             if self._stop.is_set() and self.state().stopped_reason:
-                break  # session gone mid-batch: the journal keeps the rest for the restart
+                break  # session gone mid-batch: not acknowledged, so the server delivers it again
             amount = order.amount or self.session.trader.order_amount
             entry, new = self.journal.record(order, amount, time.time())
+            if order.delivery_id:  # journaled: acknowledge it (a re-delivery too)
+                self._acks.add(order.delivery_id)
             if not new:
-                continue
+                continue  # the journal holds it already: a re-delivery is never placed twice
             self._row(entry)
             self._process(entry)
         self._refresh()
@@ -379,8 +392,16 @@ class AutoTrader:
             self._report(entry)
 
     def _place(self, entry: Entry, web: WebSession) -> Entry:
+        """Send the order once (again only when certainly not executed), with the venue's current
+        payout ratio when it is at or above the order's floor (``payout.payout_to_send``)."""
         started = time.monotonic()
+        offer = self._offer(entry, web)
+        ratio = payout_to_send(offer, entry.payout_ratio)
+        reread = False  # 93420010: the offer is read again ONCE, never in a loop
         for attempt in range(1, SEND_ATTEMPTS + 1):
+            if ratio is None:
+                detail = tr("eo.payout_floor", self.lang, offer=offer, floor=entry.payout_ratio)
+                return self._failed(entry, BELOW_FLOOR, detail, started)
             entry = self.journal.mark_sending(entry.order_id, time.time())
             try:
                 result = self._venue_call(
@@ -390,7 +411,7 @@ class AutoTrader:
                     entry.direction,
                     entry.time_increment,
                     entry.amount,
-                    entry.payout_ratio,
+                    ratio,
                 )
             except (OutcomeUnknown, TimeoutError) as exc:
                 entry = self.journal.mark_unknown(entry.order_id, str(exc)[:500])
@@ -399,6 +420,20 @@ class AutoTrader:
             except SessionExpired as exc:
                 self.binding.invalidate(EXPIRED_REASON)
                 return self._failed(entry, EXPIRED_REASON, str(exc), started)
+            except OpenOrderLimit as exc:
+                detail = self._open_count_text(web)
+                return self._failed(
+                    entry, _venue_code(exc), detail, started, words="binance_open_order_limit"
+                )
+            except TermsChanged as exc:
+                sent, offer = ratio, None if reread else self._offer(entry, web)
+                if reread or offer is None or offer == sent:
+                    detail = f"{_venue_code(exc)} {exc}"
+                    return self._failed(
+                        entry, _venue_code(exc), detail, started, words="payout_changed"
+                    )
+                reread, ratio = True, payout_to_send(offer, entry.payout_ratio)
+                continue  # refused: certainly not executed, so sending anew is no duplicate
             except (RateLimited, TemporaryError) as exc:
                 # Certainly not executed: another try is not a duplicate, if time allows.
                 wait = getattr(exc, "retry_after", None) or 0.5 * attempt
@@ -415,10 +450,43 @@ class AutoTrader:
                 entry.order_id,
                 j.PLACED,
                 time.time(),
-                binance_order_id=result.order_id or "",
+                binance_order_id=result.order_id or self._placed_id(entry, web),
                 latency_ms=latency,
             )
         return entry  # not reached
+
+    def _offer(self, entry: Entry, web: WebSession) -> Decimal | None:
+        """The venue's current payout ratio for the order's symbol and increment (``None`` when
+        it cannot be read: the floor is sent and the venue decides)."""
+        try:
+            offer = self._venue_call("payout_ratio", web, entry.symbol, entry.time_increment)
+        except (ExchangeError, TimeoutError) as exc:
+            log.info("payout offer not read (%s): sending the order's floor", exc)
+            return None
+        return offer if isinstance(offer, Decimal) else None
+
+    def _open_count_text(self, web: WebSession) -> str:
+        """ "5 open, limit 5" — the account's open contracts as the venue lists them now."""
+        try:
+            count: Any = len(self._venue_call("open_orders", web))
+        except (ExchangeError, TimeoutError):
+            count = "?"
+        return tr("eo.open_count", self.lang, n=count, limit=EVENT_OPEN_ORDER_LIMIT)
+
+    def _placed_id(self, entry: Entry, web: WebSession) -> str:
+        """The venue answers a placement with ``data: {}`` (no id): the new order's id is looked
+        up among the open orders (these terms, created since the send, not owned by another
+        journal entry). Best effort: "" when it cannot be told."""
+        sent_at = datetime.fromtimestamp(entry.send_started_at or entry.received_at, tz=UTC)
+        args = (entry.symbol, entry.direction, entry.time_increment, entry.amount, sent_at)
+        try:
+            found = self._venue_call(
+                "find_matching_open_order", web, *args, self.journal.owned_binance_ids()
+            )
+        except (ExchangeError, TimeoutError) as exc:
+            log.info("id of the placed order not looked up: %s", exc)
+            return ""
+        return str(found.order_id) if found is not None else ""
 
     def _failed(
         self, entry: Entry, code: str, message: str, started: float, words: str = ""

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from exchange_sim.futures.replies import raw_endpoint, starlette_endpoint
 from exchange_sim.web import control, event, qr
 from exchange_sim.web.common import private, public
-from exchange_sim.web.session import WebState
+from exchange_sim.web.session import WebConfig, WebState
 from exchange_sim.world import World
 
 EVENT_PLACE = (
@@ -34,10 +34,16 @@ QR_QUERY = (
     "/bapi/accounts/v2/public/qrcode/login/query",
 )
 TRUST_DEVICE = "/bapi/accounts/v2/private/authcenter/setTrustDevice"
+EVENT_PAYOUTS = "/bapi/futures/v1/public/future/event-contract/payout-ratio-list"
 
 
 def install(world: World) -> list[BaseRoute]:
-    world.venues["binance_web"] = WebState()
+    state = world.venues["binance_web"] = WebState()
+
+    def reset_config() -> None:  # /sim/reset: knobs (payout offers, limits) back to defaults
+        state.config = WebConfig()
+
+    world.reset_hooks.append(reset_config)
 
     def on_price(symbol: str, price: Decimal) -> None:
         with world.lock:
@@ -50,6 +56,7 @@ def install(world: World) -> list[BaseRoute]:
         routes.append(Route(path, endpoint, methods=["POST"]))
     for path in EVENT_ONGOING:
         routes.append(Route(path, private(world, event.ongoing), methods=["GET", "POST"]))
+    routes.append(Route(EVENT_PAYOUTS, public(world, event.payout_ratios), methods=["GET"]))
     for path in QR_GET:
         routes.append(Route(path, public(world, qr.get_code), methods=["POST"]))
     for path in QR_QUERY:

@@ -34,7 +34,8 @@ SYMBOLS = ("BTCUSDT", "ETHUSDT", "BNBUSDT")
 OPEN_LIMIT_CODE = "93420018"
 UNAVAILABLE_CODE = "93420004"
 INSUFFICIENT_CODE = "93420002"  # [INF] real code not found; message as the web UI shows it
-PAYOUT_CHANGED_CODE = "93420010"  # [INF] the offered payout moved since the client read it
+PAYOUT_CHANGED_CODE = "93420010"  # the offered payout moved since the client read it
+PAYOUT_CHANGED_MSG = "The payout ratio has changed, please try again."
 
 
 @dataclass
@@ -83,6 +84,19 @@ def offered_payout(state: WebState, symbol: str, increment: str) -> Decimal:
     return cfg.event_payout.get(f"{symbol}:{increment}", cfg.event_default_payout)
 
 
+async def payout_ratios(request: Request, world: World) -> Response:
+    """The current offer per symbol and increment (public; the connector reads it before each
+    placement). The path is the simulator's: where the real page reads it was not found."""
+    state = state_of(world)
+    with world.lock:
+        data = [
+            {"symbolName": s, "timeIncrements": i, "payoutRatio": str(offered_payout(state, s, i))}
+            for s in SYMBOLS
+            for i in INCREMENTS_S
+        ]
+    return JSONResponse(envelope(data))
+
+
 def _validate(state: WebState, body: dict[str, Any]) -> tuple[str, str, str, Decimal, Decimal]:
     symbol, increment = body.get("symbolName"), body.get("timeIncrements")
     direction = body.get("direction")
@@ -106,7 +120,7 @@ def _validate(state: WebState, body: dict[str, Any]) -> tuple[str, str, str, Dec
             f"illegal parameter: orderAmount must be {cfg.event_min_stake}-{cfg.event_max_stake}"
         )
     if payout != offered_payout(state, symbol, increment):
-        raise WebError(PAYOUT_CHANGED_CODE, "The payout ratio has changed, please try again.")
+        raise WebError(PAYOUT_CHANGED_CODE, PAYOUT_CHANGED_MSG)
     return symbol, increment, direction, stake, payout
 
 
@@ -117,17 +131,29 @@ async def place_order(
     state = state_of(world)
     with world.lock:
         settle_due(world)
+        _payout_fault(world, session, body)
         symbol, increment, direction, stake, payout = _validate(state, body)
         if user.unavailable:
             raise WebError(UNAVAILABLE_CODE, "account unavailable")
         open_now = [o for o in orders(state) if o.user_id == user.user_id and o.status == "ONGOING"]
         if len(open_now) >= state.config.event_max_open:
-            raise WebError(OPEN_LIMIT_CODE, "Open order number has reached maximum limit")
+            raise WebError(OPEN_LIMIT_CODE, "Open order number has reached maximum limit.")
         if user.balance("USDT") < stake:
             raise WebError(INSUFFICIENT_CODE, "Insufficient balance")
-        order = _open(world, session, user, (symbol, increment, direction, stake, payout))
-        data = order.row()
-    return after_exec(world, session.session_id, envelope(data))
+        _open(world, session, user, (symbol, increment, direction, stake, payout))
+    # The real venue answers an empty object: no order id (docs/simulator.md).
+    return after_exec(world, session.session_id, envelope({}))
+
+
+def _payout_fault(world: World, session: WebSession, body: dict[str, Any]) -> None:
+    """The ``payout_changed`` fault: the offer moved between the client's read and this send."""
+    fault = world.faults.take("payout_changed", session.session_id)
+    if fault is None:
+        return
+    if "ratio" in fault.params:
+        key = f"{body.get('symbolName')}:{body.get('timeIncrements')}"
+        state_of(world).config.event_payout[key] = decimal_of(fault.params["ratio"], "ratio")
+    raise WebError(PAYOUT_CHANGED_CODE, PAYOUT_CHANGED_MSG)
 
 
 def _open(world: World, session: WebSession, user: WebUser, spec: tuple) -> EventOrder:

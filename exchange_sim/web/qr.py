@@ -3,10 +3,11 @@
 1. ``POST /bapi/accounts/v2/public/qrcode/login/get`` → ``data: {qrCode}`` (v1: ``data`` = code).
 2. ``POST /bapi/accounts/v{1,2}/public/qrcode/login/query`` ``{qrCode}`` → ``data: {status}`` with
    status ``NEW`` → ``SCAN`` (the app scanned it) → ``CONFIRM`` (the user confirmed), or
-   ``EXPIRED`` once ``qr_ttl_s`` (default 60 s) passed unconfirmed. The operator drives it with
-   ``POST /sim/web/qr/{qrCode}/scan`` and ``/confirm``, or ``qr_auto_confirm_s`` confirms by itself.
-   The CONFIRM reply creates the web session and carries it: ``data.csrftoken`` and
-   ``data.token`` (= p20t), plus ``Set-Cookie: p20t=...; Max-Age=...`` and ``csrftoken=...``.
+   ``EXPIRED`` once ``qr_ttl_s`` (default 60 s) passed unconfirmed; an unknown code answers
+   success with status ``EXPIRED`` too (as the venue does), never an error. The operator drives
+   it with ``POST /sim/web/qr/{qrCode}/scan`` and ``/confirm``, or ``qr_auto_confirm_s`` confirms
+   by itself. The CONFIRM reply creates the web session and carries it in cookies only (web
+   clients get no token in the body): ``Set-Cookie: p20t=...; Max-Age=...`` and ``csrftoken=...``.
 3. ``POST /bapi/accounts/v2/private/authcenter/setTrustDevice`` (header ``csrftoken`` + cookie
    ``p20t``) answers ``Set-Cookie: p20t=<same>; Max-Age=<seconds left>`` and a ``Date`` header:
    ``expirationTimestamp = Date + Max-Age`` (exact: sessions expire on whole seconds).
@@ -28,7 +29,6 @@ from exchange_sim.web.session import (
     WebSession,
     WebState,
     WebUser,
-    bad_param,
     envelope,
     ok,
     state_of,
@@ -95,19 +95,12 @@ async def query(request: Request, world: World) -> Response:
     with world.lock:
         qr = codes(state_of(world)).get(str(body.get("qrCode", "")))
         if qr is None:
-            raise bad_param("illegal parameter: qrCode")
+            return ok({"status": "EXPIRED"})
         status = current(world, qr)
         if status != "CONFIRM":
             return ok({"status": status})
         session = state_of(world).sessions[qr.session_id]
-    data = {
-        "status": "CONFIRM",
-        "token": session.p20t,
-        "code": session.p20t,
-        "csrftoken": session.csrftoken,
-        "bncLocation": "",
-    }
-    response = JSONResponse(envelope(data))
+    response = JSONResponse(envelope({"status": "CONFIRM", "bncLocation": ""}))
     _set_session_cookies(response, session, world.clock_ms())
     return response
 

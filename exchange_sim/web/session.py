@@ -38,11 +38,20 @@ class WebError(Exception):
         body = {
             "code": self.code,
             "message": self.message,
-            "messageDetail": self.message,
+            "messageDetail": message_detail(),
             "data": None,
             "success": False,
         }
         return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+MESSAGE_DETAIL_FIELDS = ("title", "type", "icon", "action", "linkTitle", "linkUrl")
+
+
+def message_detail() -> dict[str, None]:
+    """A refusal's ``messageDetail``: an object for the page's dialog (captured 2026 v2 replies
+    carry these six fields, all null), never the message again (docs/simulator.md)."""
+    return dict.fromkeys(MESSAGE_DETAIL_FIELDS)
 
 
 def bad_param(message: str) -> WebError:
@@ -95,7 +104,7 @@ class WebConfig:
     event_default_payout: Decimal = Decimal("0.80")
     event_min_stake: Decimal = Decimal("5")
     event_max_stake: Decimal = Decimal("250")
-    event_max_open: int = 20
+    event_max_open: int = 5  # the venue's open event contracts per account (93420018 beyond)
 
 
 @dataclass

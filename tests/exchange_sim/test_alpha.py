@@ -26,7 +26,7 @@ WALLET = "/bapi/defi/v1/private/wallet-direct/cloud-wallet/alpha"
 EXPIRED = {
     "code": "100002001",
     "message": "login state has expired, please log in again",
-    "messageDetail": "login state has expired, please log in again",
+    "messageDetail": dict.fromkeys(("title", "type", "icon", "action", "linkTitle", "linkUrl")),
     "data": None,
     "success": False,
 }
@@ -185,7 +185,7 @@ def test_bad_orders_are_refused_with_the_web_error_shape(sim, token, web, change
     assert reply.status_code == 200
     data = reply.json()
     assert (data["success"], data["code"], data["data"]) == (False, "000002", None)
-    assert why in data["message"] and data["messageDetail"] == data["message"]
+    assert why in data["message"] and data["messageDetail"]["title"] is None
     assert web.orders() == []
 
 

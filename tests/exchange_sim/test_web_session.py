@@ -10,7 +10,7 @@ ONGOING = "/bapi/futures/v2/private/future/event-contract/ongoing-order-list"
 EXPIRED = {
     "code": "100002001",
     "message": "login state has expired, please log in again",
-    "messageDetail": "login state has expired, please log in again",
+    "messageDetail": dict.fromkeys(("title", "type", "icon", "action", "linkTitle", "linkUrl")),
     "data": None,
     "success": False,
 }

@@ -66,8 +66,9 @@ def make_order(symbols, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def pull(client):
-    def do(who: LoggedIn, expect: int = 200) -> dict:
-        response = client.get("/api/v1/event-orders/pull", **who.auth)
+    def do(who: LoggedIn, expect: int = 200, ack: list[str] | None = None) -> dict:
+        query = {"ack": ",".join(ack)} if ack else {}
+        response = client.get("/api/v1/event-orders/pull", query, **who.auth)
         assert response.status_code == expect, response.content
         return response.json()
 
@@ -76,3 +77,8 @@ def pull(client):
 
 def ids(body: dict) -> list[int]:
     return [o["id"] for o in body["orders"]]
+
+
+def acks(body: dict) -> list[str]:
+    """The delivery ids of a pull's answer (what a client acknowledges once journaled)."""
+    return [o["delivery_id"] for o in body["orders"]]

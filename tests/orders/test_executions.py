@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from backoffice.redis import get_redis
-from orders import delivery, hotpath
+from orders import delivery, services
 from orders.models import Claim, ExecutionReport
 from orders.services import claims_persist
+from tests.orders.conftest import acks
 
 PLACED = {"outcome": "placed", "binance_order_id": "E-1", "amount": "10", "latency_ms": 120}
 
@@ -69,28 +70,31 @@ def test_report_for_an_undelivered_order_is_refused(make_trader, make_order, pul
 
 
 @pytest.mark.django_db
-def test_report_before_the_claim_row_is_persisted(
+def test_report_acknowledges_an_unacknowledged_delivery(
     make_trader, make_order, pull, report, monkeypatch
 ):
-    """The Redis claim is enough; the claim row is written by the flush, with the pull's time."""
+    """The Redis claim is enough to report; the report proves the client holds the order, so it
+    acknowledges it: the claim row is written by the flush, with the report's time, and the order
+    is not delivered again."""
     alice = make_trader()
     order = make_order()
-    monkeypatch.setattr(hotpath, "_schedule_flush", lambda: None)
+    monkeypatch.setattr(services, "claims_flush_schedule", lambda: None)
     pull(alice)
-    pulled_at = timezone.now()
-    assert not Claim.objects.exists() and delivery.claimlog_length() == 1
+    assert not Claim.objects.exists() and delivery.claimlog_length() == 0  # not acknowledged
     report(alice, order.pk, PLACED, 201)
-    assert not Claim.objects.exists()  # the report did not invent a delivery time
+    reported_at = timezone.now()
+    assert delivery.claimlog_length() == 1
+    assert pull(alice)["orders"] == []
     claims_persist()
     claim = Claim.objects.get(order=order, trader=alice.trader)
-    assert abs((claim.delivered_at - pulled_at).total_seconds()) < 2
+    assert abs((claim.delivered_at - reported_at).total_seconds()) < 2
 
 
 @pytest.mark.django_db
 def test_report_after_a_redis_flush_uses_the_claim_row(make_trader, make_order, pull, report):
     alice, bob = make_trader(), make_trader()
     order = make_order()
-    pull(alice)
+    pull(alice, ack=acks(pull(alice)))
     claims_persist()
     get_redis().flushdb()
     assert report(alice, order.pk, PLACED, 201)["outcome"] == "placed"

@@ -67,7 +67,11 @@ def test_pull_and_report_through_the_wsgi_entry(make_trader, make_order, no_flus
     status, headers, body = call("GET", hotpath.PULL_PATH, alice.token)
     assert status == 200 and headers["Content-Type"] == "application/json"
     assert [(o["id"], o["amount"]) for o in body["orders"]] == [(order.pk, "25.00")]
-    assert call("GET", hotpath.PULL_PATH, alice.token)[2]["orders"] == []  # once
+    again = call("GET", hotpath.PULL_PATH, alice.token)[2]["orders"]
+    assert again == body["orders"]  # not acknowledged: delivered again, same delivery id
+    ack = {"QUERY_STRING": f"ack={body['orders'][0]['delivery_id']}"}
+    assert call("GET", hotpath.PULL_PATH, alice.token, **ack)[2]["orders"] == []
+    assert call("GET", hotpath.PULL_PATH, alice.token)[2]["orders"] == []  # acknowledged
 
     path = f"/api/v1/event-orders/{order.pk}/executions"
     status, _, first = call("POST", path, alice.token, PLACED)

@@ -17,7 +17,7 @@ from accounts.services import trader_update
 from accounts.session_cache import SESSION_PREFIX, session_cache_drop, token_hash
 from backoffice.redis import get_redis
 from orders import delivery, hotpath
-from tests.orders.conftest import ids
+from tests.orders.conftest import acks, ids
 
 
 @pytest.mark.django_db
@@ -36,10 +36,13 @@ def test_pull_shape_and_once_per_trader(make_trader, make_order, pull):
         "amount": "12.50",
         "created_at": delivery.iso(order.created_at),
         "valid_until": delivery.iso(order.valid_until),
+        "delivery_id": f"{order.pk}-{alice.trader.pk}",
     }
+    assert pull(alice)["orders"] == [row]  # not acknowledged yet: the same delivery again
+    assert pull(alice, ack=[row["delivery_id"]])["orders"] == []  # acknowledged: never again
     assert pull(alice)["orders"] == []
-    assert ids(pull(bob)) == [order.pk]
-    assert pull(bob)["orders"] == []
+    assert ids(pull(bob, ack=[row["delivery_id"]])) == [order.pk]  # alice's id acks nothing here
+    assert pull(bob, ack=[f"{order.pk}-{bob.trader.pk}"])["orders"] == []
 
 
 @pytest.mark.django_db
@@ -47,7 +50,7 @@ def test_pull_makes_no_database_query_when_warm(make_trader, make_order, pull, c
     alice = make_trader()
     monkeypatch.setattr(hotpath, "_schedule_flush", lambda: None)  # eager Celery would run inline
     make_order()
-    pull(alice)  # warms the session cache and the delivery state
+    pull(alice, ack=acks(pull(alice)))  # warms the session cache and the delivery state
     make_order()
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/v1/event-orders/pull", **alice.auth)
@@ -113,7 +116,9 @@ def test_presence_is_recorded(make_trader, pull):
 
 @pytest.mark.django_db
 def test_concurrent_pulls_deliver_each_order_exactly_once(make_trader, make_order):
-    """16 threads pull for the same trader at the same moment against the real Redis."""
+    """16 threads pull for the same trader at the same moment against the real Redis, each
+    acknowledging what it received: 16 client sessions of one trader. The first session to pull
+    holds each order's lease, so no other session receives it."""
     alice = make_trader()
     orders = [make_order(validity_seconds=60) for _ in range(5)]
     delivery.rebuild()
@@ -121,14 +126,18 @@ def test_concurrent_pulls_deliver_each_order_exactly_once(make_trader, make_orde
     got: list[str] = []
     lock = threading.Lock()
 
-    def worker() -> None:
+    def worker(holder: str) -> None:
         barrier.wait()
+        mine: list[str] = []
         for _ in range(20):
-            fragments, _flush = delivery.pull(alice.trader.pk, time.time())
+            fragments, _flush = delivery.pull(
+                alice.trader.pk, time.time(), holder=holder, acks=mine
+            )
+            mine = [f.split('"delivery_id":"')[1].rstrip('"') for f in fragments]
             with lock:
                 got.extend(fragments)
 
-    threads = [threading.Thread(target=worker) for _ in range(16)]
+    threads = [threading.Thread(target=worker, args=(f"s{n}",)) for n in range(16)]
     for t in threads:
         t.start()
     for t in threads:

@@ -1,4 +1,5 @@
-"""A Redis restart (or flush) must never re-deliver: the state is rebuilt from ``Claim`` rows."""
+"""A Redis restart (or flush) must never re-deliver an acknowledged order: the state is rebuilt
+from ``Claim`` rows (one per acknowledgement)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,16 @@ from backoffice.redis import get_redis, reset_redis_pool
 from orders import delivery
 from orders.models import Claim
 from orders.services import claims_persist
-from tests.orders.conftest import ids
+from tests.orders.conftest import acks, ids
 
 
 @pytest.mark.django_db
 def test_claims_are_persisted_once(make_trader, make_order, pull):
     alice, bob = make_trader(), make_trader()
     order = make_order()
-    pull(alice)
-    pull(bob)
-    assert Claim.objects.count() == 2  # the eager persist_claims ran after the first delivery
+    pull(alice, ack=acks(pull(alice)))
+    pull(bob, ack=acks(pull(bob)))
+    assert Claim.objects.count() == 2  # the eager persist_claims ran after the acknowledgement
     assert claims_persist() == 0
     assert delivery.claimlog_length() == 0
     row = Claim.objects.get(order=order, trader=alice.trader)
@@ -30,12 +31,15 @@ def test_claims_are_persisted_once(make_trader, make_order, pull):
 def test_flushed_redis_is_rebuilt_without_redelivery(make_trader, make_order, pull):
     alice, bob = make_trader(), make_trader()
     first, second = make_order(), make_order(symbol="ETHUSDT")
-    assert sorted(ids(pull(alice))) == sorted([first.pk, second.pk])
+    body = pull(alice)
+    assert sorted(ids(body)) == sorted([first.pk, second.pk])
+    pull(alice, ack=acks(body))
     claims_persist()
     get_redis().flushdb()  # every key gone: sessions, live set, claims
     assert pull(alice)["orders"] == []
-    assert sorted(ids(pull(bob))) == sorted([first.pk, second.pk])
-    assert pull(bob)["orders"] == []
+    body = pull(bob)
+    assert sorted(ids(body)) == sorted([first.pk, second.pk])
+    assert pull(bob, ack=acks(body))["orders"] == []
 
 
 @pytest.mark.django_db
@@ -48,15 +52,18 @@ def test_real_redis_restart(tmp_path, make_trader, make_order, pull):
             reset_redis_pool()
             alice, bob = make_trader(), make_trader()
             order = make_order()
-            assert ids(pull(alice)) == [order.pk]
+            body = pull(alice)
+            assert ids(body) == [order.pk]
+            pull(alice, ack=acks(body))
             assert Claim.objects.filter(order=order).count() == 1
             server.stop()
             server.start()  # same port, empty memory
             reset_redis_pool()
             assert get_redis().dbsize() == 0
             assert pull(alice)["orders"] == []
-            assert ids(pull(bob)) == [order.pk]
-            assert pull(bob)["orders"] == []
+            body = pull(bob)
+            assert ids(body) == [order.pk]
+            assert pull(bob, ack=acks(body))["orders"] == []
     finally:
         server.stop()
         reset_redis_pool()

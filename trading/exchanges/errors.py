@@ -14,7 +14,11 @@ ExchangeError
 │   ├── InsufficientBalance
 │   ├── FilterRejected      precision / min notional / lot size (-1013, Bitget 43006, 45110)
 │   ├── OrderNotFound       lookup/cancel of an unknown order (-2013, -2011, Bitget 43001)
-│   └── NotPlaced           reconciliation after OutcomeUnknown concluded nothing was placed
+│   ├── NotPlaced           reconciliation after OutcomeUnknown concluded nothing was placed
+│   ├── OpenOrderLimit      too many open orders on the account (event contracts 93420018):
+│   │                       retrying helps only once some settle — say so, do not spin
+│   └── TermsChanged        the venue's offered terms moved since they were read (event-contract
+│                           payout ratio, 93420010): read them again once, then decide
 ├── AuthError               bad key / signature / permissions / expired web session: stop using
 │   │                       the credential until a person fixes it
 │   └── SessionExpired      Binance web 100002001: the QR login must be redone
@@ -91,6 +95,15 @@ class NotPlaced(OrderRejected):
     def __init__(self, message: str = "", *, client_order_id: str | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.client_order_id = client_order_id
+
+
+class OpenOrderLimit(OrderRejected):
+    """The account holds as many open orders as the venue allows; nothing executed."""
+
+
+class TermsChanged(OrderRejected):
+    """The terms sent (e.g. an event-contract payout ratio) are no longer offered; nothing
+    executed. Read the current terms again (once) before deciding to send anew."""
 
 
 class AuthError(ExchangeError):

@@ -421,3 +421,67 @@ def test_unknown_outcome_waits_while_binance_cannot_be_asked(
     entry = wait_for(lambda: reported(client, order.pk), timeout=20, what="report")
     placed = sim_orders(web_sim, client.username)
     assert len(placed) == 1 and entry.binance_order_id == placed[0]["orderId"]
+
+
+class DropPullReply(httpx.BaseTransport):
+    """The first pull that brings an order reaches the server, which answers, but the answer
+    never reaches the client (a proxy reset, a timeout): mocked at the edge only."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.dropped: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.url.path.endswith("/pull") and not self.dropped:
+            body = response.read()
+            response.close()
+            if b'"delivery_id"' in body:
+                self.dropped.append(body.decode())
+                raise httpx.ReadError("connection reset by peer", request=request)
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
+        return response
+
+
+def test_a_lost_pull_reply_is_delivered_again_and_placed_once(
+    make_trader, make_client, make_order, web_sim
+):
+    from orders.models import Claim
+    from orders.services import claims_persist
+
+    client = ready(make_trader, make_client, "ack")
+    drop = DropPullReply()
+    client.api._http = httpx.Client(base_url=client.api.server, transport=drop, timeout=5)
+    trader = client.start()
+    order = make_order(validity_seconds=60)
+    entry = wait_for(lambda: reported(client, order.pk), timeout=20, what="placed after the loss")
+    assert drop.dropped, "the first delivery's reply was dropped"
+    assert entry.state == j.PLACED
+    time.sleep(1.0)  # more pulls: acknowledged, so nothing comes again
+    trader.stop()
+    assert len(sim_orders(web_sim, client.username)) == 1
+    assert [r.outcome for r in reports(order.pk)] == ["placed"]
+    claims_persist()
+    assert Claim.objects.filter(order=order).count() == 1  # acknowledged: 已分配
+
+
+def test_an_order_the_journal_holds_is_acknowledged_not_placed_again(
+    make_trader, make_client, make_order, web_sim
+):
+    """Redis forgot the acknowledgement (e.g. lost before its claim row was written): the order
+    comes again and the client only acknowledges it."""
+    from backoffice.redis import get_redis
+    from orders import delivery
+
+    client = ready(make_trader, make_client, "jnl")
+    trader = client.start()
+    order = make_order(validity_seconds=60)
+    wait_for(lambda: reported(client, order.pk), timeout=20, what="placed")
+    acks = delivery.ACKS_PREFIX + str(order.pk)
+    member = str(client.trader_id)
+    wait_for(lambda: get_redis().sismember(acks, member), what="acknowledged")
+    get_redis().srem(acks, member)
+    wait_for(lambda: get_redis().sismember(acks, member), what="acknowledged again")
+    trader.stop()
+    assert len(sim_orders(web_sim, client.username)) == 1
+    assert [r.outcome for r in reports(order.pk)] == ["placed"]

@@ -9,7 +9,7 @@ import pytest
 
 from trading.exchanges.binance_web.auth import WebSession
 from trading.exchanges.binance_web.client import EventContractClient
-from trading.exchanges.errors import OrderRejected, OutcomeUnknown, RateLimited, SessionExpired
+from trading.exchanges.errors import OpenOrderLimit, OrderRejected, OutcomeUnknown, SessionExpired
 
 pytestmark = pytest.mark.integration
 
@@ -36,8 +36,9 @@ async def session_client(sim):
 async def test_place_and_list(sim, session_client) -> None:
     session_id, client = session_client
     placed = await client.place_event_order(*TERMS)
+    assert placed.order_id is None  # the venue answers ``data: {}``
     (listed,) = await client.open_orders()
-    assert placed.order_id == listed.order_id
+    assert await client.find_matching_open_order(*TERMS[:4]) == listed
     assert (listed.symbol, listed.direction, listed.amount) == ("BTCUSDT", "LONG", Decimal(5))
     balances = sim.control.ok("GET", f"/sim/web/sessions/{session_id}")["balances"]
     assert Decimal(balances["USDT"]) == Decimal(95)
@@ -75,17 +76,18 @@ async def test_session_expired_fault(sim, session_client) -> None:
         await client.place_event_order(*TERMS)
 
 
-async def test_open_order_limit_is_temporary_with_one_second_backoff(sim, session_client) -> None:
+async def test_sixth_open_order_is_refused_as_the_open_order_limit(sim, session_client) -> None:
+    """The venue allows 5 open event contracts per account (the simulator's default)."""
     session_id, client = session_client
-    sim.control.ok("POST", "/sim/web/config", json={"event_max_open": 1})
-    try:
+    sim.control.ok(
+        "POST", f"/sim/web/users/{_user(sim, session_id)}", json={"balances": {"USDT": "100"}}
+    )
+    for _ in range(5):
         await client.place_event_order(*TERMS)
-        with pytest.raises(RateLimited) as info:
-            await client.place_event_order(*TERMS)
-    finally:
-        sim.control.ok("POST", "/sim/web/config", json={"event_max_open": 20})
-    assert info.value.retry_after == 1.0 and info.value.code == "93420018"
-    assert len(sim_orders(sim, session_id)) == 1
+    with pytest.raises(OpenOrderLimit) as info:
+        await client.place_event_order(*TERMS)
+    assert info.value.code == "93420018" and "maximum limit." in str(info.value)
+    assert len(sim_orders(sim, session_id)) == 5 and len(await client.open_orders()) == 5
 
 
 async def test_rejections(sim, session_client) -> None:

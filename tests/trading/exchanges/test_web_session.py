@@ -13,12 +13,14 @@ from trading.exchanges.binance_web.rest import WebRest
 from trading.exchanges.errors import (
     ExchangeError,
     InsufficientBalance,
+    OpenOrderLimit,
     OrderRejected,
     OutcomeUnknown,
     ProtocolError,
     RateLimited,
     SessionExpired,
     TemporaryError,
+    TermsChanged,
 )
 
 SESSION = WebSession("csrf-SECRET-123", "web.1.P20T-SECRET", 1_800_000_000)
@@ -100,7 +102,8 @@ def envelope(code: str, message: str = "m") -> dict:
     [
         ("100002001", False, SessionExpired),
         ("100002001", True, SessionExpired),
-        ("93420018", True, RateLimited),
+        ("93420018", True, OpenOrderLimit),
+        ("93420010", True, TermsChanged),
         ("93420004", True, OrderRejected),
         ("93420002", True, InsufficientBalance),
         ("1021110", True, TemporaryError),
@@ -116,10 +119,20 @@ def test_envelope_error_table(code: str, placing: bool, error: type) -> None:
     assert type(info.value) is error and info.value.code == code
 
 
-def test_open_order_limit_says_retry_after_one_second() -> None:
-    with pytest.raises(RateLimited) as info:
+def test_open_order_limit_is_a_refusal_not_a_rate_limit() -> None:
+    with pytest.raises(OpenOrderLimit) as info:
         mapping.unwrap(envelope("93420018"), placing=True)
-    assert info.value.retry_after == 1.0
+    assert not isinstance(info.value, RateLimited) and info.value.code == "93420018"
+
+
+def test_refusal_words_come_from_message_then_the_detail_title() -> None:
+    detail = dict.fromkeys(("title", "type", "icon", "action", "linkTitle", "linkUrl"))
+    body = {**envelope("93420010", "payout ratio has changed"), "messageDetail": detail}
+    with pytest.raises(TermsChanged, match=r"payout ratio has changed$"):
+        mapping.unwrap(body, placing=True)
+    body = {**envelope("93420010", ""), "messageDetail": {**detail, "title": "Odds changed"}}
+    with pytest.raises(TermsChanged, match=r"Odds changed$"):
+        mapping.unwrap(body, placing=True)
 
 
 def test_envelope_success_and_garbage() -> None:

@@ -104,9 +104,12 @@ class EventContractClient:
         amount: Decimal,
         payout_ratio: Decimal,
     ) -> EventOrderResult:
-        """Place one up/down order, ONCE. Raises ``OutcomeUnknown`` when the reply is lost (then
-        call :meth:`find_matching_open_order`), ``SessionExpired``, ``RateLimited`` (open-order
-        limit: retry after 1 s), ``OrderRejected``."""
+        """Place one up/down order, ONCE. The venue answers ``data: {}`` (no order id): the result's
+        ``order_id`` is then ``None`` and :meth:`find_matching_open_order` tells it. Raises
+        ``OutcomeUnknown`` when the reply is lost (then call :meth:`find_matching_open_order`),
+        ``SessionExpired``, ``OpenOrderLimit`` (93420018: the account's open contracts are at the
+        venue's limit), ``TermsChanged`` (93420010: ``payout_ratio`` is not the current offer —
+        read :meth:`payout_ratio` again), ``OrderRejected``."""
         body = event_order_body(symbol, direction, time_increment, amount, payout_ratio)
         response = await self.rest.post_raw(c.EVENT_PLACE_ORDER_V2, body)
         if response.status_code == 404:
@@ -114,6 +117,20 @@ class EventContractClient:
             response = await self.rest.post_raw(c.EVENT_PLACE_ORDER_V1, body)
         data = mapping.parse_response(response, placing=True)
         return mapping.parse_place_result(data)
+
+    async def payout_ratios(self) -> dict[tuple[str, str], Decimal]:
+        """The payout ratio the venue offers now, per (symbol, time increment). It changes
+        without notice; a placement must send the current one (else 93420010)."""
+        data = await self.rest.get(c.EVENT_PAYOUT_RATIOS)
+        return mapping.parse_payout_ratios(data)
+
+    async def payout_ratio(
+        self, symbol: str, time_increment: TimeIncrement | str
+    ) -> Decimal | None:
+        """The current offer for ``symbol`` and ``time_increment``; ``None`` when the venue offers
+        none for it."""
+        offers = await self.payout_ratios()
+        return offers.get((symbol, TimeIncrement(time_increment).value))
 
     async def open_orders(self, *, rows: int = c.ONGOING_PAGE_SIZE) -> list[EventOrder]:
         """Ongoing (unsettled) orders, first page of ``rows``."""

@@ -21,7 +21,11 @@ ENVELOPE_OK_CODE: Final = "000000"
 CODE_SESSION_EXPIRED: Final = "100002001"  # "login state has expired, please log in again"
 CODE_SYSTEM_ERROR: Final = "100001001"
 CODE_ACCOUNT_UNAVAILABLE: Final = "93420004"
-CODE_OPEN_ORDER_LIMIT: Final = "93420018"  # open order number reached maximum: retry after 1 s
+CODE_OPEN_ORDER_LIMIT: Final = "93420018"  # "Open order number has reached maximum limit."
+CODE_PAYOUT_CHANGED: Final = "93420010"  # the payoutRatio sent is not the current offer
+EVENT_OPEN_ORDER_LIMIT: Final = (
+    5  # open event contracts per account (captured 2026, docs/connectors.md)
+)
 CODE_RETRYABLE_ERRNO: Final = "1021110"
 CODE_INSUFFICIENT_BALANCE: Final = "93420002"  # [INF] as our simulator answers; real code unknown
 OPEN_ORDER_LIMIT_RETRY_S: Final = 1.0
@@ -34,6 +38,11 @@ EVENT_PLACE_ORDER_V2: Final = "/bapi/futures/v2/private/future/event-contract/pl
 EVENT_PLACE_ORDER_V1: Final = "/bapi/futures/v1/private/future/event-contract/place-order"
 EVENT_ONGOING_ORDERS: Final = "/bapi/futures/v2/private/future/event-contract/ongoing-order-list"
 EVENT_WALLET_TYPE: Final = "UM"  # optional ``walletType`` the v2 web client sends
+# The current payout offer per (symbol, increment). Where Binance's page reads it was not found in
+# any public source (docs/connectors.md, "Payout ratio"): this path and its reply shape
+# ``data: [{symbolName, timeIncrements, payoutRatio}]`` are the simulator's, and the connector
+# falls back to the order's own ratio when the venue does not answer it.
+EVENT_PAYOUT_RATIOS: Final = "/bapi/futures/v1/public/future/event-contract/payout-ratio-list"
 
 # request body fields
 F_ORDER_AMOUNT: Final = "orderAmount"

@@ -17,36 +17,33 @@ from trading.exchanges.binance_web import constants as c
 from trading.exchanges.errors import (
     ExchangeError,
     InsufficientBalance,
+    OpenOrderLimit,
     OrderRejected,
     OutcomeUnknown,
     ProtocolError,
-    RateLimited,
     SessionExpired,
     TemporaryError,
+    TermsChanged,
 )
 from trading.exchanges.types import ms_to_datetime
 
 VENUE = "binance_web"
 
 
-def _rate_limited(message: str, code: str) -> ExchangeError:
-    return RateLimited(message, retry_after=c.OPEN_ORDER_LIMIT_RETRY_S, code=code, venue=VENUE)
-
-
-# code → how the caller must react (PROTOCOLS §4.2, §5)
+# code → how the caller must react (docs/connectors.md, "Binance web")
 _ERRORS: dict[str, type[ExchangeError]] = {
     c.CODE_SESSION_EXPIRED: SessionExpired,
     c.CODE_ACCOUNT_UNAVAILABLE: OrderRejected,
     c.CODE_INSUFFICIENT_BALANCE: InsufficientBalance,
     c.CODE_RETRYABLE_ERRNO: TemporaryError,
+    c.CODE_OPEN_ORDER_LIMIT: OpenOrderLimit,
+    c.CODE_PAYOUT_CHANGED: TermsChanged,
 }
 
 
 def error_for(code: str, message: str, *, placing: bool = False) -> ExchangeError:
     """The typed error for a failed envelope. ``placing``: the request was an order placement, so
     a server-side "system error" may have executed it (→ ``OutcomeUnknown``)."""
-    if code == c.CODE_OPEN_ORDER_LIMIT:
-        return _rate_limited(message, code)
     if code == c.CODE_SYSTEM_ERROR:
         cls: type[ExchangeError] = OutcomeUnknown if placing else TemporaryError
         return cls(message, code=code, venue=VENUE)
@@ -61,8 +58,17 @@ def unwrap(body: Any, *, placing: bool = False) -> Any:
     code = str(body.get("code") or "")
     if body.get("success") is True or (code == c.ENVELOPE_OK_CODE and body.get("success") is None):
         return body.get("data")
-    message = str(body.get("message") or body.get("messageDetail") or "request failed")
-    raise error_for(code, message, placing=placing)
+    raise error_for(code, refusal_message(body), placing=placing)
+
+
+def refusal_message(body: Mapping[str, Any]) -> str:
+    """The words of a refusal: ``message``; else ``messageDetail`` — an object
+    ``{title, type, icon, action, linkTitle, linkUrl}`` on the real venue (its ``title``), a
+    string in older replies (docs/connectors.md)."""
+    detail = body.get("messageDetail")
+    if isinstance(detail, Mapping):
+        detail = detail.get("title")
+    return str(body.get("message") or detail or "request failed")
 
 
 def parse_response(response: httpx.Response, *, placing: bool = False) -> Any:
@@ -133,6 +139,16 @@ def parse_place_result(data: Any) -> EventOrderResult:
     if isinstance(data, str | int) and not isinstance(data, bool):
         return EventOrderResult(str(data), data)
     return EventOrderResult(None, data)
+
+
+def parse_payout_ratios(data: Any) -> dict[tuple[str, str], Decimal]:
+    """``[{symbolName, timeIncrements, payoutRatio}]`` → {(symbol, increment): ratio}."""
+    out: dict[tuple[str, str], Decimal] = {}
+    for row in _rows(data):
+        symbol, increment = row.get(c.F_SYMBOL_NAME), row.get(c.F_TIME_INCREMENTS)
+        if symbol and increment and row.get(c.F_PAYOUT_RATIO) not in (None, ""):
+            out[(str(symbol), str(increment))] = to_decimal(row[c.F_PAYOUT_RATIO])
+    return out
 
 
 def _rows(data: Any) -> list[Mapping[str, Any]]:

@@ -1,8 +1,9 @@
 """The Binance web QR-code login over HTTP (PROTOCOLS.md §6), for the desktop client.
 
 1. :meth:`QrLoginClient.qr_get` → a code to render as a QR image for the Binance app.
-2. :meth:`QrLoginClient.qr_query` → NEW / SCAN / CONFIRM / EXPIRED. On CONFIRM the reply carries
-   the new session (``csrftoken``; ``p20t`` as ``token`` and/or a ``Set-Cookie``).
+2. :meth:`QrLoginClient.qr_query` → NEW / SCAN / CONFIRM / EXPIRED (also for a code the venue
+   does not know). On CONFIRM a web client gets the new session in cookies only (``p20t``,
+   ``csrftoken``; docs/connectors.md); token fields in the body are read only as a fallback.
 3. We then call ``setTrustDevice`` with that session: its ``Set-Cookie: p20t=…; Max-Age=N`` and
    ``Date`` header give ``expirationTimestamp = Date + Max-Age`` (exactly what browser-driving bots
    compute). Without them the expiry is -1 (unknown).
