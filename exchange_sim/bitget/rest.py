@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from exchange_sim.asgi import Receive, Scope, Send, abort_connection, header, read_body, send_json
-from exchange_sim.bitget import engine, views
+from exchange_sim.bitget import engine, market, views
 from exchange_sim.bitget.auth import authenticate
 from exchange_sim.bitget.state import BgOrder, BitgetAccount, BitgetError, BitgetVenue
 from exchange_sim.bitget.symbols import CHAINS, SYMBOLS, coin_json, margin_json, symbol_json
@@ -174,6 +174,8 @@ ROUTES: dict[str, tuple[str, Endpoint]] = {
     "/api/v2/spot/public/symbols": (GET, Endpoint(symbols, private=False)),
     "/api/v2/spot/market/tickers": (GET, Endpoint(tickers, private=False)),
     "/api/v2/spot/public/coins": (GET, Endpoint(coins, private=False)),
+    "/api/v2/spot/market/candles": (GET, Endpoint(market.candles, private=False)),
+    "/api/v2/spot/market/orderbook": (GET, Endpoint(market.orderbook, private=False)),
     "/api/v2/margin/currencies": (GET, Endpoint(margin_currencies, private=False)),
     "/api/v2/spot/account/assets": (GET, Endpoint(assets)),
     "/api/v2/spot/trade/place-order": (POST, Endpoint(place_order, order=True)),

@@ -111,6 +111,19 @@ def test_bitget_load_markets(sim):
     assert set(exchange.currencies["USDT"]["networks"]) >= {"TRC20", "ERC20", "BEP20"}
 
 
+def test_bitget_market_data(sim):
+    exchange = bitget(sim)
+    exchange.load_markets()
+    sim.control.set_price("BTCUSDT", "50000.00")
+    book = exchange.fetch_order_book("BTC/USDT", limit=5)  # spot/market/orderbook
+    assert book["asks"][0][0] == 50000.0 and book["bids"][0][0] == 49999.99
+    assert len(book["asks"]) == len(book["bids"]) == 5
+    candles = exchange.fetch_ohlcv("BTC/USDT", "1m", limit=3)  # spot/market/candles
+    assert len(candles) == 3 and candles[-1][4] == 50000.0
+    assert candles[0][0] + 120_000 == candles[-1][0]
+    assert exchange.fetch_ticker("BTC/USDT")["last"] == 50000.0  # spot/market/tickers
+
+
 def test_bitget_limit_beyond_the_price_band_is_refused(sim):
     exchange = bitget(sim)
     exchange.load_markets()
