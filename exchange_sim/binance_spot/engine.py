@@ -35,15 +35,10 @@ INSUFFICIENT = "Account has insufficient balance for requested action."
 
 def place(venue: SpotVenue, account: SpotAccount, req: NewOrder) -> Order:
     """Validate against filters, balances and open ids; then execute or rest the order."""
-    price = venue.world.market.price(req.spec.symbol)
-    if price is None:
-        raise BinanceError(-1121, "Invalid symbol.")
     existing = account.by_client_id.get(req.client_id or "")
     if existing is not None and existing.is_open:
         raise BinanceError(-2010, "Duplicate order sent.")
-    qty = _checked_quantity(req, price)
-    if req.type in STOP_TYPES and _triggered(req.type, req.side, req.stop_price, price):
-        raise BinanceError(-2010, "Order would trigger immediately.")
+    price, qty = check(venue, req)
     now = venue.world.clock_ms()
     order = Order(
         symbol=req.spec.symbol,
@@ -72,6 +67,18 @@ def place(venue: SpotVenue, account: SpotAccount, req: NewOrder) -> Order:
     else:
         _work(venue, account, order, price, crosses)
     return order
+
+
+def check(venue: SpotVenue, req: NewOrder) -> tuple[Decimal, Decimal]:
+    """The checks that need the market (filters, a stop that would trigger at once), as
+    ``order/test`` runs them too; returns the market price and the order quantity."""
+    price = venue.world.market.price(req.spec.symbol)
+    if price is None:
+        raise BinanceError(-1121, "Invalid symbol.")
+    qty = _checked_quantity(req, price)
+    if req.type in STOP_TYPES and _triggered(req.type, req.side, req.stop_price, price):
+        raise BinanceError(-2010, "Order would trigger immediately.")
+    return price, qty
 
 
 def _work(
@@ -122,9 +129,7 @@ def _locked_per_unit(order: Order) -> tuple[str, Decimal] | None:
     """What one unit of the open order keeps locked: SELL its base; BUY its price in quote (a
     waiting market-kind stop order: its stop price). MARKET orders lock nothing."""
     base, quote = _assets(order.symbol)
-    if order.type == "MARKET" or (
-        order.type in STOP_TYPES and order.type not in LIMIT_KINDS and order.is_working
-    ):
+    if order.type == "MARKET" or (order.type in MARKET_STOPS and order.is_working):
         return None
     if order.side == "SELL":
         return base, Decimal(1)
@@ -277,7 +282,9 @@ def _trigger(venue: SpotVenue, account: SpotAccount, order: Order, price: Decima
         order.working_time = venue.world.clock_ms()
         _work(venue, account, order, price, _crosses(order, price))
         return
-    asset, per_unit = _locked_per_unit(order) or ("", ZERO)
+    locked = _locked_per_unit(order)
+    assert locked is not None  # a waiting stop order holds its funds
+    asset, per_unit = locked
     _move(account, asset, -order.orig_qty * per_unit)  # a market order locks nothing
     order.working_time = venue.world.clock_ms()
     base, quote = _assets(order.symbol)

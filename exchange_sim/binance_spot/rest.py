@@ -87,10 +87,7 @@ def order_post(venue: SpotVenue, account: SpotAccount | None, p: dict[str, str])
 
 
 def order_test(venue: SpotVenue, account: SpotAccount | None, p: dict[str, str]) -> Any:
-    req = parse_new_order(p)
-    price = venue.world.market.price(req.spec.symbol)
-    assert price is not None
-    engine._checked_quantity(req, price)
+    engine.check(venue, parse_new_order(p))
     return {}
 
 

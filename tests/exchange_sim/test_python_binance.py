@@ -137,14 +137,13 @@ def test_market_stop_orders_execute_when_reached(sim, client, side, order_type, 
     ],
 )
 def test_stop_order_that_would_trigger_at_once_is_refused(client, side, order_type, stop):
-    with pytest.raises(BinanceAPIException) as refused:
-        client.create_order(
-            symbol="BTCUSDT", side=side, type=order_type, quantity="0.01", stopPrice=stop
+    for send in (client.create_order, client.create_test_order):  # order/test checks it too
+        with pytest.raises(BinanceAPIException) as refused:
+            send(symbol="BTCUSDT", side=side, type=order_type, quantity="0.01", stopPrice=stop)
+        assert (refused.value.code, refused.value.message) == (
+            -2010,
+            "Order would trigger immediately.",
         )
-    assert (refused.value.code, refused.value.message) == (
-        -2010,
-        "Order would trigger immediately.",
-    )
 
 
 def test_waiting_stop_order_cancels_and_unlocks(sim, client):
