@@ -86,6 +86,23 @@ def test_binance_market_with_time_in_force_is_refused(sim):
     assert placed["status"] == "closed" and placed["filled"] == 0.001
 
 
+def test_binance_trading_round_trip(sim):
+    exchange = binance(sim)
+    exchange.load_markets()
+    sim.control.set_price("BTCUSDT", "50000.00")
+    bought = exchange.create_order("BTC/USDT", "market", "buy", 0.01)
+    assert bought["status"] == "closed" and bought["average"] == 50000.0
+    resting = exchange.create_order("BTC/USDT", "limit", "sell", 0.005, 51000)
+    assert [o["id"] for o in exchange.fetch_open_orders("BTC/USDT")] == [resting["id"]]
+    assert exchange.cancel_order(resting["id"], "BTC/USDT")["status"] == "canceled"
+    trades = exchange.fetch_my_trades("BTC/USDT")
+    assert [(t["order"], t["amount"], t["price"]) for t in trades] == [
+        (bought["id"], 0.01, 50000.0)
+    ]
+    balance = exchange.fetch_balance()
+    assert balance["USDT"]["free"] == 9500.0 and balance["BTC"]["used"] == 0
+
+
 def test_binance_stop_loss_limit_through_ccxt(sim):
     exchange = binance(sim)
     exchange.load_markets()
