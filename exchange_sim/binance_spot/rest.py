@@ -300,8 +300,9 @@ def make_asgi(venue: SpotVenue, methods: dict[str, Endpoint]) -> Callable[..., A
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         endpoint = methods.get(scope["method"])
         body = await read_body(receive)
-        if endpoint is None:
-            await _send_json(send, 405, {"code": -1000, "msg": "Method not allowed."})
+        if endpoint is None:  # as for an unknown path (exchange_sim/not_found.py)
+            msg = f"Path {scope['path']}, Method {scope['method']} is invalid"
+            await _send_json(send, 404, {"code": -5000, "msg": msg})
             return
         ip = scope["client"][0] if scope.get("client") else "local"
         api_key = header(scope, b"x-mbx-apikey")

@@ -179,6 +179,12 @@ def test_unknown_paths_answer_the_venue_json_error(sim, path, code):
         assert body["msg"] == "Request URL NOT FOUND" and body["data"] is None
 
 
+def test_wrong_method_answers_like_an_unknown_path(sim):
+    response = httpx.put(sim.url + "/api/v3/order")
+    assert response.status_code == 404
+    assert response.json() == {"code": -5000, "msg": "Path /api/v3/order, Method PUT is invalid"}
+
+
 def test_unknown_path_reaches_ccxt_as_a_venue_error(sim):
     exchange = binance(sim)
     with pytest.raises(ccxt.ExchangeError, match="-5000"):
