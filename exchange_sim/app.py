@@ -27,6 +27,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from exchange_sim.dates import dated
+from exchange_sim.not_found import HANDLERS as NOT_FOUND_HANDLERS
 from exchange_sim.world import World
 
 VENUE_MODULES: list[str] = [
@@ -90,7 +91,7 @@ def create_app(world: World | None = None) -> Starlette:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
 
-    app = SimApp(routes=routes, lifespan=lifespan)
+    app = SimApp(routes=routes, lifespan=lifespan, exception_handlers=NOT_FOUND_HANDLERS)
     app.fast = fast
     app.state.world = world
     return app

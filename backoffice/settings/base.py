@@ -91,7 +91,20 @@ def database_from_url(url: str) -> dict:
         )
         db["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
         db.setdefault("CONN_MAX_AGE", 60)
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("OPTIONS", {}).update(SQLITE_CONCURRENCY)
     return db
+
+
+# SQLite (demo, default test path) serves several threads and processes at once. WAL lets readers
+# run beside the one writer; BEGIN IMMEDIATE takes the write lock when a transaction starts, so a
+# transaction that reads then writes never fails at once with "database is locked" (SQLite cannot
+# wait on a read-to-write upgrade); writers queue up to 20 s instead of failing. docs/decisions.md.
+SQLITE_CONCURRENCY = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 
 
 DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'fleet.sqlite3'}")

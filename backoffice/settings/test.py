@@ -18,3 +18,8 @@ FIELD_ENCRYPTION_KEYS = env.list(
 )
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not Django's default in-memory test database: the live server's request threads
+    # would otherwise share the test thread's one connection (sqlite3 InterfaceError, "table is
+    # locked" under concurrent requests). Each thread gets its own connection to the file.
+    DATABASES["default"]["TEST"] = {"NAME": DATABASES["default"]["NAME"]}

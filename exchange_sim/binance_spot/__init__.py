@@ -1,4 +1,5 @@
-"""Binance spot: REST ``/api/v3``, WS API ``/ws-api/v3``, market streams, ``/sim/binance``."""
+"""Binance spot: REST ``/api/v3`` (+ the ``/sapi`` margin pair lists), WS API ``/ws-api/v3``,
+market streams, ``/sim/binance``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,11 @@ def venue_of(world: World) -> SpotVenue:
     if venue is None:
         venue = world.venues[VENUE] = SpotVenue(world)
 
+        for symbol, price in world.market.prices().items():
+            venue.history.anchor(symbol, price)
+
         def on_price(symbol: str, price: Any) -> None:
+            venue.history.record(symbol, price, world.clock_ms())
             with world.lock:
                 engine.on_price(venue, symbol, price)
 

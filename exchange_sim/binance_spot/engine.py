@@ -3,8 +3,11 @@
 MARKET orders fill at once at the market price (one fill, taker). LIMIT orders that cross fill
 at once at the market price (taker); otherwise they rest with their funds locked and fill at their
 own price (maker) when the market crosses them, in ``account.limit_fill_parts`` equal parts (one
-part per crossing price tick). Commission is charged in the asset received, at the account's
-maker/taker rate. Callers hold ``world.lock``.
+part per crossing price tick). Stop orders (STOP_LOSS, TAKE_PROFIT and their _LIMIT variants) wait
+off the book with their funds locked until the market reaches ``stopPrice``; then the plain ones
+execute as MARKET and the _LIMIT ones become LIMIT orders at ``price`` (docs/simulator.md).
+Commission is charged in the asset received, at the account's maker/taker rate. Callers hold
+``world.lock``.
 """
 
 from __future__ import annotations
@@ -15,22 +18,27 @@ from exchange_sim.binance_spot import views
 from exchange_sim.binance_spot.state import BinanceError, Order, SpotAccount, SpotVenue, Trade
 from exchange_sim.binance_spot.state import random_token as _token
 from exchange_sim.binance_spot.symbols import SYMBOLS
-from exchange_sim.binance_spot.validate import NewOrder, check_lot, check_notional, check_price
+from exchange_sim.binance_spot.validate import (
+    LIMIT_KINDS,
+    STOP_TYPES,
+    NewOrder,
+    check_lot,
+    check_notional,
+    check_price,
+)
 from exchange_sim.numbers import ZERO, floor_to_step
 
 _Q8 = Decimal("0.00000001")
+MARKET_STOPS = ("STOP_LOSS", "TAKE_PROFIT")  # execute as MARKET once triggered
 INSUFFICIENT = "Account has insufficient balance for requested action."
 
 
 def place(venue: SpotVenue, account: SpotAccount, req: NewOrder) -> Order:
     """Validate against filters, balances and open ids; then execute or rest the order."""
-    price = venue.world.market.price(req.spec.symbol)
-    if price is None:
-        raise BinanceError(-1121, "Invalid symbol.")
     existing = account.by_client_id.get(req.client_id or "")
     if existing is not None and existing.is_open:
         raise BinanceError(-2010, "Duplicate order sent.")
-    qty = _checked_quantity(req, price)
+    price, qty = check(venue, req)
     now = venue.world.clock_ms()
     order = Order(
         symbol=req.spec.symbol,
@@ -39,26 +47,50 @@ def place(venue: SpotVenue, account: SpotAccount, req: NewOrder) -> Order:
         side=req.side,
         type=req.type,
         time_in_force=req.time_in_force if req.type != "LIMIT_MAKER" else "GTC",
-        price=req.price if req.type != "MARKET" else ZERO,
+        price=req.price if req.type in LIMIT_KINDS else ZERO,
         orig_qty=qty,
         orig_quote_qty=req.quote_qty or ZERO,
         time=now,
         update_time=now,
         stp_mode=req.stp_mode,
+        stop_price=req.stop_price,
+        working_time=-1 if req.type in STOP_TYPES else now,
     )
-    crosses = req.type == "MARKET" or _crosses(order, price)
+    crosses = req.type == "MARKET" or (req.type in LIMIT_KINDS and _crosses(order, price))
     if crosses and req.type == "LIMIT_MAKER":
         raise BinanceError(-2010, "Order would immediately match and take.")
-    _reserve(account, order, req, price)
+    _reserve(account, order, price)
     _register(venue, account, order)
     _emit_new(venue, account, order)
+    if req.type in STOP_TYPES:
+        venue.stops.setdefault(order.symbol, []).append((order, account))
+    else:
+        _work(venue, account, order, price, crosses)
+    return order
+
+
+def check(venue: SpotVenue, req: NewOrder) -> tuple[Decimal, Decimal]:
+    """The checks that need the market (filters, a stop that would trigger at once), as
+    ``order/test`` runs them too; returns the market price and the order quantity."""
+    price = venue.world.market.price(req.spec.symbol)
+    if price is None:
+        raise BinanceError(-1121, "Invalid symbol.")
+    qty = _checked_quantity(req, price)
+    if req.type in STOP_TYPES and _triggered(req.type, req.side, req.stop_price, price):
+        raise BinanceError(-2010, "Order would trigger immediately.")
+    return price, qty
+
+
+def _work(
+    venue: SpotVenue, account: SpotAccount, order: Order, price: Decimal, crosses: bool
+) -> None:
+    """An order on the book: fill what crosses, expire IOC/FOK leftovers, rest the rest."""
     if crosses:
-        fill(venue, account, order, qty, price, maker=False)
+        fill(venue, account, order, order.orig_qty, price, maker=False)
     elif order.time_in_force in ("IOC", "FOK"):
         _finish(venue, account, order, "EXPIRED")
     else:
         venue.resting.setdefault(order.symbol, []).append((order, account))
-    return order
 
 
 def _checked_quantity(req: NewOrder, price: Decimal) -> Decimal:
@@ -71,9 +103,12 @@ def _checked_quantity(req: NewOrder, price: Decimal) -> Decimal:
         check_lot(spec, qty, market=True)
         return qty
     assert req.quantity is not None
-    check_lot(spec, req.quantity, market=req.type == "MARKET")
-    if req.type == "MARKET":
-        check_notional(spec, req.quantity * price, market=True)
+    market = req.type not in LIMIT_KINDS
+    check_lot(spec, req.quantity, market=market)
+    if req.type in STOP_TYPES:
+        check_price(spec, req.stop_price)
+    if market:
+        check_notional(spec, req.quantity * (req.stop_price or price), market=True)
     else:
         check_price(spec, req.price)
         check_notional(spec, req.quantity * req.price, market=False)
@@ -84,22 +119,41 @@ def _crosses(order: Order, market: Decimal) -> bool:
     return market <= order.price if order.side == "BUY" else market >= order.price
 
 
-def _reserve(account: SpotAccount, order: Order, req: NewOrder, price: Decimal) -> None:
-    """Check the balance; LIMIT orders move the needed amount from free to locked."""
-    spec = req.spec
-    if order.side == "BUY":
-        asset, need = (
-            spec.quote,
-            order.orig_qty * (price if order.type == "MARKET" else order.price),
-        )
-    else:
-        asset, need = spec.base, order.orig_qty
+def _triggered(order_type: str, side: str, stop_price: Decimal, market: Decimal) -> bool:
+    """STOP_LOSS BUY and TAKE_PROFIT SELL wait above the market, the other two below it."""
+    above = (order_type.startswith("STOP_LOSS")) == (side == "BUY")
+    return market >= stop_price if above else market <= stop_price
+
+
+def _locked_per_unit(order: Order) -> tuple[str, Decimal] | None:
+    """What one unit of the open order keeps locked: SELL its base; BUY its price in quote (a
+    waiting market-kind stop order: its stop price). MARKET orders lock nothing."""
+    base, quote = _assets(order.symbol)
+    if order.type == "MARKET" or (order.type in MARKET_STOPS and order.is_working):
+        return None
+    if order.side == "SELL":
+        return base, Decimal(1)
+    return quote, order.price if order.type in LIMIT_KINDS else order.stop_price
+
+
+def _reserve(account: SpotAccount, order: Order, price: Decimal) -> None:
+    """Check the balance; orders that wait move the needed amount from free to locked."""
+    base, quote = _assets(order.symbol)
+    locked = _locked_per_unit(order)
+    asset, per_unit = locked or ((quote, price) if order.side == "BUY" else (base, Decimal(1)))
+    need = order.orig_qty * per_unit
     row = account.balance(asset)
     if row[0] < need:
         raise BinanceError(-2010, INSUFFICIENT)
-    if order.type != "MARKET":
-        row[0] -= need
-        row[1] += need
+    if locked is not None:
+        _move(account, asset, need)
+
+
+def _move(account: SpotAccount, asset: str, amount: Decimal) -> None:
+    """Lock ``amount`` of ``asset`` (free → locked); a negative amount unlocks it."""
+    row = account.balance(asset)
+    row[0] -= amount
+    row[1] += amount
 
 
 def _register(venue: SpotVenue, account: SpotAccount, order: Order) -> None:
@@ -126,11 +180,9 @@ def fill(
     quote = (qty * price).quantize(_Q8, ROUND_HALF_UP)
     rate = account.maker_rate if maker else account.taker_rate
     buy = order.side == "BUY"
-    if order.type != "MARKET":  # release what this part had locked at the order's price
-        locked_asset, locked_amount = (spec_quote, qty * order.price) if buy else (spec_base, qty)
-        row = account.balance(locked_asset)
-        row[1] -= locked_amount
-        row[0] += locked_amount
+    locked = _locked_per_unit(order)
+    if locked is not None:  # release what this part had locked
+        _move(account, locked[0], -qty * locked[1])
     if buy:
         commission, fee_asset = (qty * rate).quantize(_Q8, ROUND_HALF_UP), spec_base
         account.balance(spec_quote)[0] -= quote
@@ -172,25 +224,25 @@ def _assets(symbol: str) -> tuple[str, str]:
 
 def _close(venue: SpotVenue, account: SpotAccount, order: Order) -> None:
     account.open_orders.pop(order.order_id, None)
-    book = venue.resting.get(order.symbol)
-    if book:
-        book[:] = [(o, a) for (o, a) in book if o is not order]
+    for books in (venue.resting, venue.stops):
+        book = books.get(order.symbol)
+        if book:
+            book[:] = [(o, a) for (o, a) in book if o is not order]
 
 
 def _finish(venue: SpotVenue, account: SpotAccount, order: Order, status: str) -> list[str]:
     """End an open order (CANCELED / EXPIRED): unlock what is left; returns touched assets."""
-    base, quote = _assets(order.symbol)
-    left = order.orig_qty - order.executed_qty
-    asset, amount = (quote, left * order.price) if order.side == "BUY" else (base, left)
-    row = account.balance(asset)
-    row[1] -= amount
-    row[0] += amount
+    locked = _locked_per_unit(order)
+    assets = []
+    if locked is not None:
+        _move(account, locked[0], -(order.orig_qty - order.executed_qty) * locked[1])
+        assets.append(locked[0])
     order.status = status
     order.update_time = account.update_time = venue.world.clock_ms()
     _close(venue, account, order)
     if status == "EXPIRED":
-        _emit(venue, account, order, "EXPIRED", [asset])
-    return [asset]
+        _emit(venue, account, order, "EXPIRED", assets)
+    return assets
 
 
 def cancel(venue: SpotVenue, account: SpotAccount, order: Order, cancel_id: str | None) -> str:
@@ -204,7 +256,11 @@ def cancel(venue: SpotVenue, account: SpotAccount, order: Order, cancel_id: str 
 
 
 def on_price(venue: SpotVenue, symbol: str, price: Decimal) -> None:
-    """A price tick: resting orders that the new price crosses fill (one part per tick)."""
+    """A price tick: stop orders it reaches trigger; resting orders it crosses fill (one part
+    per tick)."""
+    for order, account in list(venue.stops.get(symbol, [])):
+        if order.is_open and _triggered(order.type, order.side, order.stop_price, price):
+            _trigger(venue, account, order, price)
     book = venue.resting.get(symbol)
     if not book:
         return
@@ -217,6 +273,29 @@ def on_price(venue: SpotVenue, symbol: str, price: Decimal) -> None:
             step = _step(symbol)
             part = min(left, floor_to_step(order.orig_qty / account.limit_fill_parts, step)) or left
         fill(venue, account, order, part, order.price, maker=True)
+
+
+def _trigger(venue: SpotVenue, account: SpotAccount, order: Order, price: Decimal) -> None:
+    """The stop price is reached: the order starts working as a MARKET or a LIMIT order."""
+    venue.stops[order.symbol] = [(o, a) for (o, a) in venue.stops[order.symbol] if o is not order]
+    if order.type in LIMIT_KINDS:  # its funds stay locked at its limit price
+        order.working_time = venue.world.clock_ms()
+        _work(venue, account, order, price, _crosses(order, price))
+        return
+    locked = _locked_per_unit(order)
+    assert locked is not None  # a waiting stop order holds its funds
+    asset, per_unit = locked
+    _move(account, asset, -order.orig_qty * per_unit)  # a market order locks nothing
+    order.working_time = venue.world.clock_ms()
+    base, quote = _assets(order.symbol)
+    have = account.balance(quote if order.side == "BUY" else base)[0]
+    if have < order.orig_qty * (price if order.side == "BUY" else 1):
+        order.status = "EXPIRED"  # triggered, but the funds are no longer there
+        order.update_time = account.update_time = order.working_time
+        _close(venue, account, order)
+        _emit(venue, account, order, "EXPIRED", [asset])
+        return
+    fill(venue, account, order, order.orig_qty, price, maker=False)
 
 
 def _step(symbol: str) -> Decimal:

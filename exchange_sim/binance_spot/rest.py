@@ -15,7 +15,7 @@ from typing import Any
 
 from exchange_sim.asgi import Headers, Receive, Scope, Send, abort_connection, header, read_body
 from exchange_sim.asgi import send_json as _send_json
-from exchange_sim.binance_spot import engine, views
+from exchange_sim.binance_spot import engine, market_data, sapi, views
 from exchange_sim.binance_spot.auth import (
     account_for_key,
     check_timestamp,
@@ -87,10 +87,7 @@ def order_post(venue: SpotVenue, account: SpotAccount | None, p: dict[str, str])
 
 
 def order_test(venue: SpotVenue, account: SpotAccount | None, p: dict[str, str]) -> Any:
-    req = parse_new_order(p)
-    price = venue.world.market.price(req.spec.symbol)
-    assert price is not None
-    engine._checked_quantity(req, price)
+    engine.check(venue, parse_new_order(p))
     return {}
 
 
@@ -213,6 +210,21 @@ ROUTES: dict[str, dict[str, Endpoint]] = {
     "/api/v3/time": {"GET": Endpoint(server_time)},
     "/api/v3/exchangeInfo": {"GET": Endpoint(exchange_info_get, weight=20)},
     "/api/v3/ticker/price": {"GET": Endpoint(ticker_price, weight=2)},
+    "/api/v3/ticker/24hr": {"GET": Endpoint(market_data.ticker_24hr, weight=2)},
+    "/api/v3/ticker/bookTicker": {"GET": Endpoint(market_data.book_ticker, weight=2)},
+    "/api/v3/avgPrice": {"GET": Endpoint(market_data.avg_price, weight=2)},
+    "/api/v3/klines": {"GET": Endpoint(market_data.klines, weight=2)},
+    "/api/v3/uiKlines": {"GET": Endpoint(market_data.klines, weight=2)},
+    "/api/v3/depth": {"GET": Endpoint(market_data.depth, weight=5)},
+    "/sapi/v1/margin/allPairs": {
+        "GET": Endpoint(sapi.margin_all_pairs, weight=1, security="API_KEY")
+    },
+    "/sapi/v1/margin/isolated/allPairs": {
+        "GET": Endpoint(sapi.isolated_all_pairs, weight=10, security="SIGNED")
+    },
+    "/sapi/v1/capital/config/getall": {
+        "GET": Endpoint(sapi.capital_config, weight=10, security="SIGNED")
+    },
     "/api/v3/account": {"GET": Endpoint(account_get, weight=20, security="SIGNED")},
     "/api/v3/order": {
         "POST": Endpoint(order_post, weight=1, security="SIGNED", order=True),
@@ -288,8 +300,9 @@ def make_asgi(venue: SpotVenue, methods: dict[str, Endpoint]) -> Callable[..., A
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         endpoint = methods.get(scope["method"])
         body = await read_body(receive)
-        if endpoint is None:
-            await _send_json(send, 405, {"code": -1000, "msg": "Method not allowed."})
+        if endpoint is None:  # as for an unknown path (exchange_sim/not_found.py)
+            msg = f"Path {scope['path']}, Method {scope['method']} is invalid"
+            await _send_json(send, 404, {"code": -5000, "msg": msg})
             return
         ip = scope["client"][0] if scope.get("client") else "local"
         api_key = header(scope, b"x-mbx-apikey")

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from exchange_sim.events import Hub
+from exchange_sim.futures.klines import PriceHistory
 from exchange_sim.throttle import Throttle
 from exchange_sim.world import World
 
@@ -70,6 +71,8 @@ class Order:
     orig_quote_qty: Decimal
     time: int
     stp_mode: str = "EXPIRE_MAKER"
+    stop_price: Decimal = ZERO  # stop orders: the trigger price
+    working_time: int = -1  # when it reached the book: placement, or a stop order's trigger
     executed_qty: Decimal = ZERO
     cum_quote: Decimal = ZERO
     status: str = "NEW"
@@ -80,6 +83,11 @@ class Order:
     @property
     def is_open(self) -> bool:
         return self.status in ("NEW", "PARTIALLY_FILLED")
+
+    @property
+    def is_working(self) -> bool:
+        """On the book (or executed); a stop order is not working until its price triggers."""
+        return self.working_time >= 0
 
 
 @dataclass(eq=False)
@@ -132,6 +140,8 @@ class SpotVenue:
         self.accounts: dict[int, SpotAccount] = {}
         self.by_key: dict[str, SpotAccount] = {}
         self.resting: dict[str, list[tuple[Order, SpotAccount]]] = {}
+        self.stops: dict[str, list[tuple[Order, SpotAccount]]] = {}  # waiting for their trigger
+        self.history = PriceHistory(world.clock_ms())  # klines, 24 h ticker, avgPrice
         self.user_hub = Hub()  # api_key -> WS-API user-data sinks
         self.market_hub = Hub()  # stream name (lower-case) -> market stream sinks
         self.throttle = Throttle()

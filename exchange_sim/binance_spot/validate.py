@@ -1,7 +1,8 @@
 """Parse and check a new-order request the way Binance does, before it reaches the engine.
 
 Returns a ``NewOrder`` or raises ``BinanceError`` with the venue's code and message (-1102,
--1100, -1111, -1121, -1115/-1116/-1117, -1106, -1013 ``Filter failure: ...``).
+-1100, -1111, -1121, -1115/-1116/-1117, -1106, -1013 ``Filter failure: ...``). Which parameters
+each order type takes, and the -1106 "sent when not required" rule: docs/simulator.md.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from exchange_sim.binance_spot.symbols import SYMBOLS, SpotSymbol
 from exchange_sim.numbers import ZERO, decimals_of, parse_decimal
 
 CLIENT_ID_RE = re.compile(r"^[a-zA-Z0-9-_]{1,36}$")
-SUPPORTED_TYPES = ("MARKET", "LIMIT", "LIMIT_MAKER")
-KNOWN_TYPES = (*SUPPORTED_TYPES, "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
+STOP_TYPES = ("STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
+KNOWN_TYPES = ("MARKET", "LIMIT", "LIMIT_MAKER", *STOP_TYPES)
+LIMIT_KINDS = ("LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")  # carry a price
+TIF_TYPES = ("LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")  # need timeInForce
 RESP_TYPES = ("ACK", "RESULT", "FULL")
 STP_MODES = ("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT")
 
@@ -35,6 +38,7 @@ class NewOrder:
     client_id: str | None
     resp_type: str
     stp_mode: str
+    stop_price: Decimal = ZERO
 
 
 def mandatory(name: str) -> BinanceError:
@@ -80,8 +84,6 @@ def parse_new_order(params: dict[str, str]) -> NewOrder:
     order_type = require(params, "type").upper()
     if order_type not in KNOWN_TYPES:
         raise BinanceError(-1116, "Invalid orderType.")
-    if order_type not in SUPPORTED_TYPES:
-        raise BinanceError(-1116, "Invalid orderType.")  # stop orders: not simulated (docs)
     order = NewOrder(
         spec=spec,
         side=side,
@@ -93,6 +95,7 @@ def parse_new_order(params: dict[str, str]) -> NewOrder:
         client_id=_client_id(params),
         resp_type=_resp_type(params, order_type),
         stp_mode=_stp_mode(params),
+        stop_price=decimal_param(params, "stopPrice") or ZERO,
     )
     _check_shape(order, params)
     return order
@@ -100,7 +103,7 @@ def parse_new_order(params: dict[str, str]) -> NewOrder:
 
 def _time_in_force(params: dict[str, str], order_type: str) -> str:
     tif = params.get("timeInForce", "")
-    if order_type == "LIMIT" and not tif:
+    if order_type in TIF_TYPES and not tif:
         raise mandatory("timeInForce")
     if tif and tif not in ("GTC", "IOC", "FOK"):
         raise BinanceError(-1115, "Invalid timeInForce.")
@@ -137,24 +140,35 @@ def _stp_mode(params: dict[str, str]) -> str:
 
 
 def _check_shape(order: NewOrder, params: dict[str, str]) -> None:
+    """Each type's mandatory parameters, and -1106 for one it does not take."""
     if order.type == "MARKET":
         if order.quantity is None and order.quote_qty is None:
             raise BinanceError(
                 -1102, "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!"
             )
         if order.quantity is not None and order.quote_qty is not None:
-            raise BinanceError(-1106, "Parameter 'quoteOrderQty' sent when not required.")
-        if "price" in params:
-            raise BinanceError(-1106, "Parameter 'price' sent when not required.")
-        return
-    if order.quantity is None:
+            raise not_required("quoteOrderQty")
+    elif order.quantity is None:
         raise mandatory("quantity")
-    if not params.get("price"):
+    elif order.quote_qty is not None:
+        raise not_required("quoteOrderQty")
+    if order.type in LIMIT_KINDS and not params.get("price"):
         raise mandatory("price")
-    if order.quote_qty is not None:
-        raise BinanceError(-1106, "Parameter 'quoteOrderQty' sent when not required.")
-    if order.type == "LIMIT_MAKER" and "timeInForce" in params:
-        raise BinanceError(-1106, "Parameter 'timeInForce' sent when not required.")
+    if "trailingDelta" in params:  # trailing stops are not simulated (docs/simulator.md)
+        raise BinanceError(-1000, "trailingDelta is not supported by the simulator.")
+    if order.type in STOP_TYPES and not params.get("stopPrice"):
+        raise mandatory("stopPrice")
+    for name, needed in (
+        ("price", order.type in LIMIT_KINDS),
+        ("timeInForce", order.type in TIF_TYPES),
+        ("stopPrice", order.type in STOP_TYPES),
+    ):
+        if name in params and not needed:
+            raise not_required(name)
+
+
+def not_required(name: str) -> BinanceError:
+    return BinanceError(-1106, f"Parameter '{name}' sent when not required.")
 
 
 def check_price(spec: SpotSymbol, price: Decimal) -> None:

@@ -31,9 +31,11 @@ def order_result(order: Order, transact_time: int) -> dict[str, Any]:
         timeInForce=order.time_in_force,
         type=order.type,
         side=order.side,
-        workingTime=order.time,
+        workingTime=order.working_time,
         selfTradePreventionMode=order.stp_mode,
     )
+    if order.stop_price:
+        out["stopPrice"] = fmt8(order.stop_price)
     return out
 
 
@@ -67,12 +69,12 @@ def order_query(order: Order) -> dict[str, Any]:
         "timeInForce": order.time_in_force,
         "type": order.type,
         "side": order.side,
-        "stopPrice": "0.00000000",
+        "stopPrice": fmt8(order.stop_price),
         "icebergQty": "0.00000000",
         "time": order.time,
         "updateTime": order.update_time,
-        "isWorking": True,
-        "workingTime": order.time,
+        "isWorking": order.is_working,
+        "workingTime": order.working_time,
         "origQuoteOrderQty": fmt8(order.orig_quote_qty),
         "selfTradePreventionMode": order.stp_mode,
     }
@@ -96,6 +98,7 @@ def order_canceled(order: Order, cancel_id: str, transact_time: int) -> dict[str
         "type": order.type,
         "side": order.side,
         "selfTradePreventionMode": order.stp_mode,
+        **({"stopPrice": fmt8(order.stop_price)} if order.stop_price else {}),
     }
 
 
@@ -173,7 +176,7 @@ def execution_report(
         "f": order.time_in_force,
         "q": fmt8(order.orig_qty),
         "p": fmt8(order.price),
-        "P": "0.00000000",
+        "P": fmt8(order.stop_price),
         "F": "0.00000000",
         "g": -1,
         "C": orig_client_id,
@@ -189,14 +192,14 @@ def execution_report(
         "T": trade.time if trade else now,
         "t": trade.id if trade else -1,
         "I": exec_id,
-        "w": order.is_open and order.type != "MARKET",
+        "w": order.is_open and order.type != "MARKET" and order.is_working,
         "m": trade.is_maker if trade else False,
         "M": trade is not None,
         "O": order.time,
         "Z": fmt8(order.cum_quote),
         "Y": fmt8(trade.quote_qty) if trade else "0.00000000",
         "Q": fmt8(order.orig_quote_qty),
-        "W": order.time,
+        "W": order.working_time,
         "V": order.stp_mode,
     }
 

@@ -20,7 +20,11 @@ def venue_of(world: World) -> BitgetVenue:
     if venue is None:
         venue = world.venues[VENUE] = BitgetVenue(world)
 
+        for symbol, price in world.market.prices().items():
+            venue.history.anchor(symbol, price)
+
         def on_price(symbol: str, price: Decimal) -> None:
+            venue.history.record(symbol, price, world.clock_ms())
             with world.lock:
                 engine.on_price(venue, symbol, price)
 

@@ -68,6 +68,8 @@ def place(venue: BitgetVenue, account: BitgetAccount, body: dict[str, str]) -> B
     if existing is not None and existing.is_open:
         raise BitgetError("40786", "Duplicate clientOid")
     _check_minimum(spec, kind, side, size, price or market)
+    if kind == "limit":
+        _check_price_band(spec, side, price, market)
     order = _new_order(venue, account, spec, body, side, kind, force, price, size)
     crosses = kind == "market" or (market <= price if side == "buy" else market >= price)
     if crosses and force == "post_only":
@@ -91,6 +93,16 @@ def _check_minimum(spec: BgSymbol, kind: str, side: str, size: Decimal, price: D
         raise BitgetError("43006", "The order amount is less than the minimum")
     if quote < spec.min_trade_usdt:
         raise BitgetError("45110", f"less than the minimum amount {spec.min_trade_usdt} USDT")
+
+
+def _check_price_band(spec: BgSymbol, side: str, price: Decimal, market: Decimal) -> None:
+    """A limit buy above ``market * (1 + buyLimitPriceRatio)`` or a limit sell below
+    ``market * (1 - sellLimitPriceRatio)`` is refused with 40808, naming the order price by
+    Bitget's internal field name (docs/simulator.md)."""
+    too_high = side == "buy" and price > market * (1 + spec.buy_limit_price_ratio)
+    too_low = side == "sell" and price < market * (1 - spec.sell_limit_price_ratio)
+    if too_high or too_low:
+        raise BitgetError("40808", "Parameter verification exception delegatePrice")
 
 
 def _new_order(

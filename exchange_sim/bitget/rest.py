@@ -11,10 +11,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from exchange_sim.asgi import Receive, Scope, Send, abort_connection, header, read_body, send_json
-from exchange_sim.bitget import engine, views
+from exchange_sim.bitget import engine, market, views
 from exchange_sim.bitget.auth import authenticate
 from exchange_sim.bitget.state import BgOrder, BitgetAccount, BitgetError, BitgetVenue
-from exchange_sim.bitget.symbols import SYMBOLS, symbol_json
+from exchange_sim.bitget.symbols import CHAINS, SYMBOLS, coin_json, margin_json, symbol_json
 from exchange_sim.numbers import plain
 
 Handler = Callable[[BitgetVenue, BitgetAccount | None, dict[str, str]], Any]
@@ -36,6 +36,20 @@ def symbols(venue: BitgetVenue, account: BitgetAccount | None, q: dict[str, str]
     if any(name not in SYMBOLS for name in chosen):
         raise BitgetError("40034", "Parameter symbol does not exist")
     return [symbol_json(SYMBOLS[name]) for name in chosen]
+
+
+def coins(venue: BitgetVenue, account: BitgetAccount | None, q: dict[str, str]) -> Any:
+    """``GET /api/v2/spot/public/coins``: the coins of the simulated pairs, one or all."""
+    names = sorted(CHAINS)
+    coin = q.get("coin", "").upper()
+    if coin and coin not in CHAINS:
+        raise BitgetError("40034", "Parameter coin does not exist")
+    return [coin_json(name, i + 1) for i, name in enumerate(names) if not coin or name == coin]
+
+
+def margin_currencies(venue: BitgetVenue, account: BitgetAccount | None, q: dict[str, str]) -> Any:
+    """``GET /api/v2/margin/currencies``: the margin listing ccxt reads while loading markets."""
+    return [margin_json(spec) for spec in SYMBOLS.values()]
 
 
 def tickers(venue: BitgetVenue, account: BitgetAccount | None, q: dict[str, str]) -> Any:
@@ -159,6 +173,10 @@ ROUTES: dict[str, tuple[str, Endpoint]] = {
     "/api/v2/public/time": (GET, Endpoint(server_time, private=False)),
     "/api/v2/spot/public/symbols": (GET, Endpoint(symbols, private=False)),
     "/api/v2/spot/market/tickers": (GET, Endpoint(tickers, private=False)),
+    "/api/v2/spot/public/coins": (GET, Endpoint(coins, private=False)),
+    "/api/v2/spot/market/candles": (GET, Endpoint(market.candles, private=False)),
+    "/api/v2/spot/market/orderbook": (GET, Endpoint(market.orderbook, private=False)),
+    "/api/v2/margin/currencies": (GET, Endpoint(margin_currencies, private=False)),
     "/api/v2/spot/account/assets": (GET, Endpoint(assets)),
     "/api/v2/spot/trade/place-order": (POST, Endpoint(place_order, order=True)),
     "/api/v2/spot/trade/cancel-order": (POST, Endpoint(cancel_order)),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exchange_sim.events import Hub
+from exchange_sim.futures.klines import PriceHistory
 from exchange_sim.throttle import Throttle
 from exchange_sim.world import World
 
@@ -112,6 +113,7 @@ class BitgetVenue:
         self.resting: dict[str, list[tuple[BgOrder, BitgetAccount]]] = {}
         self.hub = Hub()  # api_key -> private WS sinks; items are (channel, data)
         self.throttle = Throttle()
+        self.history = PriceHistory(world.clock_ms())  # spot/market/candles
 
     def create_account(
         self,

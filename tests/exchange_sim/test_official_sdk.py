@@ -62,3 +62,47 @@ def test_sdk_sees_venue_errors(sim, spot):
             type=enums.NewOrderTypeEnum.MARKET,
             quote_order_qty=1.0,
         )
+
+
+def test_sdk_loads_market_data(sim, spot):
+    api = spot.rest_api
+    sim.control.set_price("BTCUSDT", "50000.00")
+    rows = api.klines(
+        symbol="BTCUSDT", interval=enums.KlinesIntervalEnum.INTERVAL_1m, limit=5
+    ).data()
+    assert len(rows) == 5 and rows[-1][4] == "50000.00"
+    book = api.depth(symbol="BTCUSDT", limit=5).data()
+    assert book.asks[0][0] == "50000.00000000" and len(book.bids) == 5
+    ticker = api.ticker24hr(symbol="BTCUSDT").data().actual_instance
+    assert ticker.last_price == "50000.00000000" and ticker.count > 0
+    assert api.avg_price(symbol="BTCUSDT").data().mins == 5
+
+
+def test_sdk_market_order_with_time_in_force_is_refused(sim, spot):
+    with pytest.raises(Exception, match="Parameter 'timeInForce' sent when not required"):
+        spot.rest_api.new_order(
+            symbol="BTCUSDT",
+            side=enums.NewOrderSideEnum.BUY,
+            type=enums.NewOrderTypeEnum.MARKET,
+            time_in_force=enums.NewOrderTimeInForceEnum.GTC,
+            quantity=0.001,
+        )
+
+
+def test_sdk_take_profit_limit_sell_waits_and_triggers(sim, spot):
+    api = spot.rest_api
+    sim.control.set_price("BTCUSDT", "50000.00")
+    placed = api.new_order(
+        symbol="BTCUSDT",
+        side=enums.NewOrderSideEnum.SELL,
+        type=enums.NewOrderTypeEnum.TAKE_PROFIT_LIMIT,
+        time_in_force=enums.NewOrderTimeInForceEnum.GTC,
+        quantity=0.01,
+        price=52000.0,
+        stop_price=52000.0,
+    ).data()
+    got = api.get_order(symbol="BTCUSDT", order_id=placed.order_id).data()
+    assert got.status == "NEW" and got.is_working is False and got.stop_price == "52000.00000000"
+    sim.control.set_price("BTCUSDT", "52000.00")
+    got = api.get_order(symbol="BTCUSDT", order_id=placed.order_id).data()
+    assert got.status == "FILLED" and got.cummulative_quote_qty == "520.00000000"
