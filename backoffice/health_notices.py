@@ -40,7 +40,9 @@ class HealthWatch:
     def __init__(self) -> None:
         self.since: dict[str, float] = {}
 
-    def observe(self, now: float, failing: dict[str, str], after_s: float) -> list[tuple[str, float, str]]:
+    def observe(
+        self, now: float, failing: dict[str, str], after_s: float
+    ) -> list[tuple[str, float, str]]:
         """``failing`` = part → error of this round. Returns (part, since, error) past ``after_s``."""
         for part in list(self.since):
             if part not in failing:
@@ -80,7 +82,12 @@ def health_notify(*, part: str, since: float, error: str, now: float) -> None:
     )
 
 
-def health_round(watch: HealthWatch, now: float, after_s: float, checks: Callable[[], dict[str, str]] = run_checks) -> int:
+def health_round(
+    watch: HealthWatch,
+    now: float,
+    after_s: float,
+    checks: Callable[[], dict[str, str]] = run_checks,
+) -> int:
     """One round: check, remember, notify the parts past the threshold (once per outage: the
     key is the outage's start). Returns how many parts are due."""
     due = watch.observe(now, checks(), after_s)
@@ -88,7 +95,12 @@ def health_round(watch: HealthWatch, now: float, after_s: float, checks: Callabl
         try:
             health_notify(part=part, since=since, error=error, now=now)
         except Exception:
-            log.error("health check %s failing for %.0f s (%s); could not notify", part, now - since, error)
+            log.error(
+                "health check %s failing for %.0f s (%s); could not notify",
+                part,
+                now - since,
+                error,
+            )
     return len(due)
 
 

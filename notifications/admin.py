@@ -78,10 +78,27 @@ class ChannelAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_enabled"]
     search_fields = ["name", "owner"]
     actions = ["send_test"]
-    readonly_fields = ["owner", "url_masked", "secret_masked", "failures", "broken_at", "last_error", "last_ok_at"]
+    readonly_fields = [
+        "owner",
+        "url_masked",
+        "secret_masked",
+        "failures",
+        "broken_at",
+        "last_error",
+        "last_ok_at",
+    ]
 
     def get_fields(self, request, obj=None):
-        base = ["name", "kind", "owner_trader", "url", "secret", "chat_id", "language", "is_enabled"]
+        base = [
+            "name",
+            "kind",
+            "owner_trader",
+            "url",
+            "secret",
+            "chat_id",
+            "language",
+            "is_enabled",
+        ]
         return [*base, *self.readonly_fields] if obj else base
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -156,17 +173,27 @@ class ChannelAdmin(admin.ModelAdmin):
             messages.error(request, _("没有权限"))
         else:
             self._report(request, channel)
-        return redirect(request.META.get("HTTP_REFERER") or reverse("admin:notifications_channel_changelist"))
+        return redirect(
+            request.META.get("HTTP_REFERER") or reverse("admin:notifications_channel_changelist")
+        )
 
     def _report(self, request, channel: Channel) -> None:
         result = channel_test_send(channel=channel)
         reply = result.reply
         detail = f"HTTP {reply.status} {reply.body[:300].decode(errors='replace')}" if reply else ""
         if result.status == DeliveryStatus.SENT:
-            messages.success(request, _("「%(name)s」测试消息已发送。平台回复：%(reply)s") % {"name": channel.name, "reply": detail})
+            messages.success(
+                request,
+                _("「%(name)s」测试消息已发送。平台回复：%(reply)s")
+                % {"name": channel.name, "reply": detail},
+            )
         else:
             error = reply.verdict.error if reply else result.status
-            messages.error(request, _("「%(name)s」测试消息发送失败：%(error)s") % {"name": channel.name, "error": error})
+            messages.error(
+                request,
+                _("「%(name)s」测试消息发送失败：%(error)s")
+                % {"name": channel.name, "error": error},
+            )
 
     @admin.action(description=_("发送测试消息"))
     def send_test(self, request, queryset):
@@ -188,7 +215,16 @@ class AttemptInline(admin.TabularInline):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnly):
-    list_display = ["created_at", "channel", "kind", "status_badge", "attempts", "item_count", "sent_at", "error_short"]
+    list_display = [
+        "created_at",
+        "channel",
+        "kind",
+        "status_badge",
+        "attempts",
+        "item_count",
+        "sent_at",
+        "error_short",
+    ]
     list_filter = ["status", "kind", "channel"]
     search_fields = ["key", "kind", "error"]
     list_select_related = ["channel"]
@@ -205,7 +241,16 @@ class DeliveryAdmin(ReadOnly):
 
 @admin.register(DeliveryAttempt)
 class DeliveryAttemptAdmin(ReadOnly):
-    list_display = ["at", "delivery", "outcome_badge", "http_status", "code", "error_short", "duration_ms", "retry_in_s"]
+    list_display = [
+        "at",
+        "delivery",
+        "outcome_badge",
+        "http_status",
+        "code",
+        "error_short",
+        "duration_ms",
+        "retry_in_s",
+    ]
     list_filter = ["outcome", "delivery__channel"]
     search_fields = ["code", "error"]
     list_select_related = ["delivery"]
@@ -264,7 +309,7 @@ class NotificationAdmin(ReadOnly):
     @admin.action(description=_("标为已读"))
     def mark_read(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
-        count = services.notifications_mark_read(recipient=selectors.user_ref(request.user.pk), ids=ids)
+        count = services.notifications_mark_read(
+            recipient=selectors.user_ref(request.user.pk), ids=ids
+        )
         messages.success(request, _("已将 %(n)d 条通知标为已读") % {"n": count})
-
-

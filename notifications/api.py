@@ -87,7 +87,9 @@ class MarkReadView(APIView):
         marked = services.notifications_mark_read(
             recipient=_me(request), ids=data.validated_data.get("ids")
         )
-        return Response({"marked": marked, "unread": selectors.unread_count(recipient=_me(request))})
+        return Response(
+            {"marked": marked, "unread": selectors.unread_count(recipient=_me(request))}
+        )
 
 
 def channel_out(channel: Channel, recipient: str) -> dict:
@@ -110,7 +112,9 @@ def channel_out(channel: Channel, recipient: str) -> dict:
 
 
 class ChannelListView(APIView):
-    @extend_schema(operation_id="notifications_channels", responses={200: ChannelOut(many=True), 401: ErrorOut})
+    @extend_schema(
+        operation_id="notifications_channels", responses={200: ChannelOut(many=True), 401: ErrorOut}
+    )
     def get(self, request):
         rows = Channel.objects.filter(owner=_me(request)).order_by("pk")
         return Response([channel_out(c, _me(request)) for c in rows])
@@ -132,7 +136,6 @@ class ChannelListView(APIView):
 
 
 class ChannelDetailView(APIView):
-
     @extend_schema(
         operation_id="notifications_channel_update",
         request=ChannelIn,
@@ -151,7 +154,9 @@ class ChannelDetailView(APIView):
             services.subscription_save(recipient=_me(request), channel=channel, **{**merged, **sub})
         return Response(channel_out(channel, _me(request)))
 
-    @extend_schema(operation_id="notifications_channel_delete", responses={204: None, 404: ErrorOut})
+    @extend_schema(
+        operation_id="notifications_channel_delete", responses={204: None, 404: ErrorOut}
+    )
     def delete(self, request, pk: int):
         _own_channel(request, pk).delete()
         return Response(status=204)

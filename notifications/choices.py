@@ -32,8 +32,8 @@ class MessageLang(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     """Life of one message to one channel. HELD waits for the channel's rate limit or quiet hours
-    and goes out with the next digest; READY has its slot (a digest, or released from quiet hours);
-RETRY waits for its backoff; SENDING is claimed by a worker."""
+        and goes out with the next digest; READY has its slot (a digest, or released from quiet hours);
+    RETRY waits for its backoff; SENDING is claimed by a worker."""
 
     PENDING = "pending", _("待发送")
     READY = "ready", _("已排期")

@@ -31,6 +31,7 @@ log = logging.getLogger("fleet.notifications.delivery")
 
 BROKEN_AFTER = 3  # deliveries in a row that end failed
 CLAIMABLE = (DeliveryStatus.PENDING, DeliveryStatus.READY, DeliveryStatus.RETRY)
+STUCK_AFTER_S = 600  # SENDING this long: the worker died mid-send (timeouts are 10 s)
 LOST_AFTER_S = 120  # a PENDING / RETRY row untouched this long lost its task: the sweep resends
 
 
@@ -251,6 +252,11 @@ def deliveries_flush(*, now: float | None = None) -> list[int]:
     for channel_id in set(due.values_list("channel_id", flat=True)):
         ready.extend(_release(channel_id, now))
     stale = _at(now - LOST_AFTER_S)
+    # a worker that died between claiming and recording: send again (a duplicate chat message
+    # is better than a lost alert)
+    Delivery.objects.filter(
+        status=DeliveryStatus.SENDING, sent_at__lte=_at(now - STUCK_AFTER_S)
+    ).update(status=DeliveryStatus.RETRY, not_before=None)
     lost = Delivery.objects.filter(
         Q(status=DeliveryStatus.PENDING, created_at__lte=stale)
         | Q(status__in=[DeliveryStatus.RETRY, DeliveryStatus.READY])
@@ -284,7 +290,9 @@ def _release(channel_id: int, now: float) -> list[int]:
                 status=DeliveryStatus.READY, item_count=len(group), not_before=None
             )
         if not groups and held:  # no slot free: try again when one frees up
-            wait = max(pacing.next_free_slot(now, recent, lim) for lim in platform(channel.kind).limits)
+            wait = max(
+                pacing.next_free_slot(now, recent, lim) for lim in platform(channel.kind).limits
+            )
             Delivery.objects.filter(pk__in=[d.pk for d in held]).update(not_before=_at(wait))
     return [group[0] for group in groups]
 

@@ -33,11 +33,15 @@ class ChannelForm(forms.ModelForm):
 
     url = _secret_input(
         _("地址"),
-        _("机器人 Webhook 地址（含 access_token / key）；Telegram 填 API 地址，留空用 https://api.telegram.org。已保存的值不显示，留空保持不变。"),
+        _(
+            "机器人 Webhook 地址（含 access_token / key）；Telegram 填 API 地址，留空用 https://api.telegram.org。已保存的值不显示，留空保持不变。"
+        ),
     )
     secret = _secret_input(
         _("密钥"),
-        _("钉钉/飞书加签密钥、Webhook 签名密钥；Telegram 填机器人 Token。已保存的值不显示，留空保持不变。"),
+        _(
+            "钉钉/飞书加签密钥、Webhook 签名密钥；Telegram 填机器人 Token。已保存的值不显示，留空保持不变。"
+        ),
     )
     owner_trader = forms.ModelChoiceField(
         Trader.objects.all(),

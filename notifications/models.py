@@ -68,7 +68,9 @@ class Channel(models.Model):
         _("地址"),
         blank=True,
         default="",
-        help_text=_("机器人 Webhook 地址（含 access_token / key）；Telegram 为 API 地址，留空用官方地址"),
+        help_text=_(
+            "机器人 Webhook 地址（含 access_token / key）；Telegram 为 API 地址，留空用官方地址"
+        ),
     )
     secret = EncryptedTextField(
         _("密钥"),

@@ -26,7 +26,9 @@ def kind_matches(kind: str, patterns: Iterable[str]) -> bool:
     wanted = [p.strip() for p in patterns if p.strip()]
     if not wanted:
         return True
-    return any(kind.startswith(p.rstrip("*")) if p.endswith(("*", ".")) else kind == p for p in wanted)
+    return any(
+        kind.startswith(p.rstrip("*")) if p.endswith(("*", ".")) else kind == p for p in wanted
+    )
 
 
 def severity_at_least(severity: str, minimum: str) -> bool:

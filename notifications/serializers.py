@@ -31,7 +31,10 @@ class UnreadOut(serializers.Serializer):
 
 class MarkReadIn(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=1000,
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_null=True,
+        max_length=1000,
         help_text="omit (or null) to mark every unread notification read",
     )
 
@@ -52,7 +55,9 @@ class ChannelIn(serializers.Serializer):
     language = serializers.ChoiceField(choices=MessageLang.choices, required=False, default="zh")
     is_enabled = serializers.BooleanField(required=False, default=True)
     kinds = serializers.CharField(required=False, allow_blank=True, default="")
-    min_severity = serializers.ChoiceField(choices=Severity.choices, required=False, default="warning")
+    min_severity = serializers.ChoiceField(
+        choices=Severity.choices, required=False, default="warning"
+    )
     quiet_start = serializers.TimeField(required=False, allow_null=True, default=None)
     quiet_end = serializers.TimeField(required=False, allow_null=True, default=None)
 

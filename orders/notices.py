@@ -52,7 +52,9 @@ def binding_report(*, trader_id: int, bound: bool, expires_at: datetime | None) 
     return row
 
 
-def bindings_notify_expiring(*, now: datetime | None = None, within_hours: int | None = None) -> int:
+def bindings_notify_expiring(
+    *, now: datetime | None = None, within_hours: int | None = None
+) -> int:
     """Watcher: bindings that expire within ``within_hours`` (knob ``notify_binding_hours``),
     once per expiry time, to the trader."""
     from backoffice.runtime_config import config_get
@@ -99,7 +101,9 @@ def failure_window(now: datetime) -> FailureWindow:
         reported_at__gt=now - FAILURE_WINDOW,
         outcome__in=[Outcome.PLACED, Outcome.FAILED],
     )
-    counts = recent.aggregate(total=Count("pk"), failed=Count("pk", filter=Q(outcome=Outcome.FAILED)))
+    counts = recent.aggregate(
+        total=Count("pk"), failed=Count("pk", filter=Q(outcome=Outcome.FAILED))
+    )
     top = (
         recent.filter(outcome=Outcome.FAILED)
         .values("error_code")
@@ -118,7 +122,9 @@ def placement_failures_check(*, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     window = failure_window(now)
     threshold = Decimal(config_get("notify_fail_rate"))
-    if not failure_rate_alert(window.failed, window.total, threshold, int(config_get("notify_fail_min_reports"))):
+    if not failure_rate_alert(
+        window.failed, window.total, threshold, int(config_get("notify_fail_min_reports"))
+    ):
         return False
     slot = int(now.timestamp() // FAILURE_WINDOW.total_seconds())
     notify(

@@ -24,17 +24,17 @@ from client_desktop.core.amounts import AmountSettings
 from client_desktop.core.api_client import ApiClient
 from client_desktop.core.autotrader import TradingState
 from client_desktop.core.binding import EXPIRED_REASON, Binding, BindingPhase, BindingStatus
-from client_desktop.core.notifications_api import NotificationPage, NotificationsApi
 from client_desktop.core.i18n import error_text
+from client_desktop.core.notifications_api import NotificationPage, NotificationsApi
 from client_desktop.core.settings import Settings
 from client_desktop.core.vault import Vault
 from client_desktop.ui.engine_bridge import EngineBridge, EngineFactory, counters_of
 from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
+from client_desktop.ui.notifications_tab import NotificationsTab
 from client_desktop.ui.operator import OperatorLoginDialog, copytrade_parts
 from client_desktop.ui.qr_screen import QrScreen, QrSource
 from client_desktop.ui.status_bar import StatusBar
-from client_desktop.ui.notifications_tab import NotificationsTab
 from client_desktop.ui.tasks import TaskRunner
 from client_desktop.ui.trade_tab import TradeTab
 

@@ -44,7 +44,13 @@ class NotificationsTab(QWidget):
 
     unread_changed = Signal(int)
 
-    def __init__(self, *, api: NotificationsApi | None = None, lang: str = "zh", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        api: NotificationsApi | None = None,
+        lang: str = "zh",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.api = api
         self.lang = lang
@@ -101,7 +107,9 @@ class NotificationsTab(QWidget):
         self.kind_combo = QComboBox()
         for kind in CHANNEL_KINDS:
             self.kind_combo.addItem("", kind)
-        self.name_edit, self.url_edit, self.secret_edit, self.chat_edit = (QLineEdit() for _ in range(4))
+        self.name_edit, self.url_edit, self.secret_edit, self.chat_edit = (
+            QLineEdit() for _ in range(4)
+        )
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add_channel)
@@ -137,7 +145,9 @@ class NotificationsTab(QWidget):
                     font.setBold(True)
                     cell.setFont(font)
                 if c == 1:
-                    cell.setForeground(QBrush(QColor(SEVERITY_COLOURS.get(item.severity, "#1f2933"))))
+                    cell.setForeground(
+                        QBrush(QColor(SEVERITY_COLOURS.get(item.severity, "#1f2933")))
+                    )
                 self.table.setItem(r, c, cell)
         self._show_unread(page.unread)
 
@@ -146,7 +156,9 @@ class NotificationsTab(QWidget):
             tr("notif.unread", self.lang, n=count) if count else tr("notif.none_unread", self.lang)
         )
         self.unread_label.setStyleSheet(
-            "color: white; background: #c62828; border-radius: 9px; padding: 1px 8px;" if count else "color: #5f6b7a;"
+            "color: white; background: #c62828; border-radius: 9px; padding: 1px 8px;"
+            if count
+            else "color: #5f6b7a;"
         )
         self.mark_all_button.setEnabled(count > 0)
         self.unread_changed.emit(count)
@@ -158,7 +170,10 @@ class NotificationsTab(QWidget):
             if not ch.is_enabled:
                 state, colour = tr("notif.channel.disabled", self.lang), "#5f6b7a"
             elif ch.is_broken:
-                state, colour = tr("notif.channel.broken", self.lang, error=ch.last_error[:60]), "#c62828"
+                state, colour = (
+                    tr("notif.channel.broken", self.lang, error=ch.last_error[:60]),
+                    "#c62828",
+                )
             else:
                 state, colour = tr("notif.channel.ok", self.lang), "#1b7f3b"
             cells = [ch.name, tr(f"notif.kind.{ch.kind}", self.lang), ch.url_masked, state]
@@ -178,7 +193,9 @@ class NotificationsTab(QWidget):
     def _run(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
         if self.api is None:
             return
-        self.runner.start(fn, done, lambda exc: self.say(tr("notif.load_failed", self.lang, error=exc)))
+        self.runner.start(
+            fn, done, lambda exc: self.say(tr("notif.load_failed", self.lang, error=exc))
+        )
 
     def refresh(self) -> None:
         api = self.api
@@ -255,7 +272,9 @@ class NotificationsTab(QWidget):
         self.add_button.setText(tr("notif.channel.add", lang))
         for i, kind in enumerate(CHANNEL_KINDS):
             self.kind_combo.setItemText(i, tr(f"notif.kind.{kind}", lang))
-        for label, key in zip(self.form_labels, ("kind", "name", "url", "secret", "chat_id"), strict=True):
+        for label, key in zip(
+            self.form_labels, ("kind", "name", "url", "secret", "chat_id"), strict=True
+        ):
             label.setText(tr(f"notif.channel.{key}", lang))
         self.show_page(self.page)
         self.show_channels(self.channel_rows)

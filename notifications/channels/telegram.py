@@ -28,13 +28,17 @@ def endpoint(target: Target) -> str:
 
 
 def build(target: Target, message: Message, now: float) -> OutboundRequest:
-    chat: int | str = int(target.chat_id) if target.chat_id.lstrip("-").isdigit() else target.chat_id
+    chat: int | str = (
+        int(target.chat_id) if target.chat_id.lstrip("-").isdigit() else target.chat_id
+    )
     payload = {
         "chat_id": chat,
         "text": message.text[:MAX_CHARS],
         "disable_web_page_preview": True,
     }
-    return OutboundRequest(endpoint(target), json_body(payload), {"Content-Type": "application/json"})
+    return OutboundRequest(
+        endpoint(target), json_body(payload), {"Content-Type": "application/json"}
+    )
 
 
 def classify(status: int, body: bytes) -> Verdict:

@@ -23,5 +23,11 @@ def notifications_link(context) -> str:
     url = reverse("admin:notifications_notification_changelist") + "?read_at__isempty=1"
     style = "background:#c62828;color:#fff;border-radius:8px;padding:0 6px;margin-left:2px"
     if count:
-        return format_html('<a href="{}">{} <span id="notif-unread" style="{}">{}</span></a> / ', url, _("通知"), style, count)
+        return format_html(
+            '<a href="{}">{} <span id="notif-unread" style="{}">{}</span></a> / ',
+            url,
+            _("通知"),
+            style,
+            count,
+        )
     return format_html('<a href="{}">{}</a> / ', url, _("通知"))

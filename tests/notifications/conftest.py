@@ -21,7 +21,9 @@ def operator(db):
     """A staff user holding copytrade.operate (and the system alerts permission)."""
     user = User.objects.create_user("op", password="pw", is_staff=True)
     for app, code in (("copytrade", "operate"), ("notifications", "receive_system_alerts")):
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app, codename=code))
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app, codename=code)
+        )
     return user
 
 

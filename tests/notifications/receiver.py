@@ -31,12 +31,14 @@ class Receiver:
     def __init__(self, default: dict[str, Any] | None = None) -> None:
         self.requests: list[Received] = []
         self.script: list[tuple[int, bytes]] = []
-        self.default = json.dumps(default if default is not None else {"errcode": 0, "errmsg": "ok"}).encode()
+        self.default = json.dumps(
+            default if default is not None else {"errcode": 0, "errmsg": "ok"}
+        ).encode()
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 parts = urlsplit(self.path)
@@ -51,7 +53,9 @@ class Receiver:
                             body,
                         )
                     )
-                    status, reply = receiver.script.pop(0) if receiver.script else (200, receiver.default)
+                    status, reply = (
+                        receiver.script.pop(0) if receiver.script else (200, receiver.default)
+                    )
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(reply)))
@@ -70,7 +74,11 @@ class Receiver:
         return f"http://{host}:{port}"
 
     def reply(self, status: int, body: Any = None) -> None:
-        raw = body if isinstance(body, bytes) else json.dumps(body if body is not None else {}).encode()
+        raw = (
+            body
+            if isinstance(body, bytes)
+            else json.dumps(body if body is not None else {}).encode()
+        )
         self.script.append((status, raw))
 
     def __enter__(self) -> Receiver:

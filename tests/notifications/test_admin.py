@@ -81,7 +81,9 @@ def test_channel_setup_masks_secrets_and_subscribes_its_owner(client, boss, rece
     )
     assert reply.status_code == 302, reply.content.decode()[:3000]
     channel.refresh_from_db()
-    assert channel.name == "改名" and channel.url.endswith(TOKEN) and channel.secret.startswith("SEC")
+    assert (
+        channel.name == "改名" and channel.url.endswith(TOKEN) and channel.secret.startswith("SEC")
+    )
     assert Subscription.objects.get().kinds == "copytrade.*"
 
 
@@ -92,7 +94,9 @@ def test_test_button_sends_and_shows_the_platform_reply(client, boss, receiver):
     assert "测试消息已发送" in page and "errcode" in page
     assert len(receiver.requests) == 1 and "sign" in receiver.requests[0].query
     receiver.reply(200, {"errcode": 310000, "errmsg": "keywords not in content"})
-    page = client.post(reverse("admin:notifications_channel_test", args=[channel.pk]), follow=True).content.decode()
+    page = client.post(
+        reverse("admin:notifications_channel_test", args=[channel.pk]), follow=True
+    ).content.decode()
     assert "测试消息发送失败" in page and "keywords not in content" in page
 
 
@@ -104,7 +108,9 @@ def test_delivery_log_lists_every_attempt_with_status_and_error(client, boss, re
     page = client.get(reverse("admin:notifications_delivery_changelist")).content.decode()
     assert "已发送" in page and "test.delivery_warn" in page
     delivery = Delivery.objects.get(key="log")
-    page = client.get(reverse("admin:notifications_delivery_change", args=[delivery.pk])).content.decode()
+    page = client.get(
+        reverse("admin:notifications_delivery_change", args=[delivery.pk])
+    ).content.decode()
     assert "busy" in page and "500" in page
     page = client.get(reverse("admin:notifications_deliveryattempt_changelist")).content.decode()
     assert "临时错误" in page and "成功" in page
@@ -112,10 +118,14 @@ def test_delivery_log_lists_every_attempt_with_status_and_error(client, boss, re
 
 def test_admin_header_shows_the_unread_count_and_the_list(client, boss):
     for i in range(2):
-        notify(kind=WARN.code, key=f"hdr{i}", recipients=[Recipient.user(boss.pk)], context={"n": i})
+        notify(
+            kind=WARN.code, key=f"hdr{i}", recipients=[Recipient.user(boss.pk)], context={"n": i}
+        )
     page = client.get(reverse("admin:index")).content.decode()
     assert 'id="notif-unread"' in page and ">2</span>" in page
-    listing = client.get(reverse("admin:notifications_notification_changelist") + "?read_at__isempty=1")
+    listing = client.get(
+        reverse("admin:notifications_notification_changelist") + "?read_at__isempty=1"
+    )
     assert listing.status_code == 200 and "警告 1" in listing.content.decode()
 
 

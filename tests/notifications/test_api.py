@@ -33,13 +33,24 @@ def alice(db):
 def test_list_unread_count_and_mark_read(client, alice):
     trader, auth = alice
     for i in range(3):
-        notify(kind=WARN.code, key=f"api{i}", recipients=[Recipient.trader(trader.pk)], context={"n": i})
+        notify(
+            kind=WARN.code,
+            key=f"api{i}",
+            recipients=[Recipient.trader(trader.pk)],
+            context={"n": i},
+        )
     r = client.get("/api/v1/notifications", **auth)
     assert r.status_code == 200
     body = r.json()
-    assert body["unread"] == 3 and [i["title"] for i in body["items"]] == ["警告 2", "警告 1", "警告 0"]
+    assert body["unread"] == 3 and [i["title"] for i in body["items"]] == [
+        "警告 2",
+        "警告 1",
+        "警告 0",
+    ]
     first = body["items"][0]["id"]
-    r = client.post("/api/v1/notifications/read", {"ids": [first]}, content_type="application/json", **auth)
+    r = client.post(
+        "/api/v1/notifications/read", {"ids": [first]}, content_type="application/json", **auth
+    )
     assert r.json() == {"marked": 1, "unread": 2}
     assert client.get("/api/v1/notifications/unread-count", **auth).json() == {"unread": 2}
     assert len(client.get("/api/v1/notifications?unread=1", **auth).json()["items"]) == 2
@@ -48,11 +59,15 @@ def test_list_unread_count_and_mark_read(client, alice):
 
 
 def test_another_traders_notifications_are_not_visible_or_markable(client, alice):
-    trader, auth = alice
-    bob = trader_create(username="bob", password="pw-123456", expires_at=timezone.now() + timedelta(days=5))
+    _, auth = alice
+    bob = trader_create(
+        username="bob", password="pw-123456", expires_at=timezone.now() + timedelta(days=5)
+    )
     (pk,) = notify(kind=WARN.code, key="bob", recipients=[Recipient.trader(bob.pk)], context={})
     assert client.get("/api/v1/notifications", **auth).json()["items"] == []
-    client.post("/api/v1/notifications/read", {"ids": [pk]}, content_type="application/json", **auth)
+    client.post(
+        "/api/v1/notifications/read", {"ids": [pk]}, content_type="application/json", **auth
+    )
     assert Notification.objects.get(pk=pk).read_at is None
 
 
@@ -74,9 +89,15 @@ def test_channels_crud_masks_secrets_and_test_sends(client, alice, receiver):
     )
     assert r.status_code == 201, r.content
     out = r.json()
-    assert "abcdefghijklmnop1234" not in json.dumps(out) and "SECabcdefghijklmnop" not in json.dumps(out)
+    assert "abcdefghijklmnop1234" not in json.dumps(
+        out
+    ) and "SECabcdefghijklmnop" not in json.dumps(out)
     assert out["url_masked"].endswith("access_token=abcd••••1234")
-    assert (out["min_severity"], out["quiet_start"], out["quiet_end"]) == ("info", "23:00:00", "07:00:00")
+    assert (out["min_severity"], out["quiet_start"], out["quiet_end"]) == (
+        "info",
+        "23:00:00",
+        "07:00:00",
+    )
     channel = Channel.objects.get()
     assert channel.owner == trader_ref(trader.pk)
     r = client.post(f"/api/v1/notifications/channels/{channel.pk}/test", **auth)
@@ -90,7 +111,9 @@ def test_channels_crud_masks_secrets_and_test_sends(client, alice, receiver):
     )
     assert r.status_code == 200 and r.json()["name"] == "改名" and r.json()["kinds"] == "orders.*"
     assert r.json()["quiet_start"] == "23:00:00"  # untouched fields stay
-    assert [c["id"] for c in client.get("/api/v1/notifications/channels", **auth).json()] == [channel.pk]
+    assert [c["id"] for c in client.get("/api/v1/notifications/channels", **auth).json()] == [
+        channel.pk
+    ]
     assert client.delete(f"/api/v1/notifications/channels/{channel.pk}", **auth).status_code == 204
     assert not Channel.objects.exists()
 

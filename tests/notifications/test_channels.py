@@ -16,7 +16,9 @@ import pytest
 from notifications.channels import Message, Target, platform
 from notifications.channels.transport import post
 
-MESSAGE = Message("跟单账户已停用：F1", "密钥被拒绝", {"kind": "copytrade.follower_disabled", "key": "k1"})
+MESSAGE = Message(
+    "跟单账户已停用：F1", "密钥被拒绝", {"kind": "copytrade.follower_disabled", "key": "k1"}
+)
 
 
 def send(kind: str, target: Target):
@@ -127,9 +129,27 @@ def test_generic_webhook_signed(receiver):
         ("feishu", 200, {"code": 19021, "msg": "sign match fail"}, "permanent", "19021"),
         ("feishu", 200, {"StatusCode": 0, "StatusMessage": "success"}, "ok", ""),
         ("feishu", 429, {"code": 99991400}, "retryable", "429"),
-        ("telegram", 400, {"ok": False, "error_code": 400, "description": "chat not found"}, "permanent", "400"),
-        ("telegram", 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}, "permanent", "401"),
-        ("telegram", 500, {"ok": False, "error_code": 500, "description": "Internal"}, "retryable", "500"),
+        (
+            "telegram",
+            400,
+            {"ok": False, "error_code": 400, "description": "chat not found"},
+            "permanent",
+            "400",
+        ),
+        (
+            "telegram",
+            401,
+            {"ok": False, "error_code": 401, "description": "Unauthorized"},
+            "permanent",
+            "401",
+        ),
+        (
+            "telegram",
+            500,
+            {"ok": False, "error_code": 500, "description": "Internal"},
+            "retryable",
+            "500",
+        ),
         ("webhook", 204, {}, "ok", ""),
         ("webhook", 422, {}, "permanent", "422"),
         ("webhook", 503, {}, "retryable", "503"),
@@ -141,12 +161,21 @@ def test_replies_are_read_per_platform(kind, status, body, outcome, code):
 
 
 def test_telegram_flood_control_carries_retry_after():
-    body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 34", "parameters": {"retry_after": 34}}
+    body = {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 34",
+        "parameters": {"retry_after": 34},
+    }
     verdict = platform("telegram").classify(429, json.dumps(body).encode())
     assert verdict.outcome == "retryable" and verdict.retry_after == 34
 
 
 def test_network_failure_is_retryable():
     plat = platform("wecom")
-    reply = post(plat, plat.build(Target("wecom", "http://127.0.0.1:9/nothing"), MESSAGE, time.time()), timeout=2)
+    reply = post(
+        plat,
+        plat.build(Target("wecom", "http://127.0.0.1:9/nothing"), MESSAGE, time.time()),
+        timeout=2,
+    )
     assert reply.verdict.outcome == "retryable" and reply.verdict.code == "network"

@@ -22,10 +22,14 @@ from notifications.services import channel_create, notify, subscription_save
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WARN = kinds.register(
-    kinds.Kind("test.delivery_warn", Severity.WARNING, "警告 {n}", "Warning {n}", "第 {n} 条", "item {n}")
+    kinds.Kind(
+        "test.delivery_warn", Severity.WARNING, "警告 {n}", "Warning {n}", "第 {n} 条", "item {n}"
+    )
 )
 INFO = kinds.register(kinds.Kind("test.delivery_info", Severity.INFO, "提示", "Info", "", ""))
-CRIT = kinds.register(kinds.Kind("test.delivery_crit", Severity.CRITICAL, "严重", "Critical", "", ""))
+CRIT = kinds.register(
+    kinds.Kind("test.delivery_crit", Severity.CRITICAL, "严重", "Critical", "", "")
+)
 
 
 @pytest.fixture
@@ -174,7 +178,10 @@ def test_a_burst_of_one_kind_becomes_one_digest(staff, receiver):
 
 def test_dingtalk_rate_limit_holds_the_21st_message_of_a_minute(staff, receiver):
     ding(user_ref(staff.pk), receiver)
-    codes = [kinds.register(kinds.Kind(f"test.rate_{i}", Severity.WARNING, f"R{i}", f"R{i}", "", "")) for i in range(22)]
+    codes = [
+        kinds.register(kinds.Kind(f"test.rate_{i}", Severity.WARNING, f"R{i}", f"R{i}", "", ""))
+        for i in range(22)
+    ]
     for i, kind in enumerate(codes):
         say(staff, f"rate{i}", kind=kind)
     assert len(receiver.requests) == 20  # DingTalk: 20 messages per minute per robot
@@ -212,3 +219,15 @@ def test_test_send_records_the_attempt_and_returns_the_reply(staff, receiver):
     assert result.status == DeliveryStatus.SENT and result.reply.status == 200
     assert "Fleet 测试消息" in receiver.requests[0].json()["text"]["content"]
     assert Delivery.objects.get().kind == "notifications.test"
+
+
+def test_the_flush_resends_what_a_dead_worker_left_and_lost_tasks(staff, receiver):
+    ding(user_ref(staff.pk), receiver)
+    receiver.reply(500)
+    say(staff, "stuck")
+    row = Delivery.objects.get(key="stuck")
+    assert row.status == DeliveryStatus.SENT  # 500 then 200 (eager retry)
+    Delivery.objects.filter(pk=row.pk).update(status=DeliveryStatus.SENDING)  # died mid-send
+    assert delivery.deliveries_flush(now=time.time() + 60) == []  # maybe still sending
+    assert delivery.deliveries_flush(now=time.time() + 601) == [row.pk]
+    assert delivery.delivery_send(delivery_id=row.pk).status == DeliveryStatus.SENT

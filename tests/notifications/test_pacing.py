@@ -33,7 +33,12 @@ def test_kind_matches(kind, patterns, match):
 
 @pytest.mark.parametrize(
     ("severity", "minimum", "ok"),
-    [("info", "info", True), ("info", "warning", False), ("critical", "warning", True), ("warning", "critical", False)],
+    [
+        ("info", "info", True),
+        ("info", "warning", False),
+        ("critical", "warning", True),
+        ("warning", "critical", False),
+    ],
 )
 def test_severity_at_least(severity, minimum, ok):
     assert pacing.severity_at_least(severity, minimum) is ok

@@ -173,7 +173,14 @@ def test_an_account_expiring_within_three_days_tells_the_trader_and_operators(tr
     manager.user_permissions.add(Permission.objects.get(codename="change_trader"))
     with Receiver() as tg:
         tg.default = json.dumps({"ok": True, "result": {}}).encode()
-        channel_create(owner=trader_ref(trader.pk), kind="telegram", name="my tg", url=tg.url, secret="1:T", chat_id="42")
+        channel_create(
+            owner=trader_ref(trader.pk),
+            kind="telegram",
+            name="my tg",
+            url=tg.url,
+            secret="1:T",
+            chat_id="42",
+        )
         trader.expires_at = timezone.now() + timedelta(days=2)
         trader.save()
         assert traders_notify_expiring() == 1  # one trader, two recipients

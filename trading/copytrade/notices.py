@@ -80,8 +80,14 @@ COPY_STARTED = register(
     )
 )
 SKIP_HINTS = {
-    SkipReason.BALANCE_UNKNOWN: ("余额缓存过期：请检查余额轮询/数据流。", "The balance cache is stale: check the balance poller / stream."),
-    "rules_unavailable": ("无法获取交易规则：交易所可能不可达。", "Symbol rules unavailable: the venue may be unreachable."),
+    SkipReason.BALANCE_UNKNOWN: (
+        "余额缓存过期：请检查余额轮询/数据流。",
+        "The balance cache is stale: check the balance poller / stream.",
+    ),
+    "rules_unavailable": (
+        "无法获取交易规则：交易所可能不可达。",
+        "Symbol rules unavailable: the venue may be unreachable.",
+    ),
 }
 
 
@@ -141,7 +147,12 @@ def copies_skipped(
 
 def running_changed(*, running: bool) -> None:
     kind = COPY_STARTED if running else COPY_STOPPED
-    notify(kind=kind.code, key=f"copy:running:{int(time.time() * 1000)}", recipients=OPERATORS, context={})
+    notify(
+        kind=kind.code,
+        key=f"copy:running:{int(time.time() * 1000)}",
+        recipients=OPERATORS,
+        context={},
+    )
 
 
 def leader_stream_check(*, now: float | None = None, after_s: float | None = None) -> bool:
@@ -163,6 +174,10 @@ def leader_stream_check(*, now: float | None = None, after_s: float | None = Non
         kind=LEADER_DISCONNECTED.code,
         key=f"leader:down:{int(down.since)}",
         recipients=OPERATORS,
-        context={"seconds": int(now - down.since), "state": down.state, "detail": down.detail or "-"},
+        context={
+            "seconds": int(now - down.since),
+            "state": down.state,
+            "detail": down.detail or "-",
+        },
     )
     return True

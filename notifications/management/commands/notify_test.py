@@ -32,12 +32,17 @@ class Command(BaseCommand):
         if kind != "telegram" and not opts["url"]:
             raise CommandError("--url is required")
         target = Target(kind, opts["url"], opts["secret"], opts["chat_id"])
-        context = {"channel": f"notify_test {kind}", "at": timezone.now().isoformat(timespec="seconds")}
+        context = {
+            "channel": f"notify_test {kind}",
+            "at": timezone.now().isoformat(timespec="seconds"),
+        }
         title, body = kinds.render(notices.TEST_MESSAGE, opts["lang"], context)
         message = Message(title, body, {"kind": notices.TEST_MESSAGE.code, "key": "notify_test"})
         plat = platform(kind)
         reply = post(plat, plat.build(target, message, time.time()))
-        self.stdout.write(f"HTTP {reply.status if reply.status is not None else '-'} ({reply.duration_ms} ms)")
+        self.stdout.write(
+            f"HTTP {reply.status if reply.status is not None else '-'} ({reply.duration_ms} ms)"
+        )
         self.stdout.write(reply.body.decode(errors="replace") or "(empty reply)")
         verdict = reply.verdict
         if verdict.ok:

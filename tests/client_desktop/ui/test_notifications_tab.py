@@ -38,7 +38,9 @@ def logged_in(live_server):
 def test_list_unread_badge_mark_all_and_channel_test(qtbot, logged_in):
     trader, api = logged_in
     for i in range(2):
-        notify(kind=WARN.code, key=f"ui{i}", recipients=[Recipient.trader(trader.pk)], context={"n": i})
+        notify(
+            kind=WARN.code, key=f"ui{i}", recipients=[Recipient.trader(trader.pk)], context={"n": i}
+        )
     tab = NotificationsTab(api=api, lang="zh")
     tabs = QTabWidget()
     tabs.addTab(tab, "通知")
