@@ -13,7 +13,7 @@ from notifications.choices import ChannelKind, MessageLang, Severity
 class NotificationOut(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    severity = serializers.ChoiceField(choices=Severity.choices)
+    severity = serializers.CharField(help_text="info | warning | critical")
     title = serializers.CharField()
     body = serializers.CharField()
     created_at = serializers.DateTimeField()

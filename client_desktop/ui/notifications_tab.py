@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +37,17 @@ from client_desktop.ui.common import named
 from client_desktop.ui.tasks import TaskRunner
 
 SEVERITY_COLOURS = {"info": "#1565c0", "warning": "#8a6d00", "critical": "#c62828"}
+SEVERITIES = ("info", "warning", "critical")
+FORM_KEYS = ("kind", "name", "url", "secret", "chat_id", "min_severity", "quiet")
+
+
+def quiet_hours(text: str) -> dict[str, str | None]:
+    """``"23:00-07:00"`` → the API's quiet_start / quiet_end (blank or unreadable → none)."""
+    start, sep, end = text.replace(" ", "").replace("–", "-").partition("-")
+    ok = sep and all(len(t.split(":")) == 2 and t.replace(":", "").isdigit() for t in (start, end))
+    if not ok:
+        return {"quiet_start": None, "quiet_end": None}
+    return {"quiet_start": start, "quiet_end": end}
 
 
 class NotificationsTab(QWidget):
@@ -110,24 +121,37 @@ class NotificationsTab(QWidget):
         self.name_edit, self.url_edit, self.secret_edit, self.chat_edit = (
             QLineEdit() for _ in range(4)
         )
+        self.severity_combo = QComboBox()
+        for severity in SEVERITIES:
+            self.severity_combo.addItem("", severity)
+        self.severity_combo.setCurrentIndex(SEVERITIES.index("warning"))
+        self.quiet_edit = QLineEdit()
+        self.quiet_edit.setPlaceholderText("23:00-07:00")
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add_channel)
-        self.form = QFormLayout()
-        self.form_labels = [QLabel() for _ in range(5)]
-        for label, field in zip(
-            self.form_labels,
-            (self.kind_combo, self.name_edit, self.url_edit, self.secret_edit, self.chat_edit),
-            strict=True,
-        ):
-            self.form.addRow(label, field)
-        self.form.addRow(self.add_button)
+        self.form = QGridLayout()  # two label/field pairs a row: the list keeps the height
+        self.form_labels = [QLabel() for _ in FORM_KEYS]
+        fields = (
+            self.kind_combo,
+            self.name_edit,
+            self.url_edit,
+            self.secret_edit,
+            self.chat_edit,
+            self.severity_combo,
+            self.quiet_edit,
+        )
+        places = [(0, 0, 1), (0, 2, 1), (1, 0, 3), (2, 0, 1), (2, 2, 1), (3, 0, 1), (3, 2, 1)]
+        for label, field, (r, c, span) in zip(self.form_labels, fields, places, strict=True):
+            self.form.addWidget(label, r, c)
+            self.form.addWidget(field, r, c + 1, 1, span)
+        self.form.addWidget(self.add_button, 4, 3)
         row = QHBoxLayout(self.channels_box)
         left = QVBoxLayout()
         left.addWidget(self.channel_table)
         left.addWidget(self.test_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        row.addLayout(left, 3)
-        row.addLayout(self.form, 2)
+        row.addLayout(left, 1)
+        row.addLayout(self.form, 1)
 
     # --- showing -----------------------------------------------------------------------------
     def show_page(self, page: NotificationPage) -> None:
@@ -245,11 +269,20 @@ class NotificationsTab(QWidget):
             "secret": self.secret_edit.text().strip(),
             "chat_id": self.chat_edit.text().strip(),
             "language": "en" if self.lang == "en" else "zh",
+            "min_severity": self.severity_combo.currentData(),
+            **quiet_hours(self.quiet_edit.text()),
         }
 
         def done(channel: ChannelInfo) -> None:
             self.say(tr("notif.channel.added", self.lang, name=channel.name))
-            for edit in (self.name_edit, self.url_edit, self.secret_edit, self.chat_edit):
+            edits = (
+                self.name_edit,
+                self.url_edit,
+                self.secret_edit,
+                self.chat_edit,
+                self.quiet_edit,
+            )
+            for edit in edits:
                 edit.clear()
             self.refresh()
 
@@ -272,9 +305,9 @@ class NotificationsTab(QWidget):
         self.add_button.setText(tr("notif.channel.add", lang))
         for i, kind in enumerate(CHANNEL_KINDS):
             self.kind_combo.setItemText(i, tr(f"notif.kind.{kind}", lang))
-        for label, key in zip(
-            self.form_labels, ("kind", "name", "url", "secret", "chat_id"), strict=True
-        ):
+        for label, key in zip(self.form_labels, FORM_KEYS, strict=True):
             label.setText(tr(f"notif.channel.{key}", lang))
+        for i, severity in enumerate(SEVERITIES):
+            self.severity_combo.setItemText(i, tr(f"notif.severity_from.{severity}", lang))
         self.show_page(self.page)
         self.show_channels(self.channel_rows)

@@ -59,13 +59,37 @@ def test_list_unread_badge_mark_all_and_channel_test(qtbot, logged_in):
         tab.kind_combo.setCurrentIndex(tab.kind_combo.findData("wecom"))
         tab.name_edit.setText("群机器人")
         tab.url_edit.setText(f"{robot.url}/cgi-bin/webhook/send?key=0123456789abcdef")
+        tab.severity_combo.setCurrentIndex(tab.severity_combo.findData("critical"))
+        tab.quiet_edit.setText("23:00-07:30")
         tab.add_channel()
         qtbot.waitUntil(lambda: tab.channel_table.rowCount() == 1, timeout=10_000)
         assert "0123456789abcdef" not in tab.channel_table.item(0, 2).text()
         tab.test_selected()
         qtbot.waitUntil(lambda: "测试消息已发送" in tab.message.text(), timeout=10_000)
         assert robot.requests[0].query == {"key": ["0123456789abcdef"]}
-    assert Channel.objects.get().owner == f"t:{trader.pk}"
+    channel = Channel.objects.get()
+    assert channel.owner == f"t:{trader.pk}"
+    sub = channel.subscriptions.get()
+    assert (sub.min_severity, str(sub.quiet_start), str(sub.quiet_end)) == (
+        "critical",
+        "23:00:00",
+        "07:30:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("23:00-07:00", "23:00", "07:00"),
+        (" 22:30 – 06:00 ", "22:30", "06:00"),
+        ("", None, None),
+        ("later", None, None),
+    ],
+)
+def test_quiet_hours_field(text, start, end):
+    from client_desktop.ui.notifications_tab import quiet_hours
+
+    assert quiet_hours(text) == {"quiet_start": start, "quiet_end": end}
 
 
 def test_the_client_reports_its_binding_expiry(logged_in):
