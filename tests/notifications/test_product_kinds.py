@@ -258,3 +258,19 @@ def test_health_failing_longer_than_n_seconds_is_told_once_per_outage(operator, 
     assert note.context == {"part": "broker", "seconds": 121, "error": "OperationalError"}
     assert len(ding.requests) == 1 and texts(ding)[0].startswith("系统健康检查失败：broker")
     assert Delivery.objects.filter(kind="system.health_failing").count() == 2  # two channels
+
+
+def test_the_health_watch_job_runs_in_the_stream_process_and_stops(operator):
+    import asyncio
+
+    from trading.streams.registry import jobs_named
+
+    job = jobs_named(["health_watch"])[0].resolve()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().call_later(0.5, stop.set)
+        await asyncio.wait_for(job(stop), 10)
+
+    asyncio.run(main())  # one round against the real database, Redis and broker: all healthy
+    assert not Notification.objects.filter(kind="system.health_failing").exists()
