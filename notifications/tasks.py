@@ -10,6 +10,9 @@ from notifications import delivery, watch
 from notifications.choices import DeliveryStatus
 
 log = logging.getLogger("fleet.notifications.delivery")
+# Redis redelivers a task whose ETA is further away than the broker's visibility timeout (600 s):
+# longer waits are left to the flush, which sends RETRY rows once their time has come.
+MAX_COUNTDOWN_S = 300.0
 
 
 @shared_task(bind=True, name="notifications.deliver", ignore_result=True, max_retries=None)
@@ -21,6 +24,8 @@ def deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
         result = delivery.delivery_send(delivery_id=delivery_id)
         if result.status != DeliveryStatus.RETRY or result.retry_in is None:
             return result.status
+        if result.retry_in > MAX_COUNTDOWN_S:
+            return result.status  # a long wait (Telegram flood control): the flush sends it
         if not self.request.is_eager:
             raise self.retry(countdown=result.retry_in)
 

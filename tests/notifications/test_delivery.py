@@ -18,6 +18,7 @@ from notifications.models import Channel, Delivery, DeliveryAttempt, Notificatio
 from notifications.recipients import Recipient
 from notifications.selectors import user_ref
 from notifications.services import channel_create, notify, subscription_save
+from tests.notifications.receiver import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -231,3 +232,32 @@ def test_the_flush_resends_what_a_dead_worker_left_and_lost_tasks(staff, receive
     assert delivery.deliveries_flush(now=time.time() + 60) == []  # maybe still sending
     assert delivery.deliveries_flush(now=time.time() + 601) == [row.pk]
     assert delivery.delivery_send(delivery_id=row.pk).status == DeliveryStatus.SENT
+
+
+def test_a_long_platform_wait_is_left_to_the_flush(staff):
+    with Receiver() as tg:
+        channel_create(
+            owner=user_ref(staff.pk),
+            kind="telegram",
+            name="tg",
+            url=tg.url,
+            secret="1:T",
+            chat_id="-5",
+        )
+        tg.reply(
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 900",
+                "parameters": {"retry_after": 900},
+            },
+        )
+        tg.default = b'{"ok": true, "result": {}}'
+        say(staff, "flood")
+        row = Delivery.objects.get(key="flood")
+        assert row.status == DeliveryStatus.RETRY and len(tg.requests) == 1
+        assert row.tries.get().retry_in_s == 900
+        assert delivery.deliveries_flush(now=time.time() + 600) == []
+        (due,) = delivery.deliveries_flush(now=time.time() + 900 + delivery.LOST_AFTER_S + 1)
+        assert delivery.delivery_send(delivery_id=due).status == DeliveryStatus.SENT
