@@ -11,6 +11,7 @@ from accounts.models import Trader
 from notifications.choices import Severity
 from notifications.kinds import Kind, register
 from notifications.recipients import Recipient
+from notifications.selectors import keys_notified
 from notifications.services import notify
 
 MANAGE_TRADERS = "accounts.change_trader"
@@ -37,12 +38,16 @@ def traders_notify_expiring(*, now: datetime | None = None, within_days: int | N
     soon = Trader.objects.filter(
         is_disabled=False, expires_at__gt=now, expires_at__lte=now + timedelta(days=days)
     )
+    keyed = {f"trader:{t.pk}:expires:{t.expires_at:%Y%m%d%H%M}": t for t in soon}
+    done = keys_notified(kind=TRADER_EXPIRING.code, keys=list(keyed))
     created = 0
-    for trader in soon:
+    for key, trader in keyed.items():
+        if key in done:
+            continue
         created += bool(
             notify(
                 kind=TRADER_EXPIRING.code,
-                key=f"trader:{trader.pk}:expires:{trader.expires_at:%Y%m%d%H%M}",
+                key=key,
                 recipients=[Recipient.trader(trader.pk), Recipient.permission(MANAGE_TRADERS)],
                 context={
                     "trader": str(trader),

@@ -47,3 +47,12 @@ def notification_item(row: Notification, lang: str) -> dict[str, object]:
         "created_at": row.created_at,
         "read_at": row.read_at,
     }
+
+
+def keys_notified(*, kind: str, keys: list[str]) -> set[str]:
+    """Which of ``keys`` already produced a notification of ``kind`` (watchers skip them instead
+    of replaying ``notify`` every round)."""
+    if not keys:
+        return set()
+    rows = Notification.objects.filter(kind=kind, key__in=keys).values_list("key", flat=True)
+    return set(rows.distinct())

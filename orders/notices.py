@@ -14,6 +14,7 @@ from django.utils import timezone
 from notifications.choices import Severity
 from notifications.kinds import Kind, register
 from notifications.recipients import Recipient
+from notifications.selectors import keys_notified
 from notifications.services import notify
 from orders.choices import Outcome
 from orders.models import BindingReport, ExecutionReport
@@ -67,12 +68,16 @@ def bindings_notify_expiring(
         expires_at__lte=now + timedelta(hours=hours),
         trader__is_disabled=False,
     )
+    keyed = {f"binding:{r.trader_id}:{r.expires_at:%Y%m%d%H%M}": r for r in rows}
+    done = keys_notified(kind=BINDING_EXPIRING.code, keys=list(keyed))
     created = 0
-    for row in rows:
+    for key, row in keyed.items():
+        if key in done:
+            continue
         created += bool(
             notify(
                 kind=BINDING_EXPIRING.code,
-                key=f"binding:{row.trader_id}:{row.expires_at:%Y%m%d%H%M}",
+                key=key,
                 recipients=[Recipient.trader(row.trader_id)],
                 context={
                     "expires_at": f"{row.expires_at:%Y-%m-%d %H:%M}",

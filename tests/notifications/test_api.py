@@ -159,3 +159,13 @@ def test_the_client_reports_its_binding(client, alice):
     assert r.status_code == 200, r.content
     row = BindingReport.objects.get(trader=trader)
     assert row.bound and row.expires_at == at
+
+
+def test_the_list_costs_a_fixed_number_of_queries(client, alice, django_assert_max_num_queries):
+    trader, auth = alice
+    client.get("/api/v1/notifications/unread-count", **auth)  # warms the session cache
+    for i in range(30):
+        notify(kind=WARN.code, key=f"q{i}", recipients=[Recipient.trader(trader.pk)], context={})
+    with django_assert_max_num_queries(3):
+        r = client.get("/api/v1/notifications", **auth)
+    assert len(r.json()["items"]) == 30
