@@ -92,8 +92,12 @@ class MarkReadView(APIView):
         )
 
 
-def channel_out(channel: Channel, recipient: str) -> dict:
-    sub = Subscription.objects.filter(channel=channel, recipient=recipient).first()
+def _subscription(channel: Channel, recipient: str) -> Subscription | None:
+    return Subscription.objects.filter(channel=channel, recipient=recipient).first()
+
+
+def channel_out(channel: Channel, sub: Subscription | None) -> dict:
+    """A channel as the client sees it, with its owner's subscription (secrets masked)."""
     return {
         "id": channel.pk,
         "kind": channel.kind,
@@ -116,8 +120,12 @@ class ChannelListView(APIView):
         operation_id="notifications_channels", responses={200: ChannelOut(many=True), 401: ErrorOut}
     )
     def get(self, request):
-        rows = Channel.objects.filter(owner=_me(request)).order_by("pk")
-        return Response([channel_out(c, _me(request)) for c in rows])
+        rows = list(Channel.objects.filter(owner=_me(request)).order_by("pk"))
+        subs = {
+            s.channel_id: s
+            for s in Subscription.objects.filter(recipient=_me(request), channel__in=rows)
+        }
+        return Response([channel_out(c, subs.get(c.pk)) for c in rows])
 
     @extend_schema(
         operation_id="notifications_channel_create",
@@ -132,7 +140,7 @@ class ChannelListView(APIView):
         fields.pop("is_enabled", None)
         channel = services.channel_create(owner=_me(request), **fields)
         services.subscription_save(recipient=_me(request), channel=channel, **sub)
-        return Response(channel_out(channel, _me(request)), status=201)
+        return Response(channel_out(channel, _subscription(channel, _me(request))), status=201)
 
 
 class ChannelDetailView(APIView):
@@ -149,10 +157,10 @@ class ChannelDetailView(APIView):
         sub = {f: fields.pop(f) for f in SUB_FIELDS if f in fields}
         services.channel_update(channel=channel, **fields)
         if sub:
-            current = Subscription.objects.filter(channel=channel, recipient=_me(request)).first()
+            current = _subscription(channel, _me(request))
             merged = {f: getattr(current, f) for f in SUB_FIELDS} if current else {}
             services.subscription_save(recipient=_me(request), channel=channel, **{**merged, **sub})
-        return Response(channel_out(channel, _me(request)))
+        return Response(channel_out(channel, _subscription(channel, _me(request))))
 
     @extend_schema(
         operation_id="notifications_channel_delete", responses={204: None, 404: ErrorOut}
