@@ -99,7 +99,10 @@ class ChannelAdmin(admin.ModelAdmin):
             "language",
             "is_enabled",
         ]
-        return [*base, *self.readonly_fields] if obj else base
+        if obj is None:
+            return base
+        base.remove("owner_trader")  # the owner is chosen once, at creation
+        return [*base, *self.readonly_fields]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """Model fields only: the secrets are form-only inputs (never copied or rendered)."""
