@@ -261,3 +261,19 @@ def test_a_long_platform_wait_is_left_to_the_flush(staff):
         assert delivery.deliveries_flush(now=time.time() + 600) == []
         (due,) = delivery.deliveries_flush(now=time.time() + 900 + delivery.LOST_AFTER_S + 1)
         assert delivery.delivery_send(delivery_id=due).status == DeliveryStatus.SENT
+
+
+def test_a_channel_speaks_its_own_language_and_webhooks_get_the_machine_fields(staff, receiver):
+    channel_create(
+        owner=user_ref(staff.pk),
+        kind="webhook",
+        name="monitor",
+        url=f"{receiver.url}/hook",
+        secret="k",
+        language="en",
+    )
+    say(staff, "en1", n=3)
+    body = receiver.requests[0].json()
+    assert (body["title"], body["body"]) == ("Warning 3", "item 3")
+    assert body["kind"] == WARN.code and body["key"] == "en1" and body["severity"] == "warning"
+    assert body["lang"] == "en" and body["count"] == 1
