@@ -274,3 +274,39 @@ def test_the_health_watch_job_runs_in_the_stream_process_and_stops(operator):
 
     asyncio.run(main())  # one round against the real database, Redis and broker: all healthy
     assert not Notification.objects.filter(kind="system.health_failing").exists()
+
+
+async def test_the_real_watcher_losing_the_leader_stream_is_told_after_n_seconds(sim, operator):
+    """The leader's key revoked at the simulator: the watcher reports the stream down, and the
+    check tells the operators once it has been down longer than N seconds."""
+    import asyncio
+    import dataclasses
+
+    from asgiref.sync import sync_to_async
+
+    from tests.trading.copytrade.test_watcher import FAST
+    from trading.copytrade.watcher import run
+
+    account = sim.control.binance_account({"USDT": "10000", "BTC": "0.5"})
+    await sync_to_async(services.leader_set)(
+        environment="sim", api_key=account["api_key"], api_secret=account["api_secret"]
+    )
+    await sync_to_async(services.copy_set_running)(running=True)
+    get_redis().delete(LEADER_CONN_KEY)
+    sim.control.fault("reject_auth", account["api_key"], count=-1)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(stop, dataclasses.replace(FAST, reload_s=0.2)))
+    try:
+        deadline = time.monotonic() + 8
+        while not (get_redis().hget(LEADER_CONN_KEY, "detail") or "").startswith("auth:"):
+            assert time.monotonic() < deadline, "the watcher never reported the refused key"
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
+    since = int(get_redis().hget(LEADER_CONN_KEY, "since_ms")) / 1000
+    check = sync_to_async(notices.leader_stream_check)
+    assert not await check(now=since + 5, after_s=60)
+    assert await check(now=since + 61, after_s=60)
+    kinds = await sync_to_async(lambda: list(Notification.objects.values_list("kind", flat=True)))()
+    assert kinds.count("copytrade.leader_disconnected") == 1
