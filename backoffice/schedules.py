@@ -19,4 +19,6 @@ SCHEDULES: list[Schedule] = [
     Schedule("expire client sessions", "accounts.sweep_expired_sessions", 300),
     Schedule("expire event orders", "orders.sweep_expired_orders", 30),
     Schedule("copy trading: follower balances", "copytrade.poll_balances", 3),
+    Schedule("notifications: held messages and digests", "notifications.flush", 10),
+    Schedule("notifications: watched conditions", "notifications.watch", 30),
 ]

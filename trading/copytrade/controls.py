@@ -80,8 +80,12 @@ def leader_connection_report(*, state: str, detail: str = "") -> None:
     ``stalled``. Readers treat a report older than 60 s as ``unknown`` (stream process gone)."""
     if state not in LEADER_CONN_STATES:
         raise ValueError(f"unknown leader connection state {state!r}")
-    mapping = {"state": state, "detail": detail[:200], "at_ms": int(time.time() * 1000)}
-    get_redis().hset(LEADER_CONN_KEY, mapping=mapping)
+    now_ms = int(time.time() * 1000)
+    mapping = {"state": state, "detail": detail[:200], "at_ms": now_ms}
+    r = get_redis()
+    if r.hget(LEADER_CONN_KEY, "state") != state:  # ``since_ms``: when this state began
+        mapping["since_ms"] = now_ms
+    r.hset(LEADER_CONN_KEY, mapping=mapping)
 
 
 def follower_pause(*, follower: Follower) -> Follower:

@@ -43,7 +43,7 @@ from django.utils import timezone
 from accounts.models import ExchangeCredential
 from backoffice.redis import get_redis
 from backoffice.runtime_config import config_get
-from trading.copytrade import balances, loop, venues
+from trading.copytrade import balances, loop, notices, venues
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.executor import SYMBOL, SendOutcome, send_copy
 from trading.copytrade.models import CopyExecution, Follower, LeaderEvent
@@ -178,6 +178,12 @@ def _prepare(event_id: int, follower_ids: list[int]) -> Chunk | None:
     rules = _rules_for(active, clients)
     new_rows = [_new_row(event, f, cached.get(f.pk), rules.get(_group(f))) for f in active]
     CopyExecution.objects.bulk_create(new_rows, ignore_conflicts=True)
+    notices.copies_skipped(
+        event_id=event.pk,
+        leader_order=event.leader_order_id,
+        side=event.side,
+        skipped=[(followers[r.follower_id].name, r.skip_reason) for r in new_rows if r.skip_reason],
+    )
     rows = CopyExecution.objects.filter(event_id=event_id, follower_id__in=list(followers))
     to_mark = []
     for row in rows:
@@ -360,7 +366,8 @@ def _record(chunk: Chunk, batch: list[tuple[Send, SendOutcome]]) -> None:
         row.updated_at = now
         rows.append(row)
     _write_results(rows)
-    _disable_refused(batch)
+    _disable_refused(chunk, batch)
+    _notify_failures(chunk, batch)
     _refresh_balances(chunk, batch)
 
 
@@ -383,16 +390,44 @@ def _write_results(rows: list[CopyExecution]) -> None:
         cursor.executemany(sql, params)
 
 
-def _disable_refused(batch: list[tuple[Send, SendOutcome]]) -> None:
-    """Followers whose key the venue refused → DISABLED with the reason; nobody else."""
+def _disable_refused(chunk: Chunk, batch: list[tuple[Send, SendOutcome]]) -> None:
+    """Followers whose key the venue refused → DISABLED with the reason; nobody else. Operators
+    are told once per follower and event (the key makes a re-run's notice a no-op)."""
     by_error: dict[str, list[int]] = {}
     for send, out in batch:
         if out.auth_failed:
             by_error.setdefault(out.error[:2000], []).append(send.row.follower_id)
     for error, ids in by_error.items():
-        Follower.objects.filter(Q(pk__in=ids), ~Q(state=FollowerState.DISABLED)).update(
-            state=FollowerState.DISABLED, last_error=error
-        )
+        with transaction.atomic():
+            rows = Follower.objects.filter(Q(pk__in=ids), ~Q(state=FollowerState.DISABLED))
+            newly = list(rows.select_for_update().values_list("pk", flat=True))
+            Follower.objects.filter(pk__in=newly).update(
+                state=FollowerState.DISABLED, last_error=error
+            )
+            for pk in newly:
+                follower = chunk.followers[pk]
+                notices.follower_disabled(
+                    follower_id=pk,
+                    name=follower.name,
+                    venue=follower.credential.venue,
+                    error=error,
+                    cause=f"ev{chunk.event.pk}",
+                )
+
+
+def _notify_failures(chunk: Chunk, batch: list[tuple[Send, SendOutcome]]) -> None:
+    """A copy that FAILED (other than a refused key, told above) or ended UNKNOWN needs an
+    operator: one notice per execution."""
+    for send, out in batch:
+        if out.status in (ExecutionStatus.FAILED, ExecutionStatus.UNKNOWN) and not out.auth_failed:
+            notices.copy_failed(
+                execution_id=send.row.pk,
+                follower=chunk.followers[send.row.follower_id].name,
+                leader_order=chunk.event.leader_order_id,
+                side=chunk.event.side,
+                status=out.status,
+                error=out.error,
+            )
 
 
 def _refresh_balances(chunk: Chunk, batch: list[tuple[Send, SendOutcome]]) -> None:

@@ -42,6 +42,7 @@ def test_demo_screenshots_are_rendered(qapp, tmp_path, capsys):
     assert names == [
         "login.png",
         "login_device_not_allowed.png",
+        "notifications.png",
         "qr_binding.png",
         "trading.png",
         "trading_en.png",
