@@ -71,8 +71,9 @@ def session_cache_put(thash: str, trader_id: int, expires_at: float) -> None:
     pipe.execute()
 
 
-def session_cache_drop(thash: str) -> None:
-    get_redis().delete(SESSION_PREFIX + thash)
+def session_cache_drop(*thashes: str) -> None:
+    if thashes:
+        get_redis().delete(*(SESSION_PREFIX + h for h in thashes))
 
 
 def trader_cache_put(trader) -> None:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from backoffice import two_factor
 from backoffice.health import health
 
 api_v1 = [
@@ -17,6 +18,7 @@ api_v1 = [
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/2fa/", two_factor.setup_view, name="admin-2fa"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
