@@ -83,7 +83,7 @@ def trader_cache_put(trader) -> None:
         mapping={
             "expires_at": trader.expires_at.timestamp(),
             "disabled": int(trader.is_disabled),
-            "amount": str(trader.order_amount),
+            "amount": f"{Decimal(trader.order_amount):.2f}",  # the column's 2 places, always
             "lang": trader.language,
             "username": trader.username,
         },

@@ -13,24 +13,6 @@ from backoffice.runtime_config import config_get
 pytestmark = pytest.mark.django_db
 
 
-class Clock:
-    """``bruteforce._now`` under the test's control: waits pass without sleeping."""
-
-    def __init__(self, monkeypatch) -> None:
-        import time
-
-        self.t = time.time()
-        monkeypatch.setattr(bruteforce, "_now", lambda: self.t)
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
 def _retry(reply) -> float:
     return (reply.json().get("detail") or {}).get("retry_after_s", 0)
 
