@@ -7,10 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from backoffice import two_factor
 from backoffice.health import health
 
+public: dict = {"permission_classes": [], "authentication_classes": []}  # any token, or none
 api_v1 = [
     path("health", health, name="health"),
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[])),
+    path("schema/", SpectacularAPIView.as_view(**public), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", **public)),
     path("auth/", include("accounts.urls")),
     path("", include("orders.urls")),
     path("", include("trading.copytrade.urls")),

@@ -25,7 +25,9 @@ KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After", "Location")
 def json_error(status: int, code: str | None = None, message: object = None) -> HttpResponse:
     default_code, default_message = status_error(status)
     body = error_body(code or default_code, message or default_message)
-    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type="application/json"
+    )
 
 
 def content_length(meta) -> int:
