@@ -22,10 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
-from django.middleware.security import SecurityMiddleware
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -34,6 +31,8 @@ from redis.exceptions import RedisError
 from accounts.api_auth import token_from_header
 from accounts.errors import NOT_AUTHENTICATED, Refusal, RefusedError
 from accounts.selectors import session_resolve, session_token_hash
+from backoffice.api.middleware import drain
+from backoffice.front_door import front_door
 from orders import delivery
 from orders.errors import UNAVAILABLE, OrderError
 from orders.report_input import MEDIA_REFUSED, TOO_LARGE, is_json_media, report_fields
@@ -44,7 +43,7 @@ log = logging.getLogger("fleet.orders.api")
 PULL_PATH = "/api/v1/event-orders/pull"
 REPORT_PATH = re.compile(r"^/api/v1/event-orders/([^/]+)/executions$")
 JSON = "application/json"
-MAX_BODY = 64 * 1024  # a report is < 3 KB; a longer body is refused 413 unread (API_MAX_BODY_BYTES)
+MAX_BODY = 64 * 1024  # a report is < 3 KB; a longer body is refused 413 (API_MAX_BODY_BYTES)
 Headers = list[tuple[str, str]]
 Reply = tuple[int, bytes, Headers]
 
@@ -173,7 +172,7 @@ _STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 class HotPaths:
     """WSGI middleware: the pull and the execution report are answered here, every other
     request goes to ``app``. Both get what Django's request cycle would give them: the host
-    check, HTTPS redirect and security headers (:func:`front_door`), and connection handling
+    check, HTTPS redirect and security headers (``backoffice.front_door``), and connection handling
     (``request_started`` / ``request_finished``: ``close_old_connections``, so a connection the
     database dropped is replaced, never reused)."""
 
@@ -206,35 +205,6 @@ class HotPaths:
         return [body]
 
 
-class _FrontRequest(HttpRequest):
-    """Just enough of a Django request for the host check and the HTTPS policy."""
-
-    def __init__(self, environ: dict[str, Any]) -> None:
-        super().__init__()
-        self.META = environ
-        self.path = self.path_info = environ.get("PATH_INFO", "")
-
-    def _get_scheme(self) -> str:
-        return self.META.get("wsgi.url_scheme", "http")
-
-
-def front_door(environ: dict[str, Any]) -> tuple[Reply | None, Headers]:
-    """Django's own ``SecurityMiddleware`` and ``ALLOWED_HOSTS`` check on a hot-path request:
-    (an early answer — 400 bad host, 301 to HTTPS — or None, the security headers to add)."""
-    request = _FrontRequest(environ)
-    security = SecurityMiddleware(lambda r: HttpResponse())
-    try:
-        redirect = security.process_request(request)
-        request.get_host()
-    except DisallowedHost:
-        log.warning("hot path refused, Host not allowed: %r", environ.get("HTTP_HOST"))
-        return _error(400, "malformed_request", "请求无效：不允许的主机名"), []
-    if redirect is not None:
-        return (redirect.status_code, b"", [("Location", redirect["Location"])]), []
-    probe = security.process_response(request, HttpResponse())
-    return None, [(k, v) for k, v in probe.items() if k != "Content-Type"]
-
-
 def _served(environ: dict[str, Any], answer: Callable[[], Reply]) -> Reply:
     """Run one answer inside Django's request signals; a failure is a JSON error, never a bare
     500 page, and never leaves a broken connection to the next request of this thread."""
@@ -256,12 +226,13 @@ def _error(status: int, code: str, message: str) -> Reply:
 
 
 def _body(environ: dict[str, Any]) -> bytes | None:
-    """The request body; ``None`` when it is longer than ``MAX_BODY`` (refused unread). A missing
-    or bad length reads as empty."""
+    """The request body; ``None`` when it is longer than ``MAX_BODY`` (refused; the rest is
+    drained). A missing or bad length reads as empty."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return b""
     if length > MAX_BODY:
+        drain(environ["wsgi.input"], length)
         return None
     return environ["wsgi.input"].read(length) if length > 0 else b""

@@ -22,6 +22,18 @@ API_PREFIX = "/api/"
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After", "Location")
 
 
+DRAIN_LIMIT = 1024 * 1024
+
+
+def drain(stream, length: int) -> None:
+    """Read and drop a refused body of up to ``DRAIN_LIMIT`` bytes so the client's keep-alive
+    connection stays usable after the 413 (gunicorn would otherwise parse the unread rest as the
+    next request and drop the connection). A larger body is left: the connection then closes."""
+    left = length if length <= DRAIN_LIMIT else 0
+    while left > 0 and (chunk := stream.read(min(left, 64 * 1024))):
+        left -= len(chunk)
+
+
 def json_error(status: int, code: str | None = None, message: object = None) -> HttpResponse:
     default_code, default_message = status_error(status)
     body = error_body(code or default_code, message or default_message)
@@ -44,7 +56,8 @@ class ApiErrorsMiddleware:
     def __call__(self, request):
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        if content_length(request.META) > settings.API_MAX_BODY_BYTES:
+        if (length := content_length(request.META)) > settings.API_MAX_BODY_BYTES:
+            drain(request, length)
             return json_error(413)
         return self._as_json(self.get_response(request))
 

@@ -171,7 +171,6 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API for the Fleet desktop client and operators.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENFORCE_NON_BLANK_FIELDS": True,  # the schema says what the serializers refuse (minLength)
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "backoffice.api.schema.add_common_refusals",

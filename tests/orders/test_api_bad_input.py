@@ -93,3 +93,16 @@ def test_a_report_that_is_not_json_is_a_415(delivered, client, content_type):
 def test_a_form_login_is_a_415(client):
     reply = client.post("/api/v1/auth/login", {"username": "a", "password": "b"})
     assert reply.status_code == 415 and reply.json()["code"] == "unsupported_media_type"
+
+
+def test_a_refused_body_is_drained_up_to_a_megabyte():
+    """So the client's keep-alive connection survives the 413 (gunicorn would read the rest as
+    the next request); beyond the limit it is left and the connection closes."""
+    import io
+
+    from backoffice.api.middleware import DRAIN_LIMIT, drain
+
+    for size, read in [(200_000, 200_000), (DRAIN_LIMIT, DRAIN_LIMIT), (DRAIN_LIMIT + 1, 0)]:
+        stream = io.BytesIO(b"x" * size)
+        drain(stream, size)
+        assert stream.tell() == read

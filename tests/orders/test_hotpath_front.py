@@ -1,15 +1,15 @@
 """The hot paths skip Django's middleware, so they apply its front-door policy themselves: the
 ``ALLOWED_HOSTS`` check, the HTTPS redirect and HSTS of production (issue: a pull with
-``Host: evil.example`` over plain HTTP answered 200 without HSTS). They run Django's own
-``SecurityMiddleware`` and host check (``orders.hotpath.front_door``), so the policy is the one
-the Django paths get; the Django handler reads these settings once at start, so only its host
-check (read per request) is compared here."""
+``Host: evil.example`` over plain HTTP answered 200 without HSTS). ``backoffice.front_door``
+applies Django's host validation and ``SecurityMiddleware``'s policy from the same settings; the
+last test compares it with Django's own middleware over a table of settings and requests."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import override_settings
 
+from backoffice.front_door import front_door
 from orders import hotpath
 from tests.orders.test_hotpath import PLACED, call
 
@@ -73,3 +73,41 @@ def test_https_answers_carry_hsts_and_nosniff(alice_with_order):
     assert headers["X-Content-Type-Options"] == "nosniff"
     status, headers, _ = call("POST", report_path(order), alice.token, PLACED, **HTTPS)
     assert status == 201 and headers["Strict-Transport-Security"] == hsts
+
+
+@pytest.mark.parametrize("host", ["fleet.example.com", "evil.example", "fleet.example.com:8443"])
+@pytest.mark.parametrize("proto", [None, "https", "http"])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        PRODUCTION_FRONT,
+        {**PRODUCTION_FRONT, "SECURE_SSL_REDIRECT": False, "SECURE_HSTS_PRELOAD": False},
+        {**PRODUCTION_FRONT, "SECURE_REDIRECT_EXEMPT": [r"^api/v1/event-orders/"]},
+        {**PRODUCTION_FRONT, "SECURE_REFERRER_POLICY": "no-referrer, strict-origin"},
+        {"ALLOWED_HOSTS": ["*"], "SECURE_CONTENT_TYPE_NOSNIFF": False},
+    ],
+)
+def test_front_door_answers_as_djangos_own_middleware(host, proto, overrides):
+    """The same verdict and headers as ``get_host`` + ``SecurityMiddleware`` on a Django request."""
+    from django.core.exceptions import DisallowedHost
+    from django.http import HttpResponse
+    from django.middleware.security import SecurityMiddleware
+    from django.test import RequestFactory
+
+    extra = {"HTTP_HOST": host, **({"HTTP_X_FORWARDED_PROTO": proto} if proto else {})}
+    with override_settings(**overrides):
+        request = RequestFactory().get(hotpath.PULL_PATH, **extra)
+        early, headers = front_door(request.META)
+        try:
+            request.get_host()
+        except DisallowedHost:
+            assert early is not None and early[0] == 400
+            return
+        django = SecurityMiddleware(lambda r: HttpResponse())
+        redirect = django.process_request(request)
+        if redirect is not None:
+            assert early == (301, b"", [("Location", redirect["Location"])])
+            return
+        assert early is None
+        expected = django.process_response(request, HttpResponse())
+        assert dict(headers) == {k: v for k, v in expected.items() if k != "Content-Type"}
