@@ -116,6 +116,7 @@ class ExecutionView(APIView):
             request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
             kwargs["order_id"],
             request.body,
+            request.META.get("CONTENT_TYPE", ""),
         )
         return _as_response(reply)
 
