@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "orders",
     "trading.copytrade",
     "exchange_sim",
+    "trading.futures",
 ]
 
 MIDDLEWARE = [
