@@ -82,7 +82,9 @@ def read_csv(path: str | Path, interval: str) -> Candles:
 def read_funding_csv(path: str | Path) -> list[tuple[int, float]]:
     """``funding_time,funding_rate`` rows as ``(ms, rate)``, oldest first."""
     with open(path, newline="") as fh:
-        return sorted((int(r["funding_time"]), float(r["funding_rate"])) for r in csv.DictReader(fh))
+        return sorted(
+            (int(r["funding_time"]), float(r["funding_rate"])) for r in csv.DictReader(fh)
+        )
 
 
 def _places(text: str) -> int:
