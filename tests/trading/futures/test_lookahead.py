@@ -32,12 +32,15 @@ def test_signals_before_the_cut_do_not_change(name: str, cut: int) -> None:
         assert before, f"{name} decided nothing before {cut}: the comparison would be empty"
 
 
+PEEK_GEOMETRY = Geometry(tp_atr=1.0, sl_atr=1.0, horizon=6)
+
+
 @dataclass(frozen=True)
 class PeeksAhead:
     """A deliberately broken strategy that reads the next close: the guard must catch it."""
 
     name: str = "peeks_ahead"
-    geometry: Geometry = Geometry(tp_atr=1.0, sl_atr=1.0, horizon=6)
+    geometry: Geometry = PEEK_GEOMETRY
 
     def decide(self, f: Frame, i: int):
         close = f["close"]

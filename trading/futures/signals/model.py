@@ -32,6 +32,7 @@ FEATURES = (
     "rsi", "macd_hist_rel", "bb_pos", "atr_rel", "adx", "ema_gap", "sma_gap",
     "ret_1", "ret_3", "ret_12", "dc_pos", "obv_flow", "vol_ratio",
 )  # fmt: skip
+GEOMETRY = Geometry(tp_atr=1.5, sl_atr=1.0, horizon=12)
 _CACHE: OrderedDict[tuple, Any] = OrderedDict()  # trained classifiers, shared by live calls
 _CACHE_SIZE = 64
 
@@ -67,7 +68,7 @@ class WalkForwardModel:
     """The model as a strategy: ``decide(frame, i)`` like the rule-based ones."""
 
     name: str = "model_gbm"
-    geometry: Geometry = Geometry(tp_atr=1.5, sl_atr=1.0, horizon=12)
+    geometry: Geometry = GEOMETRY
     retrain_bars: int = 288
     min_train: int = 300
     train_window: int = 3000
