@@ -46,6 +46,8 @@ KNOBS: dict[str, Knob] = {
         Knob("copy_running", _bool, "false", _("跟单总开关")),
         Knob("online_window_s", int, "10", _("多少秒内拉单视为在线")),
         Knob("copy_fanout_chunk", int, "100", _("跟单扇出每个任务的跟单账户数")),
+        Knob("signals_fee_bps", Decimal, "5", _("合约信号评分：每边吃单手续费（基点）")),
+        Knob("signals_market_env", str, "prod", _("合约信号行情来源环境 (prod/test/demo/sim)")),
     ]
 }
 

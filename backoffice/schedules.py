@@ -19,4 +19,9 @@ SCHEDULES: list[Schedule] = [
     Schedule("expire client sessions", "accounts.sweep_expired_sessions", 300),
     Schedule("expire event orders", "orders.sweep_expired_orders", 30),
     Schedule("copy trading: follower balances", "copytrade.poll_balances", 3),
+    Schedule("futures signals: klines backfill + decide", "futures.sync_market", 60),
+    Schedule("futures signals: funding + mark price", "futures.sync_funding", 600),
+    Schedule("futures signals: grade", "futures.grade_signals", 60),
+    Schedule("futures signals: live scorecards", "futures.update_scorecards", 300),
+    Schedule("futures signals: backtest scorecards", "futures.update_backtest_scorecards", 3600),
 ]
