@@ -122,7 +122,7 @@ class WalkForwardModel:
         """1/0 whether a trade at candle j reached TP (NaN while its horizon is not complete)."""
         c, atr, g = f.candles, f["atr"], self.geometry
         out = {d: np.full(len(c), np.nan) for d in (LONG, SHORT)}
-        for j in range(len(c) - g.horizon - 1):
+        for j in range(len(c) - g.horizon):  # j + horizon <= last index: the label is complete
             if not (math.isfinite(atr[j]) and atr[j] > 0):
                 continue
             ref = float(c.close[j])
