@@ -41,7 +41,8 @@ def on_update(update: KlineUpdate, feeds: dict[tuple[str, str], int]) -> bool:
 
 
 async def _consume(feeds: dict[tuple[str, str], int]) -> None:
-    async with market.market_client() as venue:
+    env = await sync_to_async(market.market_env)()
+    async with market.market_client(env) as venue:
         async for item in venue.kline_stream(sorted(feeds)):
             if isinstance(item, KlineUpdate):
                 await sync_to_async(on_update)(item, feeds)

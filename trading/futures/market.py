@@ -38,8 +38,13 @@ class SyncReport:
     gaps_found: int
 
 
-def market_client() -> FuturesMarket:
-    return FuturesMarket(env=str(config_get("signals_market_env")))
+def market_env() -> str:
+    """The environment market data comes from (a DB read: call it outside the event loop)."""
+    return str(config_get("signals_market_env"))
+
+
+def market_client(env: str) -> FuturesMarket:
+    return FuturesMarket(env=env)
 
 
 def klines_store(*, symbol: str, interval: str, klines: Iterable[VenueKline], now: datetime) -> int:
@@ -97,9 +102,10 @@ def market_sync(*, feed: Feed, now: datetime | None = None) -> SyncReport:
     start = max(window_start, latest + one) if latest else window_start
     gaps = selectors.kline_gaps(feed.symbol, feed.interval, since=window_start)
     ranges: list[tuple[datetime, datetime | None]] = [*gaps, (start, None)]
+    env = market_env()
 
     async def fetch() -> list[VenueKline]:
-        async with market_client() as venue:
+        async with market_client(env) as venue:
             pages = [
                 await venue.closed_klines(feed.symbol, feed.interval, start=a, end=b, now=now)
                 for a, b in ranges
@@ -116,10 +122,10 @@ def market_sync(*, feed: Feed, now: datetime | None = None) -> SyncReport:
 
 def funding_sync(*, symbol: str, now: datetime | None = None) -> int:
     """Store the last week's funding settlements and the current mark price of ``symbol``."""
-    now = now or timezone.now()
+    now, env = now or timezone.now(), market_env()
 
     async def fetch() -> tuple[list[VenueFunding], VenueMark]:
-        async with market_client() as venue:
+        async with market_client(env) as venue:
             rows = await venue.funding_rates(symbol, start=now - FUNDING_LOOKBACK, end=now)
             return rows, await venue.mark_price(symbol)
 
