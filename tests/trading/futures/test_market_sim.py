@@ -4,6 +4,7 @@ mark price, the kline stream's closed frame, and the backfill / gap-refill servi
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -33,7 +34,7 @@ async def test_closed_klines_follow_pages_and_drop_the_forming_candle(sim) -> No
     assert 1998 <= len(rows) <= 2000  # two pages of at most 1500
     opens = [k.open_time for k in rows]
     assert opens == sorted(set(opens))
-    assert all(b - a == timedelta(minutes=1) for a, b in zip(opens, opens[1:], strict=False))
+    assert all(b - a == timedelta(minutes=1) for a, b in itertools.pairwise(opens))
     assert rows[-1].close_time < now
     assert len(funding) == 6 and all(abs(f.rate) < 0.001 for f in funding)
     assert mark.symbol == "BTCUSDT" and mark.mark_price > 0
