@@ -116,5 +116,8 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
     for screen in (stage.trade, stage.window):
         screen.retranslate(other)
     paths.append(grab(stage.window, out_dir / f"trading_{other}.png"))
+    from client_desktop.ui.signals_screenshots import render_signals
+
+    paths += render_signals(stage.window, stage.window.tabs, stage.window.add_tab, out_dir, lang)
     stage.window.close()
     return paths
