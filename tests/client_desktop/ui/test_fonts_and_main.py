@@ -43,6 +43,8 @@ def test_demo_screenshots_are_rendered(qapp, tmp_path, capsys):
         "login.png",
         "login_device_not_allowed.png",
         "qr_binding.png",
+        "signals.png",
+        "signals_en.png",
         "trading.png",
         "trading_en.png",
     ]
