@@ -7,6 +7,8 @@ outcomes and scorecards are measured data and read-only here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,21 @@ def pct(value: float | None) -> str:
 
 def num(value: float | None, places: int = 2) -> str:
     return "-" if value is None else f"{value:+.{places}f}"
+
+
+def price(value) -> str:
+    return f"{value.normalize():f}"
+
+
+def reason_value(key: str, value) -> str:
+    """An indicator value as a person reads it (the model's training cut-off as a UTC time)."""
+    if key == "trained_until" and isinstance(value, int | float):
+        return f"{datetime.fromtimestamp(value / 1000, tz=UTC):%m-%d %H:%M} UTC"
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def nowrap(text: str):
+    return format_html('<span style="white-space:nowrap">{}</span>', text)
 
 
 def card_line(card: Scorecard | None) -> str:
@@ -102,8 +119,8 @@ class StrategySettingAdmin(admin.ModelAdmin):
 @admin.register(Signal)
 class SignalAdmin(ReadOnly):
     list_display = (
-        "decision_time", "symbol", "interval", "strategy_label", "direction_badge", "confidence",
-        "entry_ref", "tp", "sl", "outcome_badge", "reason_text", "scorecard",
+        "decision_time", "market", "strategy_label", "direction_badge", "confidence_pct",
+        "levels", "outcome_badge", "reason_text", "scorecard",
     )  # fmt: skip
     list_filter = ("strategy", "symbol", "interval", "direction")
     list_select_related = ("outcome",)
@@ -111,8 +128,20 @@ class SignalAdmin(ReadOnly):
     list_per_page = 50
 
     @admin.display(description=_("策略"), ordering="strategy")
-    def strategy_label(self, s: Signal) -> str:
-        return presenters.label(s.strategy)
+    def strategy_label(self, s: Signal):
+        return nowrap(presenters.label(s.strategy))
+
+    @admin.display(description=_("合约 / 周期"), ordering="symbol")
+    def market(self, s: Signal):
+        return nowrap(f"{s.symbol} {s.interval}")
+
+    @admin.display(description=_("置信度"), ordering="confidence")
+    def confidence_pct(self, s: Signal) -> str:
+        return f"{s.confidence * 100:.0f}%"
+
+    @admin.display(description=_("参考入场 / 止盈 / 止损"))
+    def levels(self, s: Signal):
+        return nowrap(" / ".join(price(v) for v in (s.entry_ref, s.tp, s.sl)))
 
     @admin.display(description=_("方向"), ordering="direction")
     def direction_badge(self, s: Signal):
@@ -133,9 +162,7 @@ class SignalAdmin(ReadOnly):
 
     @admin.display(description=_("依据"))
     def reason_text(self, s: Signal):
-        items = [
-            (k, f"{v:.4g}" if isinstance(v, float) else v) for k, v in list(s.reason.items())[:6]
-        ]
+        items = [(k, reason_value(k, v)) for k, v in list(s.reason.items())[:6]]
         return format_html_join(" ", '<span style="white-space:nowrap">{}={}</span>', items)
 
     @admin.display(description=_("策略成绩单（30天）"))
@@ -145,7 +172,8 @@ class SignalAdmin(ReadOnly):
         if s.strategy == "model_gbm" and not presenters.has_edge(cards):
             tag = str(_("试验中"))
         return format_html(
-            '<div><b style="color:#b8860b">{}</b></div><div>{}: {}</div><div>{}: {}</div>',
+            '<div><b style="color:#b8860b">{}</b></div><div style="white-space:nowrap">{}: {}</div>'
+            '<div style="white-space:nowrap">{}: {}</div>',
             tag, _("实盘"), card_line(cards.get("live")), _("回测"), card_line(cards.get("backtest")),
         )  # fmt: skip
 
@@ -154,14 +182,14 @@ class SignalAdmin(ReadOnly):
 class ScorecardAdmin(ReadOnly):
     list_display = (
         "strategy_label", "symbol", "interval", "source", "window_days", "signals", "hit",
-        "base", "edge", "exp_r", "exp_net_r", "pf", "mfe", "mae", "max_drawdown_r",
+        "base", "edge", "exp_r", "exp_net_r", "pf", "mfe", "mae", "drawdown",
         "longest_losing_streak", "updated_at",
     )  # fmt: skip
     list_filter = ("source", "window_days", "strategy", "symbol", "interval")
 
     @admin.display(description=_("策略"), ordering="strategy")
-    def strategy_label(self, c: Scorecard) -> str:
-        return presenters.label(c.strategy)
+    def strategy_label(self, c: Scorecard):
+        return nowrap(presenters.label(c.strategy))
 
     @admin.display(description=_("命中率"), ordering="hit_rate")
     def hit(self, c: Scorecard) -> str:
@@ -186,6 +214,10 @@ class ScorecardAdmin(ReadOnly):
     @admin.display(description=_("盈亏比"), ordering="profit_factor")
     def pf(self, c: Scorecard) -> str:
         return "-" if c.profit_factor is None else f"{c.profit_factor:.2f}"
+
+    @admin.display(description=_("最大回撤R"), ordering="max_drawdown_r")
+    def drawdown(self, c: Scorecard) -> str:
+        return f"{c.max_drawdown_r:.1f}"
 
     @admin.display(description=_("平均MFE(R)"))
     def mfe(self, c: Scorecard) -> str:
