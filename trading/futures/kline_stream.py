@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from asgiref.sync import sync_to_async
 from django.utils import timezone
@@ -32,7 +33,7 @@ def on_update(update: KlineUpdate, feeds: dict[tuple[str, str], int]) -> bool:
         return False
     stored = market.klines_store(
         symbol=update.symbol, interval=update.interval, klines=[update.kline],
-        now=max(timezone.now(), update.kline.close_time + timezone.timedelta(milliseconds=1)),
+        now=max(timezone.now(), update.kline.close_time + timedelta(milliseconds=1)),
     )  # fmt: skip
     feed_id = feeds.get((update.symbol, update.interval))
     if feed_id is not None:
