@@ -24,4 +24,5 @@ SCHEDULES: list[Schedule] = [
     Schedule("futures signals: grade", "futures.grade_signals", 60),
     Schedule("futures signals: live scorecards", "futures.update_scorecards", 300),
     Schedule("futures signals: backtest scorecards", "futures.update_backtest_scorecards", 3600),
+    Schedule("futures signals: prune old klines", "futures.prune_klines", 86400),
 ]

@@ -27,6 +27,7 @@ from trading.futures.models import Feed, FundingRate, Kline, MarkPrice
 
 log = logging.getLogger("fleet.futures.market")
 FUNDING_LOOKBACK = timedelta(days=7)
+KEEP_DAYS = 120
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,13 @@ def funding_sync(*, symbol: str, now: datetime | None = None) -> int:
     with transaction.atomic():
         mark_price_store(mark=mark)
         return funding_store(rows=rows)
+
+
+def klines_prune(*, keep_days: int = KEEP_DAYS, now: datetime | None = None) -> int:
+    """Delete candles older than ``keep_days`` (the longest scorecard window is 90 days)."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days)
+    deleted, _ = Kline.objects.filter(open_time__lt=cutoff).delete()
+    return deleted
 
 
 def _floor(moment: datetime, one: timedelta) -> datetime:

@@ -5,6 +5,7 @@ Prices are ``Decimal`` as the venue prints them; R values (risk multiples) are p
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +14,15 @@ from trading.futures.choices import Direction, IntervalChoices, Outcome, Source
 PRICE = {"max_digits": 24, "decimal_places": 10}
 
 
+SYMBOL_RULE = RegexValidator(
+    r"^[A-Z0-9]{2,20}$", _("交易对须为 2–20 位大写字母或数字，例如 BTCUSDT")
+)
+
+
 class Feed(models.Model):
     """One (symbol, interval) whose klines are collected and on which signals are decided."""
 
-    symbol = models.CharField(_("交易对"), max_length=20)
+    symbol = models.CharField(_("交易对"), max_length=20, validators=[SYMBOL_RULE])
     interval = models.CharField(_("周期"), max_length=4, choices=IntervalChoices)
     enabled = models.BooleanField(_("启用"), default=True)
     backfill_bars = models.PositiveIntegerField(_("回补K线数"), default=1500)

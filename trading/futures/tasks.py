@@ -67,3 +67,9 @@ def update_backtest_scorecards() -> None:
     """Beat (hourly): backtested scorecards over the stored candles (retrains the model)."""
     for feed in selectors.feeds_enabled():
         services.scorecards_update_backtest(feed=feed)
+
+
+@shared_task(name="futures.prune_klines", ignore_result=True)
+def prune_klines() -> int:
+    """Beat (daily): drop candles older than 120 days (scorecards look back 90)."""
+    return market.klines_prune()

@@ -165,3 +165,15 @@ def test_gap_detection() -> None:
         (dt(T0 + 4 * 300_000), dt(T0 + 4 * 300_000)),
     ]
     assert timedelta(minutes=5) == selectors.step("5m")
+
+
+def test_old_candles_are_pruned_and_feed_symbols_checked() -> None:
+    from django.core.exceptions import ValidationError
+
+    from trading.futures import market
+
+    _store_table(ROWS)
+    assert market.klines_prune(keep_days=120, now=dt(T0) + timedelta(days=119)) == 0
+    assert market.klines_prune(keep_days=120, now=dt(T0) + timedelta(days=121)) == 4
+    with pytest.raises(ValidationError):
+        Feed(symbol="btc/usdt", interval="5m").full_clean()
