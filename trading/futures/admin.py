@@ -75,6 +75,9 @@ class FeedAdmin(admin.ModelAdmin):
     list_filter = ("enabled", "interval")
     fields = ("symbol", "interval", "enabled", "backfill_bars")
 
+    def save_model(self, request, obj: Feed, form, change) -> None:
+        services.feed_save(feed=obj)
+
     @admin.display(description=_("最新已收盘K线"))
     def latest_candle(self, feed: Feed):
         return selectors.latest_open_time(feed.symbol, feed.interval) or "-"

@@ -189,6 +189,16 @@ def scorecards_update_backtest(*, feed: Feed, now: datetime | None = None) -> li
     return rows
 
 
+def feed_save(*, feed: Feed) -> Feed:
+    """Store an edited feed (admin); a changed symbol or interval starts deciding afresh."""
+    if feed.pk:
+        before = Feed.objects.filter(pk=feed.pk).values_list("symbol", "interval").first()
+        if before != (feed.symbol, feed.interval):
+            feed.decided_until = None
+    feed.save()
+    return feed
+
+
 def strategy_set_enabled(*, name: str, enabled: bool) -> StrategySetting:
     """Switch a strategy's live signals on or off."""
     registry.strategy(name)  # KeyError for an unknown name
