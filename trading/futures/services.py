@@ -139,9 +139,12 @@ def scorecards_update_live(*, feed: Feed, now: datetime | None = None) -> list[S
     """Live scorecards of every strategy on ``feed`` over 7/30/90 days, with their base rates."""
     now = now or timezone.now()
     rows = []
+    longest = selectors.candles(
+        feed.symbol, feed.interval, since=now - timedelta(days=max(WINDOWS_DAYS)), until=now
+    )  # loaded once; the shorter windows are its tail
     for days in WINDOWS_DAYS:
         since = now - timedelta(days=days)
-        f = frame(selectors.candles(feed.symbol, feed.interval, since=since, until=now))
+        f = frame(longest.since(selectors.to_ms(since)))
         for name in registry.NAMES:
             graded = _graded_since(feed, name, since)
             longs = sum(g[0] == "LONG" for g in graded)

@@ -51,6 +51,14 @@ class Candles:
             self.close[:n], self.volume[:n], self.price_places,
         )  # fmt: skip
 
+    def since(self, open_time_ms: int) -> Candles:
+        """The candles opening at or after ``open_time_ms``."""
+        start = int(np.searchsorted(self.open_time, open_time_ms))
+        return Candles(
+            self.interval, self.open_time[start:], self.open[start:], self.high[start:],
+            self.low[start:], self.close[start:], self.volume[start:], self.price_places,
+        )  # fmt: skip
+
     def price(self, value: float) -> Decimal:
         """``value`` rounded to the venue's price decimals."""
         return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-self.price_places))
