@@ -71,3 +71,23 @@ def test_short_file_runs(tmp_path) -> None:
     call_command("signals_backtest", "--klines", str(XRP_1H), "--symbol", "XRPUSDT",
                  "--interval", "1h", "--json", str(out), stdout=open(tmp_path / "o.txt", "w"))  # fmt: skip
     assert json.loads(out.read_text())["bars"] == 100
+
+
+def test_bench_command_prints_its_figures(tmp_path) -> None:
+    out = tmp_path / "bench.txt"
+    with open(out, "w") as fh:
+        call_command(
+            "bench_signals",
+            "--klines",
+            str(XRP_1H),
+            "--interval",
+            "1h",
+            "--window",
+            "80",
+            stdout=fh,
+        )
+    doc = json.loads(out.read_text())
+    assert doc["calibration_s"] > 0 and doc["bars"] == 100
+    assert set(doc["backtest_s"]) == set(doc["live_decide_ms"]) == {
+        "trend_ema_adx", "meanrev_rsi_bb", "breakout_donchian_atr", "model_gbm",
+    }  # fmt: skip
