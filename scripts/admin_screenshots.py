@@ -24,7 +24,6 @@ from typing import Any
 import httpx
 import websockets
 
-DEBUG_PORT = 9333
 
 
 def session_cookies(server: str, user: str, password: str) -> dict[str, str]:
@@ -56,10 +55,10 @@ class DevTools:
                 return dict(message.get("result", {}))
 
 
-def page_socket() -> str:
+def page_socket(port: int) -> str:
     for _ in range(50):
         with contextlib.suppress(httpx.HTTPError):
-            targets = httpx.get(f"http://127.0.0.1:{DEBUG_PORT}/json").json()
+            targets = httpx.get(f"http://127.0.0.1:{port}/json").json()
             return next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
         time.sleep(0.2)
     raise SystemExit("chromium did not start")
@@ -68,12 +67,12 @@ def page_socket() -> str:
 async def shoot(args: argparse.Namespace, cookies: dict[str, str]) -> None:
     browser = subprocess.Popen(  # noqa: S603
         ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu",  # noqa: S607
-         f"--remote-debugging-port={DEBUG_PORT}", f"--window-size={args.width},{args.height}",
+         f"--remote-debugging-port={args.debug_port}", f"--window-size={args.width},{args.height}",
          "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        async with websockets.connect(page_socket(), max_size=2**26) as ws:
+        async with websockets.connect(page_socket(args.debug_port), max_size=2**26) as ws:
             tools = DevTools(ws)
             await tools.call("Network.enable")
             for name, value in cookies.items():
@@ -100,6 +99,7 @@ def main() -> None:
     parser.add_argument("--password", required=True)
     parser.add_argument("--width", type=int, default=1900)
     parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--debug-port", type=int, default=9333, help="Chromium DevTools (loopback)")
     parser.add_argument("pages", nargs="+", help="PATH=OUT.png")
     args = parser.parse_args()
     asyncio.run(shoot(args, session_cookies(args.server, args.user, args.password)))
