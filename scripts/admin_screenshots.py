@@ -25,7 +25,6 @@ import httpx
 import websockets
 
 
-
 def session_cookies(server: str, user: str, password: str) -> dict[str, str]:
     with httpx.Client(base_url=server) as http:
         http.get("/admin/login/")
