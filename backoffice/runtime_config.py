@@ -52,6 +52,8 @@ KNOBS: dict[str, Knob] = {
         Knob("notify_binding_hours", int, "24", _("币安绑定到期前多少小时通知")),
         Knob("notify_fail_rate", Decimal, "0.30", _("近 10 分钟下单失败率超过多少时通知")),
         Knob("notify_fail_min_reports", int, "10", _("计算失败率所需的最少回报数")),
+        Knob("signals_fee_bps", Decimal, "5", _("合约信号评分：每边吃单手续费（基点）")),
+        Knob("signals_market_env", str, "prod", _("合约信号行情来源环境 (prod/test/demo/sim)")),
     ]
 }
 

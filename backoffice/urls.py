@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("orders.urls")),
     path("", include("trading.copytrade.urls")),
     path("", include("notifications.urls")),
+    path("", include("trading.futures.urls")),
 ]
 
 urlpatterns = [

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "notifications",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "trading.futures",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ from client_desktop.ui.main_window import MainWindow
 from client_desktop.ui.notifications_tab import NotificationsTab
 from client_desktop.ui.operator import OperatorLoginDialog, copytrade_parts
 from client_desktop.ui.qr_screen import QrScreen, QrSource
+from client_desktop.ui.signals_tab import SignalsTab
 from client_desktop.ui.status_bar import StatusBar
 from client_desktop.ui.tasks import TaskRunner
 from client_desktop.ui.trade_tab import TradeTab
@@ -98,6 +99,8 @@ class AppController(QObject):
         for screen in (self.login, self.qr, self.window.tabs):
             self.window.add_screen(screen)
         self.window.add_tab(self.trade, "tab.event")
+        self.signals = SignalsTab(api=lambda: self.api, lang=self.lang)
+        self.window.add_tab(self.signals, "signals.tab")
         self.window.tabs.setTabEnabled(0, False)  # until a trader logs in
         self.notifications = NotificationsTab(lang=self.lang)
         self.notifications.unread_changed.connect(
@@ -329,7 +332,7 @@ class AppController(QObject):
         self.lang = lang
         self.config.settings.language = lang
         self.config.settings.save(self.config.data_dir)
-        for screen in (self.login, self.qr, self.trade, self.window, self.notifications):
+        for screen in (self.login, self.qr, self.trade, self.signals, self.window, self.notifications):
             screen.retranslate(lang)
 
     def shutdown(self) -> None:

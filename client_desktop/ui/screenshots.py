@@ -212,5 +212,8 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
     stage.notifications.show_channels(demo_channels())
     stage.window.tabs.setCurrentWidget(stage.notifications)
     paths.append(grab(stage.window, out_dir / "notifications.png"))
+    from client_desktop.ui.signals_screenshots import render_signals
+
+    paths += render_signals(stage.window, stage.window.tabs, stage.window.add_tab, out_dir, lang)
     stage.window.close()
     return paths
