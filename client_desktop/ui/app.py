@@ -332,7 +332,14 @@ class AppController(QObject):
         self.lang = lang
         self.config.settings.language = lang
         self.config.settings.save(self.config.data_dir)
-        for screen in (self.login, self.qr, self.trade, self.signals, self.window, self.notifications):
+        for screen in (
+            self.login,
+            self.qr,
+            self.trade,
+            self.signals,
+            self.window,
+            self.notifications,
+        ):
             screen.retranslate(lang)
 
     def shutdown(self) -> None:
