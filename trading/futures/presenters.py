@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from trading.futures.models import Scorecard, Signal
@@ -71,4 +72,36 @@ def signal_json(signal: Signal, cards: dict[str, Scorecard]) -> dict[str, Any]:
                       "backtest": card_json(cards.get("backtest"))},
         "has_edge": has_edge(cards),
         "experimental": signal.strategy == "model_gbm" and not has_edge(cards),
+    }  # fmt: skip
+
+
+def _record_text(card: Scorecard | None, lang: str) -> str:
+    if card is None or card.signals == 0 or card.hit_rate is None:
+        return "暂无记录（样本不足）" if lang == "zh" else "no record yet (too few signals)"
+    net = "—" if card.expectancy_net_r is None else f"{card.expectancy_net_r:+.2f}R"
+    base = "—" if card.base_rate is None else f"{card.base_rate:.0%}"
+    if lang == "zh":
+        return f"{card.signals} 个信号，命中率 {card.hit_rate:.0%}（随机基准 {base}），净期望 {net}"
+    return f"{card.signals} signals, hit rate {card.hit_rate:.0%} (random base {base}), net {net}"
+
+
+def _label_in(strategy: str, lang: str) -> str:
+    with translation.override(lang):
+        return label(strategy)
+
+
+def notice_context(signal: Signal, cards: dict[str, Scorecard]) -> dict[str, Any]:
+    """The "new signal" notification's fields: the signal and its strategy's measured record."""
+    card = record(cards)
+    source_zh = {"live": "实盘", "backtest": "回测"}.get(card.source, "") if card else ""
+    return {
+        "symbol": signal.symbol, "interval": signal.interval,
+        "strategy": _label_in(signal.strategy, "zh-hans"),
+        "strategy_en": _label_in(signal.strategy, "en"),
+        "direction": signal.direction,
+        "direction_zh": "做多" if signal.direction == "LONG" else "做空",
+        "entry": str(signal.entry_ref), "tp": str(signal.tp), "sl": str(signal.sl),
+        "horizon": signal.horizon_bars,
+        "record_source_zh": source_zh, "record_source_en": card.source if card else "",
+        "record_zh": _record_text(card, "zh"), "record_en": _record_text(card, "en"),
     }  # fmt: skip

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backoffice.runtime_config import config_get
-from trading.futures import selectors
+from notifications.services import notify
+from trading.futures import notices, presenters, selectors
 from trading.futures.choices import WINDOWS_DAYS, Source
 from trading.futures.models import Feed, Scorecard, Signal, SignalOutcome, StrategySetting
 from trading.futures.signals import backtest, registry
@@ -35,12 +36,23 @@ def fee_rate() -> float:
 
 
 def on_signal_created(signal: Signal) -> None:
-    """Called once per new signal, after its transaction committed.
-
-    The seam for the "new signal" notification (opt-in) and anything else that reacts to a new
-    signal; it only logs until the notifications service is wired here.
-    """
+    """Called once per new signal, after its transaction committed: logs it and sends the opt-in
+    "new signal" notification, with the strategy's measured record, to those who asked for it."""
     log.info("new signal %s (confidence %s)", signal, signal.confidence)
+    recipients = notices.opted_in()
+    if not recipients:
+        return
+    notify(
+        kind=notices.NEW_SIGNAL.code,
+        key=f"signal:{signal.pk}",
+        recipients=recipients,
+        context=presenters.notice_context(
+            signal,
+            selectors.scorecards_for([signal]).get(
+                (signal.strategy, signal.symbol, signal.interval), {}
+            ),
+        ),
+    )
 
 
 def signal_create(*, symbol: str, interval: str, decided: Decided) -> Signal | None:
