@@ -10,6 +10,7 @@ from backoffice.runtime_config import KNOBS, config_set, validate
 admin.site.site_header = _("Fleet 后台管理")
 admin.site.site_title = _("Fleet 后台")
 admin.site.index_title = _("运营控制台")
+admin.site.site_url = None  # there is no public site: "查看站点" led to a debug 404
 
 
 class RuntimeSettingForm(forms.ModelForm):
@@ -40,3 +41,6 @@ class RuntimeSettingAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         config_set(obj.key, obj.value)
+
+
+from backoffice import beat_admin  # noqa: E402, F401  (django-celery-beat's admin, translated)

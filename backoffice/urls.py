@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backoffice.health import health
+from backoffice.language import set_language
 
 api_v1 = [
     path("health", health, name="health"),
@@ -17,6 +18,7 @@ api_v1 = [
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/language/", set_language, name="operator_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]

@@ -303,7 +303,7 @@ class LeaderAdmin(admin.ModelAdmin):
         if not obj.is_active:
             return "-"
         conn = selectors.leader_connection()
-        return badge("#2e7d32" if conn.connected else "#c62828", conn.state)
+        return badge("#2e7d32" if conn.connected else "#c62828", conn.label)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -1,0 +1,58 @@
+"""django-celery-beat's admin in the operator's language.
+
+The package leaves a few labels untranslatable: the list column ``scheduler`` is a model property
+(its header reads "SCHEDULER") and the inline on each schedule shows the ``task`` field's literal
+``verbose_name='Task Name'``. These subclasses replace just those two with translated displays;
+the other missing strings ("Arguments", "Execution Options", …) are in ``locale/zh_Hans``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_celery_beat import admin as beat
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+
+class PeriodicTaskAdmin(beat.PeriodicTaskAdmin):
+    list_display = tuple(
+        "schedule_used" if name == "scheduler" else name
+        for name in beat.PeriodicTaskAdmin.list_display
+    )
+
+    @admin.display(description=_("调度"))
+    def schedule_used(self, obj: PeriodicTask) -> str:
+        return str(obj.scheduler)
+
+
+class PeriodicTaskInline(beat.PeriodicTaskInline):
+    fields = ("name", "task_path", "args", "kwargs")
+    readonly_fields = fields
+
+    @admin.display(description=_("任务"))
+    def task_path(self, obj: PeriodicTask) -> str:
+        return obj.task
+
+
+def _with_translated_inline(base: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+    return type(base.__name__, (base,), {"inlines": [PeriodicTaskInline]})
+
+
+REPLACEMENTS = {
+    PeriodicTask: PeriodicTaskAdmin,
+    ClockedSchedule: _with_translated_inline(beat.ClockedScheduleAdmin),
+    CrontabSchedule: _with_translated_inline(beat.CrontabScheduleAdmin),
+    SolarSchedule: _with_translated_inline(beat.SolarScheduleAdmin),
+    IntervalSchedule: _with_translated_inline(beat.IntervalScheduleAdmin),
+}
+
+for model, model_admin in REPLACEMENTS.items():
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
