@@ -64,7 +64,8 @@ class EventOrder(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.symbol} {self.direction} {self.time_increment}"
+        """Titles read the labels (看涨/看跌, 10 分钟), not the raw codes."""
+        return f"#{self.pk} {self.symbol} {self.get_direction_display()} {self.get_time_increment_display()}"
 
     def status_at(self, now: datetime, delivered: bool) -> str:
         """待分配 / 已分配 / 已过期 / 已取消 — derived, so it can never go stale."""
@@ -172,3 +173,21 @@ class OrdersDashboard(EventOrder):
         proxy = True
         verbose_name = _("运营看板")
         verbose_name_plural = _("运营看板")
+
+
+class OrdersReport(EventOrder):
+    """Proxy that puts the event-order report (订单统计报表) on the admin index."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("订单统计报表")
+        verbose_name_plural = _("订单统计报表")
+
+
+class ExecutionReportHistory(ExecutionReport):
+    """Proxy for the read-only, filterable history of execution reports (用户交易历史)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("交易历史（执行回报）")
+        verbose_name_plural = _("交易历史（执行回报）")

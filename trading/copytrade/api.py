@@ -9,6 +9,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
@@ -36,6 +37,7 @@ from trading.copytrade.serializers import (
     VerifyOut,
     check_pair,
 )
+from trading.exchanges.venue_errors import explain_text
 
 TAG = ["copytrade"]
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
@@ -62,6 +64,12 @@ def copy_error(exc: CopyError) -> ApiError:
 
 
 # --- payloads ----------------------------------------------------------------------------------
+def error_words(raw: str) -> str:
+    """A stored venue error in the caller's language (``Accept-Language``) from the one catalogue
+    (``trading.exchanges.venue_errors``); the raw ``[venue code] message`` stays in its own field."""
+    return explain_text(raw, get_language()).text if raw else ""
+
+
 def follower_payload(row: selectors.FollowerRow) -> dict[str, Any]:
     f, bal, last = row.follower, row.balance, row.last_copy
     return {
@@ -76,6 +84,7 @@ def follower_payload(row: selectors.FollowerRow) -> dict[str, Any]:
         "freeBTC": bal.btc if bal else None,
         "balance_age_s": round(bal.age_s, 1) if bal else None,
         "last_error": f.last_error,
+        "last_error_text": error_words(f.last_error),
         "last_copy": last_copy_payload(last) if last else None,
         "created_at": f.created_at,
     }
@@ -91,6 +100,7 @@ def last_copy_payload(ex) -> dict[str, Any]:
         "filled_base": ex.filled_base,
         "filled_quote": ex.filled_quote,
         "error": ex.error,
+        "error_text": error_words(ex.error),
         "skip_reason": ex.skip_reason,
         "latency_ms": ex.latency_ms,
         "at": ex.updated_at,
@@ -296,6 +306,7 @@ class AccountVerifyView(OperatorView):
             "freeUSDT": result.free_usdt,
             "freeBTC": result.free_btc,
             "error": result.error,
+            "error_text": error_words(result.error),
             "state": follower.state,
         }
         return Response(VerifyOut(body).data)
