@@ -47,7 +47,7 @@ def test_the_dashboard_and_order_page_show_words_with_the_raw_error_on_hover(
         reverse("admin:orders_eventorder_change", args=[failed_report.pk]),
     ):
         page = admin_client.get(url).content.decode()
-        assert f'title="[binance_web 93420002] Insufficient balance"' in page, url
+        assert 'title="[binance_web 93420002] Insufficient balance"' in page, url
         assert f">{words}</span>" in page, url
         assert "币安拒绝了下单" not in page
 

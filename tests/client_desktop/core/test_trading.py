@@ -14,13 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from trading.exchanges.venue_errors import explain_report
-
 from client_desktop.core import journal as j
 from client_desktop.core.headless import HeadlessClient
 from tests.client_desktop.core.conftest import PASSWORD, sim_orders, wait_for
 from trading.exchanges.binance_web.client import EventContractClient
 from trading.exchanges.errors import OutcomeUnknown, TemporaryError
+from trading.exchanges.venue_errors import explain_report
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
