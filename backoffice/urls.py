@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backoffice.health import health
 from backoffice.language import set_language
+from backoffice.metrics_view import metrics_view
 
 api_v1 = [
     path("health", health, name="health"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("admin/language/", set_language, name="operator_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -29,6 +29,7 @@ from redis.exceptions import RedisError
 from accounts.api_auth import token_from_header
 from accounts.errors import NOT_AUTHENTICATED, Refusal, RefusedError
 from accounts.selectors import session_resolve, session_token_hash
+from backoffice import metrics
 from orders import delivery
 from orders.errors import UNAVAILABLE, OrderError
 from orders.report_input import report_fields
@@ -67,6 +68,8 @@ def pull_reply(method: str, authorization: str | None, accept_language: str = ""
         return refused(UNAVAILABLE, lang=_accepted(accept_language))
     if flush_due:
         _schedule_flush()
+    if fragments:
+        metrics.EVENT_ORDERS_DELIVERED.inc(len(fragments))
     tail = f',"amount":"{info.amount}"}}'
     orders = ",".join(f + tail for f in fragments)
     body = f'{{"server_time":"{delivery.iso(now)}","orders":[{orders}]}}'
@@ -167,10 +170,13 @@ class HotPaths:
         method = environ.get("REQUEST_METHOD", "")
         auth = environ.get("HTTP_AUTHORIZATION")
         lang = environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        started = time.perf_counter()
         if path == PULL_PATH:
             reply = pull_reply(method, auth, lang)
+            metrics.PULL_SECONDS.observe(time.perf_counter() - started)
         elif (match := REPORT_PATH.match(path)) and method == "POST":
             reply = report_reply(method, auth, lang, match.group(1), _body(environ))
+            metrics.REPORT_SECONDS.observe(time.perf_counter() - started)
         else:
             return self.app(environ, start_response)
         status, body, extra = reply

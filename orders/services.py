@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Trader
 from accounts.services import trader_update
+from backoffice import metrics
 from backoffice.runtime_config import config_get
 from orders import delivery
 from orders.errors import (
@@ -122,6 +123,7 @@ def _order_insert(symbol: str, direction: str, fields: OrderFields, created_by) 
 
 
 def _publish_logged(order: EventOrder) -> None:
+    metrics.safely(metrics.EVENT_ORDERS_CREATED.inc)
     try:
         delivery.publish([order])
     except Exception:  # Redis down: the sweep (and the rebuild after a restart) republishes
@@ -326,6 +328,7 @@ def execution_report(
         error_code,
         latency_ms,
     )
+    metrics.safely(metrics.report_counted, outcome, error_code)
     return report, True
 
 

@@ -149,6 +149,12 @@ def _demo_field_key() -> list[str]:
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or _demo_field_key()
 CLIENT_SESSION_HOURS = env.int("CLIENT_SESSION_HOURS", default=24)
 FLEET_SIM_URL = env.str("FLEET_SIM_URL", default="http://127.0.0.1:8900")
+# GET /metrics (Prometheus): a bearer token when set, else only these networks (docs/operations.md)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETS = env.list(
+    "METRICS_ALLOWED_NETS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+)
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
