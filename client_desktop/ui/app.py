@@ -32,6 +32,7 @@ from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
 from client_desktop.ui.operator import OperatorLoginDialog, copytrade_parts
 from client_desktop.ui.qr_screen import QrScreen, QrSource
+from client_desktop.ui.qt_translations import apply_qt_language
 from client_desktop.ui.status_bar import StatusBar
 from client_desktop.ui.tasks import TaskRunner
 from client_desktop.ui.trade_tab import TradeTab
@@ -61,6 +62,7 @@ class AppController(QObject):
         super().__init__()
         self.config = config
         self.lang = config.settings.language
+        apply_qt_language(self.lang)
         self.api: ApiClient | None = None
         self.session: sessions.Session | None = None
         self.binding: Binding | None = None
@@ -291,6 +293,7 @@ class AppController(QObject):
         self.lang = lang
         self.config.settings.language = lang
         self.config.settings.save(self.config.data_dir)
+        apply_qt_language(lang)
         for screen in (self.login, self.qr, self.trade, self.window):
             screen.retranslate(lang)
 

@@ -31,6 +31,7 @@ from trading.copytrade.operators import OPERATE_PERMISSION, OperatorToken
 from trading.exchanges.venue_errors import explain_text
 
 STATE_COLOURS = {
+    FollowerState.PENDING: "#1565c0",
     FollowerState.ACTIVE: "#2e7d32",
     FollowerState.PAUSED: "#ef6c00",
     FollowerState.DISABLED: "#c62828",
@@ -150,7 +151,7 @@ class FollowerAdmin(admin.ModelAdmin):
             log_action(request, "follower_update", f"{obj.pk} fields={sorted(fields)} (admin)")
             return
         data = form.cleaned_data
-        created = services.follower_create(
+        created = services.follower_add(
             name=data["name"],
             venue=data["venue"],
             environment=data["environment"],

@@ -47,6 +47,7 @@ COPY_ERROR_MESSAGES = {
     "invalid_credentials": _("用户名或密码错误"),
     "not_operator": _("该用户没有跟单操作权限"),
     "follower_disabled": _("跟单账户已停用，请先验证密钥"),
+    "follower_pending": _("跟单账户的密钥正在验证，验证通过后自动开始跟单"),
 }
 STATUS_EVENTS = 20
 log = logging.getLogger("fleet.copytrade.operator")
@@ -227,7 +228,7 @@ class AccountListView(OperatorView):
         data = FollowerIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        follower = services.follower_create(
+        follower = services.follower_add(
             name=v["name"],
             venue=v["exchange"],
             environment=v["env"],

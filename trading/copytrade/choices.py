@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FollowerState(models.TextChoices):
+    PENDING = "PENDING", _("待验证")  # just added: keys not yet checked against the venue
     ACTIVE = "ACTIVE", _("跟单中")
     PAUSED = "PAUSED", _("已暂停")
     DISABLED = "DISABLED", _("已停用")
