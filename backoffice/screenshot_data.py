@@ -159,5 +159,10 @@ def _leader_event(leader, followers, n: int, rng: random.Random) -> None:
             error="[bitget 43012] Insufficient balance" if failed else "",
             skip_reason="below_min_notional" if status == "SKIPPED" else "",
             latency_ms=None if status != "FILLED" else rng.randint(110, 260),
-            filled_quote=Decimal("81.2") if status == "FILLED" else Decimal(0),
+            filled_base=(Decimal("0.00125") if side == "BUY" else Decimal("0.00093"))
+            if status == "FILLED"
+            else Decimal(0),
+            filled_quote=(Decimal("81.2") if side == "BUY" else Decimal("60.45"))
+            if status == "FILLED"
+            else Decimal(0),
         )

@@ -65,10 +65,9 @@ class EventOrderAdmin(admin.ModelAdmin):
     list_display = [
         "id",
         "symbol",
-        "direction",
+        "direction_s",
         "time_increment",
-        "payout_ratio",
-        "validity_seconds",
+        "payout_s",
         "created_at_s",
         "valid_until_s",
         "status_badge",
@@ -99,6 +98,18 @@ class EventOrderAdmin(admin.ModelAdmin):
         status = obj.status_at(timezone.now(), getattr(obj, "delivered_count", 0) > 0)
         label = OrderStatus(status).label
         return format_html('<b style="color:{}">{}</b>', STATUS_COLOURS[status], label)
+
+    class Media:
+        css = {"all": ["orders/admin_lists.css"]}
+
+    @admin.display(description=_("方向"), ordering="direction")
+    def direction_s(self, obj):
+        colour = "#2e7d32" if obj.direction == "LONG" else "#c62828"
+        return format_html('<span style="color:{}">{}</span>', colour, obj.get_direction_display())
+
+    @admin.display(description=_("赔率"), ordering="payout_ratio")
+    def payout_s(self, obj):
+        return f"{obj.payout_ratio:.2f}"
 
     @admin.display(description=_("创建时间"), ordering="created_at")
     def created_at_s(self, obj):
@@ -135,6 +146,7 @@ class EventOrderAdmin(admin.ModelAdmin):
             "show_save": False,
             "show_save_and_continue": False,
             "show_save_and_add_another": False,
+            "title": _("查看事件订单"),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra)

@@ -130,7 +130,7 @@ class ExecutionReportHistoryAdmin(admin.ModelAdmin):
     list_display = [
         "reported_at_s",
         "order_link",
-        "trader",
+        "trader_name",
         "outcome",
         "amount",
         "binance_order_id",
@@ -162,6 +162,13 @@ class ExecutionReportHistoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("上报时间"), ordering="reported_at")
     def reported_at_s(self, obj):
         return timezone.localtime(obj.reported_at).strftime("%Y-%m-%d %H:%M:%S")
+
+    class Media:
+        css = {"all": ["orders/admin_lists.css"]}
+
+    @admin.display(description=_("交易员"), ordering="trader__username")
+    def trader_name(self, obj):
+        return obj.trader.username
 
     @admin.display(description=_("订单"), ordering="order_id")
     def order_link(self, obj):
