@@ -39,8 +39,11 @@ fmt: $(STAMP)
 	@$(VENV)/bin/ruff format .
 	@$(VENV)/bin/ruff check --fix .
 
+## screenshots: the desktop client (offscreen Qt) and the back office (headless Chromium, its own
+## throwaway database) into docs/screenshots/.
 screenshots: $(STAMP)
 	@QT_QPA_PLATFORM=offscreen $(PY) -m client_desktop --demo-screenshots docs/screenshots
+	@$(PY) -m backoffice.screenshots docs/screenshots
 
 ## client-dist: the desktop client as a one-folder app for this OS (PyInstaller) in dist/FleetClient/,
 ## then the built app is started offscreen and must render its login screen (docs/client.md).

@@ -27,7 +27,7 @@ from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-WIDTH, MAX_HEIGHT = 1400, 2000
+WIDTH, MAX_HEIGHT = 1400, 1400
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
 
@@ -214,7 +214,8 @@ def _session_cookie() -> tuple[str, str]:
     return settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def render(out_dir: Path) -> list[Path]:
+def render(out_dir: Path, only: set[str] | None = None) -> list[Path]:
+    """Every page of :func:`pages` (or those named in ``only``) as ``out_dir/<name>.png``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="fleet-shots-"))
     redis, _password = _prepare(workdir)
@@ -226,17 +227,20 @@ def render(out_dir: Path) -> list[Path]:
     made: list[Path] = []
     try:
         logged_in = False
-        for name, path, needs_login in sorted(pages(), key=lambda p: p[2]):
+        chosen = [p for p in pages() if only is None or p[0] in only]
+        for name, path, needs_login in sorted(chosen, key=lambda p: p[2]):
             if needs_login and not logged_in:
                 browser.cookie(*_session_cookie(), port)
                 logged_in = True
             made.append(browser.shoot(f"http://127.0.0.1:{port}{path}", out_dir / f"{name}.png"))
             print(made[-1], flush=True)
-        browser.cookie("django_language", "en", port)  # what the header switcher sets
-        made.append(
-            browser.shoot(f"http://127.0.0.1:{port}/admin/", out_dir / "admin_index_en.png")
-        )
-        print(made[-1], flush=True)
+        if only is None or "admin_index_en" in only:
+            browser.cookie("django_language", "en", port)  # what the header switcher sets
+            english = browser.shoot(
+                f"http://127.0.0.1:{port}/admin/", out_dir / "admin_index_en.png"
+            )
+            made.append(english)
+            print(english, flush=True)
     finally:
         browser.close()
         server.shutdown()

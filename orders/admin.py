@@ -27,6 +27,7 @@ from orders.models import (
 from orders.selectors import order_deliveries, orders_with_counts
 from orders.validation import order_field_errors
 
+DIRECTION_WORDS = {"LONG": _("看涨"), "SHORT": _("看跌")}  # the list's short form of the labels
 STATUS_COLOURS = {
     OrderStatus.PENDING: "#b8860b",
     OrderStatus.ASSIGNED: "#2e7d32",
@@ -105,7 +106,8 @@ class EventOrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("方向"), ordering="direction")
     def direction_s(self, obj):
         colour = "#2e7d32" if obj.direction == "LONG" else "#c62828"
-        return format_html('<span style="color:{}">{}</span>', colour, obj.get_direction_display())
+        word = DIRECTION_WORDS.get(obj.direction, obj.direction)
+        return format_html('<span style="color:{}">{}</span>', colour, word)
 
     @admin.display(description=_("赔率"), ordering="payout_ratio")
     def payout_s(self, obj):
@@ -119,7 +121,7 @@ class EventOrderAdmin(admin.ModelAdmin):
     def valid_until_s(self, obj):
         return timezone.localtime(obj.valid_until).strftime("%m-%d %H:%M:%S")
 
-    @admin.display(description=_("送达 / 成功 / 失败"), ordering="delivered_count")
+    @admin.display(description=_("送达/成功/失败"), ordering="delivered_count")
     def results(self, obj):
         return format_html(
             '{} / <b style="color:#2e7d32">{}</b> / <b style="color:#c62828">{}</b>',

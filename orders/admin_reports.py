@@ -132,9 +132,9 @@ class ExecutionReportHistoryAdmin(admin.ModelAdmin):
         "order_link",
         "trader_name",
         "outcome",
+        "reason",
         "amount",
         "binance_order_id",
-        "reason",
         "latency_ms",
     ]
     list_filter = [
@@ -161,7 +161,7 @@ class ExecutionReportHistoryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("上报时间"), ordering="reported_at")
     def reported_at_s(self, obj):
-        return timezone.localtime(obj.reported_at).strftime("%Y-%m-%d %H:%M:%S")
+        return timezone.localtime(obj.reported_at).strftime("%m-%d %H:%M:%S")
 
     class Media:
         css = {"all": ["orders/admin_lists.css"]}
@@ -175,8 +175,14 @@ class ExecutionReportHistoryAdmin(admin.ModelAdmin):
         from django.urls import reverse
         from django.utils.html import format_html
 
+        from orders.admin import DIRECTION_WORDS
+
+        order = obj.order
         url = reverse("admin:orders_eventorder_change", args=[obj.order_id])
-        return format_html('<a href="{}">{}</a>', url, obj.order)
+        title = (
+            f"#{order.pk} {order.symbol} {DIRECTION_WORDS.get(order.direction, order.direction)}"
+        )
+        return format_html('<a href="{}">{} {}</a>', url, title, order.get_time_increment_display())
 
     @admin.display(description=_("失败原因"))
     def reason(self, obj):

@@ -145,4 +145,4 @@ def test_an_order_page_is_read_only_with_labels_and_seconds(history, admin_clien
     assert valid in text
     listing = admin_client.get(reverse("admin:orders_eventorder_changelist")).content.decode()
     assert timezone.localtime(order.valid_until).strftime("%H:%M:%S") in listing
-    assert "成功 / 失败" in listing
+    assert "送达/成功/失败" in listing
