@@ -20,6 +20,7 @@ import ipaddress
 import logging
 import os
 import secrets
+import socket
 import time
 from collections.abc import Iterator
 
@@ -29,12 +30,24 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    values,
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
 
 log = logging.getLogger("fleet.metrics")
+HOST = socket.gethostname()
+
+
+def process_id(pid: int | None = None) -> str:
+    """This process's name in the multiprocess directory: host and pid, because web and worker
+    containers share the directory and each container numbers its processes from 1."""
+    return f"{HOST}-{os.getpid() if pid is None else pid}"
+
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # before any metric below is created
+    values.ValueClass = values.MultiProcessValue(process_identifier=process_id)
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 FANOUT_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0, 30.0)

@@ -6,6 +6,7 @@ latency, login refusals), reads live state from Redis, sums counters across proc
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -133,3 +134,7 @@ def test_counters_are_summed_across_processes(tmp_path):
     families = {f.name: f for f in text_string_to_metric_families(out)}
     assert value(families, "fleet_event_orders_created") == 5
     assert value(families, "fleet_copies", result="filled") == 5
+    # files are named by host and pid: web and worker containers share the directory and each
+    # container numbers its processes from 1
+    names = [p.name for p in tmp_path.glob("counter_*.db")]
+    assert len(names) == 2 and all(n.startswith(f"counter_{socket.gethostname()}-") for n in names)
