@@ -101,3 +101,11 @@ def test_schedule_pages_translate_what_django_celery_beat_leaves_in_english(oper
     assert "使用此计划的周期任务" in text
     task_page = _logged_in(operator).get("/admin/django_celery_beat/periodictask/add/")
     assert "Execution Options" not in task_page.content.decode()
+
+
+def test_the_login_page_offers_the_switcher_once(client):
+    page = client.get("/admin/login/").content.decode()
+    assert page.count('id="fleet-language"') == 1
+    reply = client.post(reverse("operator_language"), {"language": "en", "next": "/admin/login/"})
+    assert reply.cookies["django_language"].value == "en"
+    assert '<html lang="en"' in client.get("/admin/login/").content.decode()
