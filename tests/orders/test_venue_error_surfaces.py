@@ -98,3 +98,18 @@ def test_a_missing_bitget_passphrase_is_refused_in_words(
     reply = api("POST", "/accounts", body)
     assert reply.status_code == 400, reply.content
     assert json.loads(reply.content)["detail"]["passphrase"] == [words]
+
+
+def test_the_admin_add_form_refuses_a_missing_bitget_passphrase_in_words(admin_client):
+    data = {
+        "name": "bg",
+        "venue": "bitget",
+        "environment": "demo",
+        "api_key": "k-123456789",
+        "api_secret": "s-1",
+        "passphrase": "",
+    }
+    page = admin_client.post(reverse("admin:copytrade_follower_add"), data)
+    assert page.status_code == 200  # the form again, with the refusal
+    assert "需要填写 Bitget API 口令" in page.content.decode()
+    assert not Follower.objects.filter(name="bg").exists()
