@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from backoffice.venue_words import report_error_html
 from orders import admin_views, services
-from orders.choices import OrderStatus
+from orders.choices import DIRECTION_WORDS, OrderStatus
 from orders.errors import OrderError
 from orders.forms import EventSymbolForm, OrderCreateForm, OrderTemplateForm, TraderAmountForm
 from orders.models import (
@@ -27,7 +27,6 @@ from orders.models import (
 from orders.selectors import order_deliveries, orders_with_counts
 from orders.validation import order_field_errors
 
-DIRECTION_WORDS = {"LONG": _("看涨"), "SHORT": _("看跌")}  # the list's short form of the labels
 STATUS_COLOURS = {
     OrderStatus.PENDING: "#b8860b",
     OrderStatus.ASSIGNED: "#2e7d32",

@@ -175,14 +175,8 @@ class ExecutionReportHistoryAdmin(admin.ModelAdmin):
         from django.urls import reverse
         from django.utils.html import format_html
 
-        from orders.admin import DIRECTION_WORDS
-
-        order = obj.order
         url = reverse("admin:orders_eventorder_change", args=[obj.order_id])
-        title = (
-            f"#{order.pk} {order.symbol} {DIRECTION_WORDS.get(order.direction, order.direction)}"
-        )
-        return format_html('<a href="{}">{} {}</a>', url, title, order.get_time_increment_display())
+        return format_html('<a href="{}">{}</a>', url, obj.order)
 
     @admin.display(description=_("失败原因"))
     def reason(self, obj):

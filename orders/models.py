@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Trader
-from orders.choices import Direction, OrderStatus, Outcome, TimeIncrement
+from orders.choices import DIRECTION_WORDS, Direction, OrderStatus, Outcome, TimeIncrement
 
 # Binance's form of a symbol (BTCUSDT): what the allowed list accepts, so a typo or stray
 # character never reaches the pull body or every trader's Binance account.
@@ -65,7 +65,8 @@ class EventOrder(models.Model):
 
     def __str__(self) -> str:
         """Titles read the labels (看涨/看跌, 10 分钟), not the raw codes."""
-        return f"#{self.pk} {self.symbol} {self.get_direction_display()} {self.get_time_increment_display()}"
+        direction = DIRECTION_WORDS.get(self.direction, self.direction)
+        return f"#{self.pk} {self.symbol} {direction} {self.get_time_increment_display()}"
 
     def status_at(self, now: datetime, delivered: bool) -> str:
         """待分配 / 已分配 / 已过期 / 已取消 — derived, so it can never go stale."""

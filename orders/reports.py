@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from orders.choices import Direction, Outcome, TimeIncrement
+from orders.choices import DIRECTION_WORDS, Outcome, TimeIncrement
 from orders.models import ExecutionReport
 
 MAX_DAYS = 366
@@ -155,7 +155,7 @@ def _per_day(span: DateRange, reports: QuerySet[ExecutionReport]) -> list[tuple[
 
 
 def _order_title(row: dict) -> str:
-    direction = Direction(row["order__direction"]).label
+    direction = DIRECTION_WORDS.get(row["order__direction"], row["order__direction"])
     increment = TimeIncrement(row["order__time_increment"]).label
     return f"{row['order__symbol']} {direction} {increment}"
 
