@@ -269,6 +269,17 @@ CLIENT_REASONS: Final[dict[str, Words]] = {
     ),
     "binance_network": Words("连接币安失败", "Cannot reach Binance"),
     "rate_limited": CATALOGUE[("binance_web", "93420018")],
+    "binance_open_order_limit": Words(
+        "币安未结订单已达上限，本单未下单", "Binance open-order limit reached: order not placed"
+    ),
+    "payout_below_floor": Words(
+        "币安当前赔率低于订单的最低赔率，本单已跳过",
+        "Binance's payout is below the order's floor: skipped",
+    ),
+    "payout_changed": Words(
+        "币安赔率已变动，重新读取后仍未能下单",
+        "Binance's payout changed and the order could not be placed",
+    ),
 }
 REPORT_PREFIX: Final = "binance_"
 

@@ -134,6 +134,14 @@ def test_event_order_report_codes(code, message, zh, en):
     assert explain_report(code, message, "en").text == en
 
 
+@pytest.mark.parametrize(
+    "code", ["binance_open_order_limit", "payout_below_floor", "payout_changed", "binance_network"]
+)
+def test_every_client_reason_has_words_in_both_languages(code):
+    zh, en = explain_report(code, "", "zh").text, explain_report(code, "", "en").text
+    assert zh != code and en != code and zh != en
+
+
 def test_detail_line_round_trip():
     said = explain("binance_web", "93420002", "Insufficient balance", "zh")
     line = with_detail(said)
