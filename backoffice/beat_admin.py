@@ -42,6 +42,10 @@ class PeriodicTaskAdmin(beat.PeriodicTaskAdmin):
     def schedule_used(self, obj: PeriodicTask) -> str:
         return str(obj.scheduler)
 
+    @admin.display(description=_("Cron 含义"))
+    def crontab_translation(self, obj: PeriodicTask) -> str:
+        return obj.crontab.human_readable if obj.crontab else "-"
+
 
 class PeriodicTaskInline(beat.PeriodicTaskInline):
     fields = ("name", "task_path", "args", "kwargs")
@@ -52,6 +56,14 @@ class PeriodicTaskInline(beat.PeriodicTaskInline):
         return obj.task
 
 
+class CrontabScheduleAdmin(beat.CrontabScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
+    @admin.display(description=_("Cron 含义"))
+    def human_readable(self, obj: CrontabSchedule) -> str:
+        return obj.human_readable
+
+
 def _with_translated_inline(base: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
     return type(base.__name__, (base,), {"inlines": [PeriodicTaskInline]})
 
@@ -59,7 +71,7 @@ def _with_translated_inline(base: type[admin.ModelAdmin]) -> type[admin.ModelAdm
 REPLACEMENTS = {
     PeriodicTask: PeriodicTaskAdmin,
     ClockedSchedule: _with_translated_inline(beat.ClockedScheduleAdmin),
-    CrontabSchedule: _with_translated_inline(beat.CrontabScheduleAdmin),
+    CrontabSchedule: CrontabScheduleAdmin,
     SolarSchedule: _with_translated_inline(beat.SolarScheduleAdmin),
     IntervalSchedule: _with_translated_inline(beat.IntervalScheduleAdmin),
 }

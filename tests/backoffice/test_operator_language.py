@@ -109,3 +109,13 @@ def test_the_login_page_offers_the_switcher_once(client):
     reply = client.post(reverse("operator_language"), {"language": "en", "next": "/admin/login/"})
     assert reply.cookies["django_language"].value == "en"
     assert '<html lang="en"' in client.get("/admin/login/").content.decode()
+
+
+def test_crontab_pages_label_the_cron_meaning_in_chinese(operator):
+    browser = _logged_in(operator)
+    for url in (
+        "/admin/django_celery_beat/crontabschedule/add/",
+        "/admin/django_celery_beat/periodictask/add/",
+    ):
+        text = browser.get(url).content.decode()
+        assert "Human readable" not in text and "Crontab translation" not in text, url
