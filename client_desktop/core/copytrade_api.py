@@ -35,6 +35,7 @@ class LastCopy:
     latency_ms: int | None
     error: str
     skip_reason: str
+    event_id: int = 0
 
     @classmethod
     def from_json(cls, row: Mapping[str, Any]) -> LastCopy:
@@ -46,6 +47,7 @@ class LastCopy:
             latency_ms=row.get("latency_ms"),
             error=str(row.get("error") or ""),
             skip_reason=str(row.get("skip_reason") or ""),
+            event_id=int(row.get("event_id") or 0),
         )
 
 

@@ -41,6 +41,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ExchangeCredential
+from backoffice import metrics
 from backoffice.redis import get_redis
 from backoffice.runtime_config import config_get
 from trading.copytrade import balances, loop, notices, venues
@@ -365,6 +366,7 @@ def _record(chunk: Chunk, batch: list[tuple[Send, SendOutcome]]) -> None:
         row.latency_ms = out.ack_ms - chunk.event.received_ms if out.ack_ms else None
         row.updated_at = now
         rows.append(row)
+        metrics.safely(metrics.COPIES.labels(str(out.status).lower()).inc)
     _write_results(rows)
     _disable_refused(chunk, batch)
     _notify_failures(chunk, batch)
@@ -517,6 +519,8 @@ def _chunk_finished(event_id: int, key: str, done_ms: int | None) -> None:
         for received_ms in received:
             fanout_ms = max(0, int(newest[0][1]) - received_ms) if received_ms else None
             LeaderEvent.objects.filter(pk=event_id).update(fanout_ms=fanout_ms)
+            if fanout_ms is not None:
+                metrics.safely(metrics.COPY_FANOUT_SECONDS.observe, fanout_ms / 1000)
 
 
 def _now_ms() -> int:
