@@ -1,5 +1,5 @@
-"""Binance Alpha (PROTOCOLS.md §4): public market data, the private web API (limit / OTO orders,
-cancel, open orders, history, user trades, listen key, today's volume, Alpha wallet) on the
+"""Binance Alpha (docs/protocols.md §4): public market data, the private web API (limit / OTO
+orders, cancel, open orders, history, user trades, listen key, today's volume, Alpha wallet) on the
 shared Binance web sessions, the nbstream WebSocket (``alpha@<listenKey>``, ``<sym>@aggTrade``)
 and ``/sim/alpha`` control routes.
 

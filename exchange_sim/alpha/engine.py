@@ -1,5 +1,5 @@
 """The Alpha matching engine: validate, lock funds, rest, fill on crossing, OTO legs, cancel, and
-the ``executionReport`` events of the ``alpha@<listenKey>`` stream (PROTOCOLS.md §4.3, §4.4).
+the ``executionReport`` events of the ``alpha@<listenKey>`` stream (docs/protocols.md §4.3, §4.4).
 
 - A BUY locks ``price × qty`` (truncated to 8 dp) of the quote asset; a SELL locks the base qty.
 - An order that crosses the market on arrival fills at once, whole, at the market price (taker:

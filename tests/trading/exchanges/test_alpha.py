@@ -1,4 +1,4 @@
-"""Alpha connector: request bodies (paymentDetails semantics, PROTOCOLS.md §4.3), parsers for
+"""Alpha connector: request bodies (paymentDetails semantics, docs/protocols.md §4.3), parsers for
 the captured shapes (§4.1, §4.3) and the OTO lifecycle of the ``alpha@<listenKey>`` stream (§4.4).
 """
 

@@ -1,4 +1,4 @@
-"""Paths, enums and codes of the Binance USDⓈ-M futures API (PROTOCOLS.md §3) in one place."""
+"""Paths, enums and codes of the Binance USDⓈ-M futures API (docs/protocols.md §3) in one place."""
 
 from __future__ import annotations
 

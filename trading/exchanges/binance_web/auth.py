@@ -1,5 +1,5 @@
 """The Binance web session (``csrftoken`` header + ``p20t`` cookie) shared by Alpha and event
-contracts, and the headers/cookies every web request carries (PROTOCOLS.md §4.2, §5).
+contracts, and the headers/cookies every web request carries (docs/protocols.md §4.2, §5).
 
 The two tokens are as good as a password: ``repr``/``str`` mask them, and nothing here logs them.
 """

@@ -1,6 +1,6 @@
 """Every undocumented Binance web path, header, cookie and field name used by this package.
 
-Binance changes these without notice (PROTOCOLS.md §4.2, §5, §6): keep them here so a change on
+Binance changes these without notice (docs/protocols.md §4.2, §5, §6): keep them here so a change on
 their side is a one-line edit. Sources are public client code and captures, not documentation.
 """
 
