@@ -13,8 +13,8 @@ nowhere. The repository's own copies are ``docs/protocols.md`` (same section num
 What counts (decided in docs/decisions.md, "Documentation references"):
 
 - ``PROTOCOLS.md``, ``ARCHITECTURE.md``, ``STYLE.md``, ``../shared/…``, ``spec §n``, ``FR-n``,
-  ``NFR-n``, ``SC-n`` anywhere in code (.py, .toml, .yml, Makefile) and Markdown, except where
-  the line already cites ``docs/products.md`` before the id.
+  ``NFR-n``, ``SC-n``, ``US-n`` anywhere in code (.py, .toml, .yml, Makefile) and Markdown,
+  except where the line already cites ``docs/products.md`` before the id.
 - ``issue N`` in code only. In Markdown it may stay as history (``docs/decisions.md``) or as a
   citation of a public project's tracker ("ccxt issue 25150").
 - ``/work/shared/…`` paths are test DATA read at run time, not document citations: listed under
@@ -22,8 +22,9 @@ What counts (decided in docs/decisions.md, "Documentation references"):
 
 The product of a ``spec §n`` citation comes from the file's path (copytrade → copy-trading,
 alpha → alpha, futures → futures, orders / event → event-contracts); three-digit ids (FR-018,
-SC-007) are the Alpha bot's, one-digit FR ids the copy-trading product's. A citation whose
-product cannot be told is left for a human.
+SC-007) and user stories (US-4) are the Alpha bot's, one-digit FR ids the copy-trading
+product's. A citation whose product cannot be told is left for a human. Citations of our own
+docs that name a section or requirement they lack are reported as "dangling".
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ PRODUCT_BY_PATH = (
     ("orders/", "event-contracts"),
 )
 
-ID = r"(?:§\d+(?:\.\d+)*|N?FR-\d+|SC-\d+)"
+ID = r"(?:§\d+(?:\.\d+)*|N?FR-\d+|SC-\d+|US-\d+)"
 SHARED_DOC = re.compile(r"(?:\.\./|/work/)?shared/(PROTOCOLS|ARCHITECTURE|STYLE)\.md")
 SHARED_SPEC = re.compile(r"\.\./shared/specs/[\w./-]*")
 SHARED_OTHER = re.compile(r"\.\./shared/[\w./-]*")
@@ -78,7 +79,7 @@ PROTOCOLS = re.compile(r"(?<![\w/])PROTOCOLS\.md")
 ARCHITECTURE = re.compile(r'(?<![\w/])ARCHITECTURE\.md(?:\s+"([^"]+)")?')
 STYLE = re.compile(r"(?<![\w/])STYLE\.md")
 SPEC = re.compile(rf"\b(?:the\s+)?spec\s+({ID}(?:\s*(?:/|,|and|-)\s*{ID})*)")
-BARE_ID = re.compile(r"\b(N?FR-\d+|SC-\d+)\b")
+BARE_ID = re.compile(r"\b(N?FR-\d+|SC-\d+|US-\d)\b")
 ISSUE = re.compile(r"\bissues?\s+\d+(?:\s*[-–,]\s*\d+)*", re.IGNORECASE)
 
 
@@ -110,7 +111,7 @@ def is_code(path: Path) -> bool:
 
 def product_for(rel_path: str, ids: str) -> str | None:
     """The product a requirement id belongs to, from the id's shape or the file's path."""
-    if re.search(r"(?:FR|SC)-\d{3}", ids):
+    if re.search(r"(?:FR|SC)-\d{3}|US-\d", ids):
         return "alpha"
     if re.fullmatch(r"FR-\d", ids.split("/")[0].strip()):
         return "copy-trading"

@@ -87,6 +87,11 @@ def test_every_citation_of_our_docs_names_an_existing_section():
             "cancel both legs (FR-018) and sell",
             "cancel both legs (docs/products.md alpha FR-018) and sell",
         ),
+        (
+            "trading/alpha/machine.py",
+            "both legs filled (spec US-5)",
+            "both legs filled (docs/products.md alpha US-5)",
+        ),
         ("trading/futures/risk.py", "by the spec §3 rule", "by docs/products.md futures §3 rule"),
         (
             "docs/decisions.md",
@@ -131,14 +136,14 @@ def test_dangling_citations_are_found(tmp_path):
         shutil.copy(ROOT / "docs" / name, tmp_path / "docs" / name)
     (tmp_path / "a.py").write_text(
         '"""docs/protocols.md §4.5 and §4.9; docs/products.md alpha FR-018, alpha FR-099;\n'
-        "docs/products.md copy-trading FR-6/§8; docs/products.md §A.3 and docs/products.md §A.9;\n"
+        "docs/products.md copy-trading FR-6/§13; docs/products.md §A.3 and docs/products.md §A.9;\n"
         'docs/style.md §11 and docs/style.md §14."""\n',
         encoding="utf-8",
     )
     found = {r.text for r in doc_refs.dangling(tmp_path)}
     assert found == {
         "docs/products.md §A.9",
-        "docs/products.md copy-trading §8",
+        "docs/products.md copy-trading §13",
         "docs/protocols.md §4.9",
         "docs/style.md §14",
     }
