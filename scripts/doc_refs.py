@@ -75,9 +75,11 @@ SHARED_DOC = re.compile(r"(?:\.\./|/work/)?shared/(PROTOCOLS|ARCHITECTURE|STYLE)
 SHARED_SPEC = re.compile(r"\.\./shared/specs/[\w./-]*")
 SHARED_OTHER = re.compile(r"\.\./shared/[\w./-]*")
 DATA = re.compile(r"/work/shared/[\w./-]*")
-PROTOCOLS = re.compile(r"(?<![\w/])PROTOCOLS\.md")
-ARCHITECTURE = re.compile(r'(?<![\w/])ARCHITECTURE\.md(?:\s+"([^"]+)")?')
-STYLE = re.compile(r"(?<![\w/])STYLE\.md")
+# "PROTOCOLS.md", or the bare name followed by a section ("PROTOCOLS §4.2").
+PROTOCOLS = re.compile(r"(?<![\w/])PROTOCOLS(?:\.md|(?=\s+§))")
+ARCHITECTURE = re.compile(r'(?<![\w/])ARCHITECTURE(?:\.md|(?=\s+[§"]))(?:\s+"([^"]+)")?')
+STYLE = re.compile(r"(?<![\w/])STYLE(?:\.md|(?=\s+§))")
+RULER = re.compile(r"^\s*#.*?(-{4,})\s*$")
 SPEC = re.compile(rf"\b(?:the\s+)?spec\s+({ID}(?:\s*(?:/|,|and|-)\s*{ID})*)")
 BARE_ID = re.compile(r"\b(N?FR-\d+|SC-\d+|US-\d)\b")
 ISSUE = re.compile(r"\bissues?\s+\d+(?:\s*[-–,]\s*\d+)*", re.IGNORECASE)
@@ -123,6 +125,10 @@ def product_for(rel_path: str, ids: str) -> str | None:
 
 def fix_line(line: str, rel_path: str) -> str:
     """The line with every mechanical reference rewritten to the repository's own docs."""
+    return _keep_ruler_width(line, _rewrite(line, rel_path))
+
+
+def _rewrite(line: str, rel_path: str) -> str:
     line = SHARED_DOC.sub(lambda m: m.group(1) + ".md", line)
     line = SHARED_SPEC.sub("docs/products.md", line)
     line = PROTOCOLS.sub("docs/protocols.md", line)
@@ -130,6 +136,16 @@ def fix_line(line: str, rel_path: str) -> str:
     line = STYLE.sub("docs/style.md", line)
     line = SPEC.sub(lambda m: _spec(m, rel_path), line)
     return _bare_ids(line, rel_path)
+
+
+def _keep_ruler_width(old: str, new: str) -> str:
+    """A ``# --- title (…) ---`` comment keeps its width: the ruler gives up what the text took."""
+    ruler = RULER.match(new)
+    grown = len(new.rstrip("\n")) - len(old.rstrip("\n"))
+    if not ruler or grown <= 0:
+        return new
+    cut = min(grown, len(ruler.group(1)) - 3)
+    return new[: ruler.start(1)] + ruler.group(1)[cut:] + new[ruler.end(1) :]
 
 
 def _architecture(match: re.Match[str]) -> str:

@@ -56,6 +56,12 @@ def test_every_citation_of_our_docs_names_an_existing_section():
     [
         ("trading/x.py", "wire facts (PROTOCOLS.md §4.5)", "wire facts (docs/protocols.md §4.5)"),
         ("docs/a.md", "in `../shared/PROTOCOLS.md`;", "in `docs/protocols.md`;"),
+        ("trading/x.py", "header set (PROTOCOLS §4.2).", "header set (docs/protocols.md §4.2)."),
+        (
+            "trading/x.py",
+            "# --- error codes (PROTOCOLS §1.5) ------------------\n",
+            "# --- error codes (docs/protocols.md §1.5) ----------\n",
+        ),
         ("docs/a.md", "see `../shared/ARCHITECTURE.md`", "see `docs/products.md §A`"),
         (
             "trading/copytrade/executor.py",

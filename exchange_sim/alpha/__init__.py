@@ -24,7 +24,8 @@ from exchange_sim.world import World
 
 PUB = "/bapi/defi/v1/public"
 PRIV = "/bapi/defi/v1/private/alpha-trade"
-PREFIXES = ("/bapi/asset/v1/private/alpha-trade", PRIV)  # place: both prefixes (PROTOCOLS §4.3)
+# place: both prefixes (docs/protocols.md §4.3)
+PREFIXES = ("/bapi/asset/v1/private/alpha-trade", PRIV)
 
 PUBLIC = {
     f"{PUB}/wallet-direct/buw/wallet/cex/alpha/all/token/list": rest.token_list,

@@ -29,7 +29,8 @@ from exchange_sim.web.session import WebError, WebSession, WebUser, bad_param, s
 from exchange_sim.world import World
 
 INSUFFICIENT_CODE = "93420002"  # same [INF] code as event contracts (real one not captured)
-OPEN_LIMIT_CODE = "93420018"  # "Open order number has reached maximum limit" (PROTOCOLS §4.2)
+# "Open order number has reached maximum limit" (docs/protocols.md §4.2)
+OPEN_LIMIT_CODE = "93420018"
 NO_ORDER_CODE = "93420006"  # [INF] unknown / already finished order on cancel
 DAY_MS = 86_400_000
 
