@@ -24,8 +24,8 @@ For the UI (h6)
   ``binance_session_expired`` → the QR screen (``binding.status().phase`` is ``expired``).
   ``i18n.error_text(reason, lang)`` gives the words. After re-binding, ``start()`` again.
 
-Rules (issue 5, STYLE "orders exactly once")
---------------------------------------------
+Rules (orders exactly once: docs/products.md §A.3, docs/client.md)
+------------------------------------------------------------------
 - Orders are judged valid by the SERVER clock (``api.clock``, corrected from ``server_time``).
 - Delivery is acknowledged: the server hands an order out again (same delivery id) until the
   client acknowledges it, so a lost pull reply loses nothing. The client acknowledges an order

@@ -1,6 +1,7 @@
-"""The copy-trading operator API (``/api/v1``, spec §5) as plain synchronous calls — Qt-free, run
-them off the GUI thread. Money arrives as decimal strings and becomes ``Decimal``; refusals become
-the same typed errors as the trader client (:mod:`client_desktop.core.api_client`).
+"""The copy-trading operator API (``/api/v1``, docs/products.md copy-trading §5) as plain
+synchronous calls — Qt-free, run them off the GUI thread. Money arrives as decimal strings and
+becomes ``Decimal``; refusals become the same typed errors as the trader client
+(:mod:`client_desktop.core.api_client`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""The copy-trading tab for operators (spec §7): the global switch with the leader's connection
-and fan-out latency on top, the followers with balances / state / last copy / error and their
-pause / resume / verify buttons, and the recent leader events with their fan-out result.
+"""The copy-trading tab for operators (docs/products.md copy-trading §7): the global switch with the
+leader's connection and fan-out latency on top, the followers with balances / state / last copy /
+error and their pause / resume / verify buttons, and the recent leader events with their fan-out
+result.
 
 Every server call runs on a pool thread (:class:`client_desktop.ui.tasks.TaskRunner`); results
 come back to the GUI thread by signal. The tab polls ``GET /status`` every few seconds while shown.
@@ -426,7 +427,7 @@ class CopyTradeTab(QWidget):
             self._seen_failures.add(f"error:{follower.id}:{result.error}")
             self.show_failure_popup(self._t("verify_failed.title"), message, said.detail)
 
-    # --- account management (spec FR-6: add / edit / delete) ---
+    # --- account management (docs/products.md copy-trading FR-6: add / edit / delete) ---
     def add_account(self) -> None:
         self._open_dialog(AccountDialog(self.lang, None, self))
 

@@ -1,6 +1,6 @@
-"""The copy-trading operator API under ``/api/v1/`` (spec §5): followers, leader, global start /
-stop, status, and the operator login. Thin: validate, call a service / selector, shape output.
-Every refusal is ``{code, message, detail}`` (``backoffice.api.errors``)."""
+"""The copy-trading operator API under ``/api/v1/`` (docs/products.md copy-trading §5): followers,
+leader, global start / stop, status, and the operator login. Thin: validate, call a service /
+selector, shape output. Every refusal is ``{code, message, detail}`` (``backoffice.api.errors``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Input validation and output shapes of the copy-trading operator API (spec §5). Secrets are
-write-only: outputs carry only the masked API key and whether a passphrase is set. Money is a
-decimal string (never a float)."""
+"""Input validation and output shapes of the copy-trading operator API (docs/products.md
+copy-trading §5). Secrets are write-only: outputs carry only the masked API key and whether a
+passphrase is set. Money is a decimal string (never a float)."""
 
 from __future__ import annotations
 
@@ -127,8 +127,9 @@ class FollowerOut(serializers.Serializer):
     state = serializers.CharField()
     api_key_masked = serializers.CharField()
     has_passphrase = serializers.BooleanField()
-    freeUSDT = serializers.DecimalField(**MONEY, allow_null=True)  # spec §5 name
-    freeBTC = serializers.DecimalField(**MONEY, allow_null=True)  # spec §5 name
+    # freeUSDT / freeBTC: the field names of docs/products.md copy-trading §5
+    freeUSDT = serializers.DecimalField(**MONEY, allow_null=True)
+    freeBTC = serializers.DecimalField(**MONEY, allow_null=True)
     balance_age_s = serializers.FloatField(allow_null=True)
     last_error = serializers.CharField(help_text="raw: [venue code] venue message")
     last_error_text = serializers.CharField(help_text="the same in words, in the asked language")
@@ -137,7 +138,7 @@ class FollowerOut(serializers.Serializer):
 
 
 class FollowerCreatedOut(FollowerOut):
-    status = serializers.CharField(help_text="always CREATED (spec §5.1)")
+    status = serializers.CharField(help_text="always CREATED (docs/products.md copy-trading §5.1)")
 
 
 class VerifyOut(serializers.Serializer):

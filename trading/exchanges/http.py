@@ -1,5 +1,5 @@
 """The one async HTTP transport every REST connector uses (httpx), mapping transport failures to the
-error tree per PROTOCOLS.md §10:
+error tree per docs/protocols.md §10:
 
 - the request certainly never left (connect error / connect or pool timeout) → ``TemporaryError``;
 - it may have reached the venue (read timeout, reset after sending, 5xx) → ``OutcomeUnknown`` for a

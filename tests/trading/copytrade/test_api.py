@@ -1,5 +1,5 @@
-"""The copy-trading operator API (spec §5): operator auth, followers, leader, start/stop, status,
-machine-readable refusals and the OpenAPI schema."""
+"""The copy-trading operator API (docs/products.md copy-trading §5): operator auth, followers,
+leader, start/stop, status, machine-readable refusals and the OpenAPI schema."""
 
 from __future__ import annotations
 
