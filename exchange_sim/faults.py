@@ -20,6 +20,8 @@ futures) or web session id (Alpha, event contracts). Kinds (see PROTOCOLS.md §1
 - ``ws_delay``          delay events by ``ms``
 - ``listen_key_expired`` the listen key expires (``listenKeyExpired`` event, then close)
 - ``session_expired``   web APIs answer 100002001 (Alpha, event contracts)
+- ``open_order_limit``  Alpha OTO placement answers 93420018 "Open order number has reached
+                        maximum limit." without placing anything
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ KINDS = frozenset(
         "ws_delay",
         "listen_key_expired",
         "session_expired",
+        "open_order_limit",
     }
 )
 
