@@ -19,4 +19,6 @@ SCHEDULES: list[Schedule] = [
     Schedule("expire client sessions", "accounts.sweep_expired_sessions", 300),
     Schedule("expire event orders", "orders.sweep_expired_orders", 30),
     Schedule("copy trading: follower balances", "copytrade.poll_balances", 3),
+    Schedule("alpha: timeouts and expired sessions", "alpha.timers", 5),
+    Schedule("alpha: token catalogue", "alpha.refresh_tokens", 86_400),
 ]

@@ -1,0 +1,120 @@
+"""After every cycle: close it (totals, cost, wear), read today's counted volume from the venue,
+record whether the venue's figure includes the multiplier, and decide whether the target is
+reached — the venue's figure is the truth for today's targets (docs/alpha.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from trading.alpha import ledger, risk, volume
+from trading.alpha import machine as m
+from trading.alpha.choices import TargetKind
+from trading.alpha.models import AlphaBot, AlphaCycle
+from trading.alpha.reasons import PauseReason
+from trading.alpha.services import apply_event, bot_locked, notify_target_reached
+from trading.alpha.venue import client_for
+from trading.exchanges import errors
+from trading.exchanges.binance_alpha.models import UserVolume
+
+log = logging.getLogger("fleet.alpha")
+ZERO = Decimal(0)
+
+
+def _today_start() -> datetime:
+    now = timezone.now().astimezone(UTC)
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def venue_token_volume(figure: UserVolume, symbol: str) -> Decimal:
+    """Today's volume of the token (``tokenName`` is the token symbol), else the total."""
+    for row in figure.tokens:
+        if row.token_name == symbol:
+            return row.volume
+    return ZERO if figure.tokens else figure.total
+
+
+def own_today(bot: AlphaBot) -> Decimal:
+    """Our counted volume today (UTC) from the bot's cycles."""
+    rows = bot.cycles.filter(opened_at__gte=_today_start())
+    return sum((c.counted for c in rows), ZERO)
+
+
+def today_counted(bot: AlphaBot) -> Decimal:
+    """Today's counted volume as the target sees it: the venue's figure when we have one for
+    today (times the multiplier when the venue was measured to leave it out), else ours."""
+    checked = bot.venue_checked_at
+    if checked is None or checked < _today_start():
+        return own_today(bot)
+    if bot.venue_reading == volume.MultiplierReading.EXCLUDED:
+        return bot.venue_today * bot.token.mul_point
+    return bot.venue_today
+
+
+def target_reached(bot: AlphaBot) -> bool:
+    goal = volume.target_volume(volume.TargetKind(bot.target_kind), bot.target_value)
+    done = bot.counted_total if bot.target_kind == TargetKind.TOTAL else today_counted(bot)
+    return done >= goal
+
+
+def check(bot_id: int, number: int) -> None:
+    bot = AlphaBot.objects.select_related("token", "credential").get(pk=bot_id)
+    if bot.phase != m.Phase.COMPLETED or bot.cycle_no != number:
+        return
+    figure: UserVolume | None = None
+    try:
+        figure = asyncio.run(_fetch_volume(bot))
+    except errors.AuthError as exc:
+        _pause(bot_id, number, PauseReason.AUTH_EXPIRED, str(exc))
+        return
+    except errors.ExchangeError as exc:  # the venue's figure is missing this time: use ours
+        log.warning("alpha bot %s: today's volume unavailable (%s)", bot_id, exc)
+    with transaction.atomic():
+        bot = bot_locked(bot_id)
+        if bot.phase != m.Phase.COMPLETED or bot.cycle_no != number:
+            return
+        cycle = bot.cycles.filter(number=number).first()
+        if cycle is not None:
+            _close(bot, cycle, figure)
+        ledger.bot_totals(bot)
+        if risk.wear_cap_reached(bot.cost_total, bot.wear_cap):
+            detail = f"{bot.cost_total:.4f} ≥ {bot.wear_cap} USDT"
+            apply_event(bot=bot, event=m.Pause(PauseReason.WEAR_CAP), detail=detail)
+            return
+        reached = target_reached(bot)
+        apply_event(bot=bot, event=m.Progress(reached))
+        if reached:
+            notify_target_reached(bot, cycles=bot.cycles.count())
+
+
+async def _fetch_volume(bot: AlphaBot) -> UserVolume:
+    async with client_for(bot.credential) as client:
+        return await client.today_volume()
+
+
+def _close(bot: AlphaBot, cycle: AlphaCycle, figure: UserVolume | None) -> None:
+    fills = ledger.cycle_totals(cycle)
+    cycle.closed_at = cycle.closed_at or timezone.now()
+    if figure is not None:
+        now_figure = venue_token_volume(figure, bot.token.symbol)
+        same_day = bot.venue_checked_at is not None and bot.venue_checked_at >= _today_start()
+        before = bot.venue_today if same_day else ZERO
+        cycle.venue_before, cycle.venue_after = before, now_figure
+        reading = volume.venue_reading(now_figure - before, fills.buy_quote, cycle.multiplier)
+        if reading is not volume.MultiplierReading.UNKNOWN:
+            bot.venue_reading = reading.value
+        bot.venue_today, bot.venue_checked_at = now_figure, timezone.now()
+        bot.save(update_fields=["venue_today", "venue_checked_at", "venue_reading"])
+    cycle.save()
+
+
+def _pause(bot_id: int, number: int, reason: PauseReason, detail: str) -> None:
+    with transaction.atomic():
+        bot = bot_locked(bot_id)
+        if bot.cycle_no == number:
+            apply_event(bot=bot, event=m.Pause(reason), detail=detail)
