@@ -36,6 +36,7 @@ log = logging.getLogger("fleet.alpha")
 LOOKUP_TRIES = 3  # a fresh order can briefly be "not found": look again before concluding
 LOOKUP_PAUSE_S = 0.5
 LOOKBACK = timedelta(minutes=2)
+STREAM_WAIT_S = 10.0  # how long a placement waits for the credential's order stream
 
 
 def run(bot_id: int, command: m.Command) -> None:
@@ -76,8 +77,26 @@ def _rules(bot: AlphaBot) -> Rules:
 
 
 # --- place a pair ------------------------------------------------------------------------------
+def order_stream_up(credential_id: int, wait_s: float = STREAM_WAIT_S) -> bool:
+    """Whether the stream process is subscribed to this credential's order stream (waits)."""
+    from backoffice.redis import get_redis
+
+    deadline = time.monotonic() + wait_s
+    while not get_redis().exists(f"alpha:stream:{credential_id}"):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def place_pair(bot_id: int, command: m.PlacePair) -> None:
     bot = AlphaBot.objects.select_related("token", "credential").get(pk=bot_id)
+    if not _expects(bot, m.Phase.PLACING, command.cycle):
+        return
+    if not order_stream_up(bot.credential_id):
+        bot_event(bot_id=bot_id, event=m.PlaceRefused(PauseReason.STREAM_DISCONNECTED),
+                  detail="订单推送未连接，未下单")  # fmt: skip
+        return
     try:
         last = prices.last_price(bot.token)
     except errors.ExchangeError as exc:

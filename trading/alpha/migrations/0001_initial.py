@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0004_alter_auditevent_action'),
+        ('accounts', '0004_alpha_risk_action'),
     ]
 
     operations = [
