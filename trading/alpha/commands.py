@@ -40,9 +40,14 @@ STREAM_WAIT_S = 10.0  # how long a placement waits for the credential's order st
 
 
 def run(bot_id: int, command: m.Command) -> None:
-    """Run one command (what the Celery task calls)."""
+    """Run one command (what the Celery task calls). A venue error no runner handled pauses
+    the bot with the reason it means (429, 93420018, auth, …) — never a silent retry loop."""
     runner = RUNNERS[type(command)]
-    runner(bot_id, command)  # type: ignore[operator]
+    try:
+        runner(bot_id, command)  # type: ignore[operator]
+    except errors.ExchangeError as exc:
+        log.warning("alpha bot %s: %s failed: %s", bot_id, type(command).__name__, exc)
+        bot_event(bot_id=bot_id, event=m.Pause(risk.reason_for(exc)), detail=str(exc)[:200])
 
 
 def _venue[T](bot: AlphaBot, call: Callable[[AlphaClient], Awaitable[T]]) -> T:

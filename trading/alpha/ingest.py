@@ -125,3 +125,18 @@ def running_bot_ids(*, token_id: int | None = None, credential_id: int | None = 
     if credential_id is not None:
         rows = rows.filter(credential_id=credential_id)
     return list(rows.values_list("pk", flat=True))
+
+
+def bots_restarted(*, credential_id: int, before) -> int:  # type: ignore[no-untyped-def]
+    """The order stream of this credential is (re)opened by a new stream process: bots that were
+    already mid-cycle before ``before`` reconcile (frames may have been missed)."""
+    live = [p.value for p in m.RUNNING if p is not m.Phase.PLACING]
+    ids = AlphaBot.objects.filter(credential_id=credential_id, phase__in=live,
+                                  phase_since__lt=before).values_list("pk", flat=True)  # fmt: skip
+    count = 0
+    for bot_id in ids:
+        with transaction.atomic():
+            before_phase = bot_locked(bot_id).phase
+            state = apply_event(bot=bot_locked(bot_id), event=m.Restarted())
+            count += int(state.phase.value != before_phase)
+    return count

@@ -149,6 +149,14 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class Restarted:
+    """The stream process came up: frames of the bot's live orders may have been missed while
+    nobody listened, and a command may have died with a worker. Reconcile before anything new
+    (not while placing: that task's own redelivery resolves it, and a lookup racing the send
+    could miss the pair)."""
+
+
+@dataclass(frozen=True)
 class Sweep:
     """One-click: sell ``qty`` leftover base of the token at the best bid, then stop."""
 
@@ -190,7 +198,7 @@ class NotifyPaused:
 
 Event = (
     Start | PairPlaced | SweepPlaced | PlaceRefused | PlaceUnknown | BuyProgress | SellProgress | Timeout
-    | Settled | Progress | Pause | Resume | Stop | Sweep
+    | Settled | Progress | Pause | Resume | Stop | Sweep | Restarted
 )  # fmt: skip
 Command = PlacePair | CancelLegs | SellLeftover | Reconcile | CheckProgress | NotifyPaused
 Step = tuple[BotState, list[Command]]
@@ -328,6 +336,12 @@ def _stop(state: BotState, event: Stop) -> Step:
     return replace(state, phase=Phase.STOPPED, reason=None, stopping=False), []
 
 
+def _restarted(state: BotState, event: Restarted) -> Step:
+    if state.phase not in RUNNING or state.phase is Phase.PLACING:
+        return _same(state)
+    return _reconcile(state, stopping=state.stopping)
+
+
 def _sweep(state: BotState, event: Sweep) -> Step:
     if state.legs or event.qty <= 0 or state.phase not in (RESTING | {Phase.PAUSED}):
         return _same(state)
@@ -351,4 +365,5 @@ _HANDLERS = {
     Resume: _resume,
     Stop: _stop,
     Sweep: _sweep,
+    Restarted: _restarted,
 }

@@ -59,6 +59,7 @@ class AlphaStreams:
         self.settings = settings or StreamSettings()
         self.prices: dict[tuple[str, str], _Stream] = {}  # (env, symbol)
         self.orders: dict[int, _Stream] = {}  # credential id
+        self.started_at = datetime.now(UTC)
         self.thresholds: dict[tuple[str, str], Decimal] = {}
         self.window: dict[tuple[str, str], deque[tuple[datetime, Decimal]]] = defaultdict(
             lambda: deque(maxlen=2000)
@@ -140,13 +141,21 @@ class AlphaStreams:
         stream = self.orders[credential_id]
         handle: Callable[..., Awaitable[None]] = sync_to_async(ingest.order_update)
         try:
-            async with client_for(cred) as client:
+
+            async def subscribed() -> None:
                 await sync_to_async(_stream_flag)(credential_id, True)
+                await sync_to_async(ingest.bots_restarted)(
+                    credential_id=credential_id, before=self.started_at
+                )
+
+            async with client_for(cred) as client:
                 policy = self._policy(self.settings.order_stall_s)
-                async for item in client.order_stream(policy=policy):
+                events = client.order_stream(policy=policy, on_subscribed=subscribed)
+                async for item in events:
                     stream.last_frame = time.monotonic()
                     if isinstance(item, StreamGap):
                         await sync_to_async(_pause_credential)(credential_id, item)
+                        await sync_to_async(_stream_flag)(credential_id, True)
                     elif isinstance(item, AlphaOrderUpdate):
                         stream.seen.add(item.venue_order_id)
                         await handle(credential_id=credential_id, update=item)

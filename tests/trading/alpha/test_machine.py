@@ -20,6 +20,7 @@ from trading.alpha.machine import (
     PlaceUnknown,
     Progress,
     Reconcile,
+    Restarted,
     Resume,
     SellLeftover,
     SellProgress,
@@ -357,6 +358,43 @@ TABLE = [
     ),
     ("stop completed", S(P.COMPLETED), Stop(), S(P.STOPPED), []),
     ("stop stopped", S(P.STOPPED), Stop(), S(P.STOPPED), []),
+    # restart of the stream process: reconcile what may have been missed
+    (
+        "restart working → reconcile",
+        S(P.WORKING, legs=LEGS),
+        Restarted(),
+        S(P.RECONCILING, legs=LEGS),
+        [Reconcile(3)],
+    ),
+    (
+        "restart reconciling → reconcile again",
+        S(P.RECONCILING),
+        Restarted(),
+        S(P.RECONCILING),
+        [Reconcile(3)],
+    ),
+    (
+        "restart completed (progress lost) → reconcile",
+        S(P.COMPLETED),
+        Restarted(),
+        S(P.RECONCILING),
+        [Reconcile(3)],
+    ),
+    (
+        "restart keeps stopping",
+        S(P.CANCELLING, legs=LEGS, stopping=True),
+        Restarted(),
+        S(P.RECONCILING, legs=LEGS, stopping=True),
+        [Reconcile(3)],
+    ),
+    ("restart placing: its own task resolves it", S(P.PLACING), Restarted(), S(P.PLACING), []),
+    (
+        "restart paused: stays paused",
+        S(P.PAUSED, reason=R.WEAR_CAP),
+        Restarted(),
+        S(P.PAUSED, reason=R.WEAR_CAP),
+        [],
+    ),
 ]
 
 
@@ -380,7 +418,7 @@ EVENTS = [Start(), PairPlaced("a", "b"), SweepPlaced("c"), PlaceRefused(R.ORDER_
           PlaceUnknown(), BuyProgress(D(1), True), SellProgress(D(1), True), Timeout(),
           Settled((), D(1), D(1), D(0)), Settled(("x",), D(0), D(0), D(0)),
           Settled((), D(1), D(0), D(1)), Progress(False), Progress(True),
-          Pause(R.PRICE_SWING), Resume(), Stop(), Sweep(D(1))]  # fmt: skip
+          Pause(R.PRICE_SWING), Resume(), Stop(), Sweep(D(1)), Restarted()]  # fmt: skip
 
 
 def test_a_new_pair_only_from_completed_with_no_leg_known() -> None:

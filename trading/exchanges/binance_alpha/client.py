@@ -8,7 +8,7 @@ open orders / history (:meth:`AlphaClient.find_open_oto`) instead of re-sending.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -240,10 +240,16 @@ class AlphaClient:
     # --- streams ------------------------------------------------------------------------------
 
     def order_stream(
-        self, *, policy: ReconnectPolicy | None = None, refresh_s: float = c.LISTEN_KEY_REFRESH_S
+        self,
+        *,
+        policy: ReconnectPolicy | None = None,
+        refresh_s: float = c.LISTEN_KEY_REFRESH_S,
+        on_subscribed: Callable[[], Awaitable[None]] | None = None,
     ) -> AsyncIterator[AlphaOrderUpdate | StreamGap]:
-        """``alpha@<listenKey>`` order updates (OTO legs carry ``ct``/``cp``), reconnecting."""
-        stream = PrivateStream(self.private_stream_url, self.listen_key, refresh_s=refresh_s)
+        """``alpha@<listenKey>`` order updates (OTO legs carry ``ct``/``cp``), reconnecting.
+        ``on_subscribed`` runs each time a subscription is acknowledged."""
+        stream = PrivateStream(self.private_stream_url, self.listen_key, refresh_s=refresh_s,
+                               on_subscribed=on_subscribed)  # fmt: skip
         return stream.events(policy)
 
     def agg_trades(
