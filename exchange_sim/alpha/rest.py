@@ -434,3 +434,23 @@ async def wallet(request: Request, world: World, session: WebSession, user: WebU
                 "withdrawing": "0", "amount": s8(free + locked), "valuation": s8(value),
             })  # fmt: skip
     return JSONResponse(envelope({"totalValuation": s8(total), "list": rows}))
+
+
+async def assets(request: Request, world: World, session: WebSession, user: WebUser) -> Response:
+    """``asset-service/wallet/asset?needAlphaAsset=1``: every asset's total (free + what open
+    orders hold) as ``amount`` with its USDT ``valuationAmount`` (§4.3; no free/locked split)."""
+    st = alpha_of(world)
+    rows = []
+    with world.lock:
+        held = st.locked[user.user_id]
+        for asset in sorted(set(user.balances) | {a for a, v in held.items() if v}):
+            amount = user.balance(asset) + held.get(asset, Decimal(0))
+            token = st.tokens.get(asset)
+            price = world.market.price(token.trading_symbol()) if token else Decimal(1)
+            rows.append({
+                "asset": asset, "assetName": token.name if token else asset,
+                "amount": s8(amount), "logoUrl": "", "valuationAmount": s8(amount * (price or 0)),
+                "isCexAsset": token is None, "chainId": token.chain_id if token else None,
+                "contractAddress": token.contract_address if token else None,
+            })  # fmt: skip
+    return ok(rows)

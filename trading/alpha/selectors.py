@@ -38,3 +38,94 @@ def acked_working_legs(credential_ids: list[int], silent: timedelta) -> list[tup
         cycle__acked_at__gte=now - timedelta(minutes=2),
     ).values_list("cycle__bot__credential_id", "order_id")
     return list(rows)
+
+
+def _today_start():  # type: ignore[no-untyped-def]
+    from trading.alpha.progress import _today_start as start
+
+    return start()
+
+
+def bot_progress(bot: AlphaBot) -> dict:
+    """What the progress bar and today's statistics show (numbers as strings, Decimal-exact)."""
+    from trading.alpha import progress, volume
+
+    goal = volume.target_volume(volume.TargetKind(bot.target_kind), bot.target_value)
+    if bot.target_kind == "total":
+        done = bot.counted_total
+    else:
+        done = progress.today_counted(bot)
+    today = bot.cycles.filter(opened_at__gte=_today_start())
+    cost_today = sum((c.cost for c in today), Decimal(0))
+    ours_today = progress.own_today(bot)
+    per_cycle = bot.order_usdt
+    left = volume.loops_left(volume.remaining(goal, done), bot.token.mul_point, per_cycle)
+    pct = min(Decimal(100), done / goal * 100) if goal > 0 else Decimal(0)
+    per_point = volume.cost_per_point(cost_today, done)
+    return {
+        "target_volume": str(goal),
+        "done_volume": str(done.quantize(Decimal("0.01"))),
+        "percent": float(pct.quantize(Decimal("0.1"))),
+        "loops_left": left,
+        "points_today": volume.points(done),
+        "venue_today": str(bot.venue_today),
+        "ours_today": str(ours_today.quantize(Decimal("0.0001"))),
+        "venue_reading": bot.venue_reading,
+        "cycles_today": today.count(),
+        "cost_today": str(cost_today.quantize(Decimal("0.0001"))),
+        "wear_bps_today": str(volume.wear_bps(cost_today, ours_today).quantize(Decimal("0.01"))),
+        "cost_per_point": str(per_point.quantize(Decimal("0.0001"))) if per_point else None,
+    }
+
+
+CONFIG_KEYS = ("target_kind", "target_value", "offset_mode", "buy_offset", "sell_offset",
+               "order_usdt", "timeout_s", "swing_pct", "wear_cap")  # fmt: skip
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def bot_json(bot: AlphaBot, lang: str = "zh") -> dict:
+    from trading.alpha.reasons import label
+
+    return {
+        "id": bot.pk,
+        "token": bot.token.symbol,
+        "alpha_id": bot.token.alpha_id,
+        "env": bot.token.env,
+        "mul_point": str(bot.token.mul_point),
+        "config": {k: _text(getattr(bot, k)) for k in CONFIG_KEYS},
+        "phase": bot.phase,
+        "pause_reason": bot.pause_reason or None,
+        "pause_text": label(bot.pause_reason, lang) if bot.pause_reason else "",
+        "pause_detail": bot.pause_detail,
+        "cycle": bot.cycle_no,
+        "counted_total": str(bot.counted_total),
+        "cost_total": str(bot.cost_total.quantize(Decimal("0.0001"))),
+        "progress": bot_progress(bot),
+    }
+
+
+def cycle_rows(bot: AlphaBot, limit: int = 50) -> list[dict]:
+    rows = bot.cycles.order_by("-number")[:limit]
+    return [
+        {
+            "number": c.number, "kind": c.kind,
+            "opened_at": c.opened_at.isoformat(),
+            "closed_at": c.closed_at.isoformat() if c.closed_at else None,
+            "buy_price": str(c.buy_price), "sell_price": str(c.sell_price),
+            "quantity": str(c.quantity), "buy_quote": str(c.buy_quote),
+            "sell_quote": str(c.sell_quote), "counted": str(c.counted),
+            "cost": str(c.cost), "wear_bps": str(c.wear_bps.quantize(Decimal("0.01"))),
+            "note": c.note,
+        }
+        for c in rows
+    ]  # fmt: skip
+
+
+def usdt_held(bot: AlphaBot) -> Decimal:
+    """USDT our open BUY legs hold at the venue (price × unfilled quantity)."""
+    legs = AlphaLeg.objects.filter(cycle__bot=bot, side="BUY",
+                                   status__in=["NEW", "PARTIALLY_FILLED"])  # fmt: skip
+    return sum(((leg.orig_qty - leg.executed_qty) * leg.price for leg in legs), Decimal(0))

@@ -234,6 +234,11 @@ class AlphaClient:
     async def wallet(self) -> dict[str, AlphaBalance]:
         return mapping.parse_wallet(await self.rest.get(c.ALPHA_WALLET, {"includeCex": 1}) or {})
 
+    async def asset_totals(self) -> dict[str, Decimal]:
+        """Every asset's total (USDT included; free + held by open orders) by asset name."""
+        params = {"needAlphaAsset": 1, "quoteAsset": "USDT"}
+        return mapping.parse_asset_totals(await self.rest.get(c.ASSETS, params) or [])
+
     async def listen_key(self) -> str:
         return mapping.parse_listen_key(await self.rest.post(c.LISTEN_KEY, {}))
 

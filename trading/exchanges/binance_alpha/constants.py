@@ -27,6 +27,7 @@ USER_TRADES: Final = "/bapi/defi/v1/private/alpha-trade/order/get-user-trades"
 LISTEN_KEY: Final = "/bapi/defi/v1/private/alpha-trade/get-listen-key"
 TODAY_VOLUME: Final = "/bapi/defi/v1/private/wallet-direct/buw/wallet/today/user-volume"
 ALPHA_WALLET: Final = "/bapi/defi/v1/private/wallet-direct/cloud-wallet/alpha"
+ASSETS: Final = "/bapi/asset/v2/private/asset-service/wallet/asset"
 
 HISTORY_STATUSES: Final = "FILLED,PARTIALLY_FILLED,EXPIRED,CANCELED,REJECTED"
 HISTORY_KIND: Final = "LIMIT"

@@ -230,3 +230,8 @@ def parse_last_price(data: Mapping[str, Any]) -> Decimal:
 def parse_best_bid(data: Mapping[str, Any]) -> Decimal | None:
     bids = data.get("bids") or []
     return dec(bids[0][0]) if bids else None
+
+
+def parse_asset_totals(rows: Any) -> dict[str, Decimal]:
+    """``wallet/asset`` rows → ``{asset: amount}`` (the real reply has no free/locked split)."""
+    return {str(r["asset"]): dec(r.get("amount")) for r in rows or [] if r.get("asset")}
