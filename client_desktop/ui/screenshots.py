@@ -116,5 +116,30 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
     for screen in (stage.trade, stage.window):
         screen.retranslate(other)
     paths.append(grab(stage.window, out_dir / f"trading_{other}.png"))
+    paths += render_alpha(stage, out_dir, lang)
     stage.window.close()
+    return paths
+
+
+def render_alpha(stage: Stage, out_dir: Path, lang: str) -> list[Path]:
+    """The 「Alpha 刷量」 tab: cycling towards a points target, then paused by a swing, in both
+    languages."""
+    from client_desktop.ui.alpha_demo import demo_snapshot
+    from client_desktop.ui.alpha_tab import AlphaTab
+
+    tab = AlphaTab(env="prod", lang=lang)
+    tab.token_edit.setText("KOGE")
+    stage.window.add_tab(tab, "tab.alpha")
+    stage.window.retranslate(lang)
+    stage.window.tabs.setCurrentWidget(tab)
+    stage.window.resize(1280, 860)
+    tab.show_snapshot(demo_snapshot(lang=lang))
+    paths = [grab(stage.window, out_dir / "alpha.png")]
+    tab.show_snapshot(demo_snapshot(paused=True, lang=lang))
+    paths.append(grab(stage.window, out_dir / "alpha_paused.png"))
+    other = "en" if lang == "zh" else "zh"
+    stage.window.retranslate(other)
+    tab.retranslate(other)
+    tab.show_snapshot(demo_snapshot(paused=True, lang=other))
+    paths.append(grab(stage.window, out_dir / f"alpha_{other}.png"))
     return paths

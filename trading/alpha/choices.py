@@ -51,7 +51,7 @@ class BotPhase(models.TextChoices):
 class Reason(models.TextChoices):
     STREAM_DISCONNECTED = PauseReason.STREAM_DISCONNECTED.value, _("行情或订单推送断开")
     STREAM_SILENT = PauseReason.STREAM_SILENT.value, _("行情或订单推送无响应")
-    PRICE_SWING = PauseReason.PRICE_SWING.value, _("1 分钟内价格波动超过阈值")
+    PRICE_SWING = PauseReason.PRICE_SWING.value, _("1 分钟内价格波动超过上限")
     INSUFFICIENT_BALANCE = PauseReason.INSUFFICIENT_BALANCE.value, _("余额不足以按设定金额下单")
     AUTH_EXPIRED = PauseReason.AUTH_EXPIRED.value, _("登录已过期，请重新扫码绑定")
     RATE_LIMITED = PauseReason.RATE_LIMITED.value, _("请求过于频繁（429）")

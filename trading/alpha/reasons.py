@@ -27,7 +27,7 @@ LABELS: dict[PauseReason, tuple[str, str]] = {
     PauseReason.STREAM_DISCONNECTED: ("行情或订单推送断开", "price or order stream disconnected"),
     PauseReason.STREAM_SILENT: ("行情或订单推送无响应", "price or order stream silent"),
     PauseReason.PRICE_SWING: (
-        "1 分钟内价格波动超过阈值",
+        "1 分钟内价格波动超过上限",
         "price moved past the threshold in 1 min",
     ),
     PauseReason.INSUFFICIENT_BALANCE: ("余额不足以按设定金额下单", "balance below the order size"),
