@@ -374,6 +374,12 @@ def check_progress(bot_id: int, command: m.CheckProgress) -> None:
     progress.check(bot_id, command.cycle)
 
 
+def venue_refresh(bot_id: int, job) -> None:  # type: ignore[no-untyped-def]
+    from trading.alpha import progress
+
+    progress.venue_refresh(bot_id, job)
+
+
 RUNNERS = {
     m.PlacePair: place_pair,
     m.CancelLegs: cancel_legs,
@@ -381,3 +387,12 @@ RUNNERS = {
     m.SellLeftover: sell_leftover,
     m.CheckProgress: check_progress,
 }
+
+
+def _register_venue_refresh() -> None:
+    from trading.alpha.progress import VenueRefresh
+
+    RUNNERS[VenueRefresh] = venue_refresh  # type: ignore[index]
+
+
+_register_venue_refresh()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -47,13 +48,16 @@ def own_today(bot: AlphaBot) -> Decimal:
 
 def today_counted(bot: AlphaBot) -> Decimal:
     """Today's counted volume as the target sees it: the venue's figure when we have one for
-    today (times the multiplier when the venue was measured to leave it out), else ours."""
+    today (times the multiplier when the venue was measured to leave it out) plus our cycles the
+    venue had not yet reported when it was read; else ours."""
     checked = bot.venue_checked_at
     if checked is None or checked < _today_start():
         return own_today(bot)
+    figure = bot.venue_today
     if bot.venue_reading == volume.MultiplierReading.EXCLUDED:
-        return bot.venue_today * bot.token.mul_point
-    return bot.venue_today
+        figure = figure * bot.token.mul_point
+    unreported = bot.cycles.filter(opened_at__gte=_today_start(), venue_after__isnull=True)
+    return figure + sum((c.counted for c in unreported), ZERO)
 
 
 def target_reached(bot: AlphaBot) -> bool:
@@ -62,11 +66,21 @@ def target_reached(bot: AlphaBot) -> bool:
     return done >= goal
 
 
+@dataclass(frozen=True)
+class VenueRefresh:
+    """Read today's volume from the venue for cycle ``cycle`` (off the critical path)."""
+
+    cycle: int
+
+
 def check(bot_id: int, number: int) -> None:
-    bot = AlphaBot.objects.select_related("token", "credential").get(pk=bot_id)
-    if bot.phase != m.Phase.COMPLETED or bot.cycle_no != number:
+    """Close the cycle and decide: the next pair right away when our estimate says the target
+    is not reached (the venue's figure is read in the background, :class:`VenueRefresh`); when
+    the estimate says it is, the venue's figure is read first and decides."""
+    if not _close_and_estimate(bot_id, number):
         return
     figure: UserVolume | None = None
+    bot = AlphaBot.objects.select_related("token", "credential").get(pk=bot_id)
     try:
         figure = asyncio.run(_fetch_volume(bot))
     except errors.AuthError as exc:
@@ -79,17 +93,62 @@ def check(bot_id: int, number: int) -> None:
         if bot.phase != m.Phase.COMPLETED or bot.cycle_no != number:
             return
         cycle = bot.cycles.filter(number=number).first()
+        if cycle is not None and figure is not None:
+            _record_figure(bot, cycle, figure)
+        _decide(bot)
+
+
+def _close_and_estimate(bot_id: int, number: int) -> bool:
+    """Under the lock: close the cycle; go on at once unless the target looks reached (then
+    True: the caller confirms with the venue's figure)."""
+    with transaction.atomic():
+        bot = bot_locked(bot_id)
+        if bot.phase != m.Phase.COMPLETED or bot.cycle_no != number:
+            return False
+        cycle = bot.cycles.filter(number=number).first()
         if cycle is not None:
-            _close(bot, cycle, figure)
+            ledger.cycle_totals(cycle)
+            cycle.closed_at = cycle.closed_at or timezone.now()
+            cycle.save(update_fields=["closed_at"])
         ledger.bot_totals(bot)
-        if risk.wear_cap_reached(bot.cost_total, bot.wear_cap):
-            detail = f"{bot.cost_total:.4f} ≥ {bot.wear_cap} USDT"
-            apply_event(bot=bot, event=m.Pause(PauseReason.WEAR_CAP), detail=detail)
-            return
-        reached = target_reached(bot)
-        apply_event(bot=bot, event=m.Progress(reached))
-        if reached:
-            notify_target_reached(bot, cycles=bot.cycles.count())
+        if target_reached(bot) or risk.wear_cap_reached(bot.cost_total, bot.wear_cap):
+            return True
+        apply_event(bot=bot, event=m.Progress(False))
+        if cycle is not None and cycle.buy_quote > 0:
+            transaction.on_commit(lambda: _later(bot_id, VenueRefresh(number)))
+        return False
+
+
+def _later(bot_id: int, job: VenueRefresh) -> None:
+    from trading.alpha.services import _dispatch
+
+    _dispatch(bot_id, job)  # type: ignore[arg-type]
+
+
+def _decide(bot: AlphaBot) -> None:
+    if risk.wear_cap_reached(bot.cost_total, bot.wear_cap):
+        detail = f"{bot.cost_total:.4f} ≥ {bot.wear_cap} USDT"
+        apply_event(bot=bot, event=m.Pause(PauseReason.WEAR_CAP), detail=detail)
+        return
+    reached = target_reached(bot)
+    apply_event(bot=bot, event=m.Progress(reached))
+    if reached:
+        notify_target_reached(bot, cycles=bot.cycles.count())
+
+
+def venue_refresh(bot_id: int, job: VenueRefresh) -> None:
+    """Today's volume from the venue, compared with ours for cycle ``job.cycle``."""
+    bot = AlphaBot.objects.select_related("token", "credential").get(pk=bot_id)
+    try:
+        figure = asyncio.run(_fetch_volume(bot))
+    except errors.ExchangeError as exc:  # the next cycle tries again
+        log.warning("alpha bot %s: today's volume unavailable (%s)", bot_id, exc)
+        return
+    with transaction.atomic():
+        bot = bot_locked(bot_id)
+        cycle = bot.cycles.filter(number=job.cycle).first()
+        if cycle is not None:
+            _record_figure(bot, cycle, figure)
 
 
 async def _fetch_volume(bot: AlphaBot) -> UserVolume:
@@ -97,20 +156,19 @@ async def _fetch_volume(bot: AlphaBot) -> UserVolume:
         return await client.today_volume()
 
 
-def _close(bot: AlphaBot, cycle: AlphaCycle, figure: UserVolume | None) -> None:
-    fills = ledger.cycle_totals(cycle)
-    cycle.closed_at = cycle.closed_at or timezone.now()
-    if figure is not None:
-        now_figure = venue_token_volume(figure, bot.token.symbol)
-        same_day = bot.venue_checked_at is not None and bot.venue_checked_at >= _today_start()
-        before = bot.venue_today if same_day else ZERO
-        cycle.venue_before, cycle.venue_after = before, now_figure
-        reading = volume.venue_reading(now_figure - before, fills.buy_quote, cycle.multiplier)
-        if reading is not volume.MultiplierReading.UNKNOWN:
-            bot.venue_reading = reading.value
-        bot.venue_today, bot.venue_checked_at = now_figure, timezone.now()
-        bot.save(update_fields=["venue_today", "venue_checked_at", "venue_reading"])
-    cycle.save()
+def _record_figure(bot: AlphaBot, cycle: AlphaCycle, figure: UserVolume) -> None:
+    """The venue's figure after ``cycle``: its delta against our buy notional says whether the
+    venue counts the multiplier; it becomes the bot's figure for today."""
+    now_figure = venue_token_volume(figure, bot.token.symbol)
+    same_day = bot.venue_checked_at is not None and bot.venue_checked_at >= _today_start()
+    before = bot.venue_today if same_day else ZERO
+    cycle.venue_before, cycle.venue_after = before, now_figure
+    cycle.save(update_fields=["venue_before", "venue_after"])
+    reading = volume.venue_reading(now_figure - before, cycle.buy_quote, cycle.multiplier)
+    if reading is not volume.MultiplierReading.UNKNOWN:
+        bot.venue_reading = reading.value
+    bot.venue_today, bot.venue_checked_at = now_figure, timezone.now()
+    bot.save(update_fields=["venue_today", "venue_checked_at", "venue_reading"])
 
 
 def _pause(bot_id: int, number: int, reason: PauseReason, detail: str) -> None:

@@ -14,8 +14,10 @@ from celery import shared_task
 from trading.alpha import machine as m
 
 
-def run_command_later(bot_id: int, command: m.Command) -> None:
+def run_command_later(bot_id: int, command: object) -> None:
     """Enqueue ``command`` (called after the transaction that decided it committed)."""
+    from trading.alpha.progress import VenueRefresh
+
     if isinstance(command, m.PlacePair):
         place_pair.delay(bot_id, command.cycle)
     elif isinstance(command, m.CancelLegs):
@@ -26,6 +28,8 @@ def run_command_later(bot_id: int, command: m.Command) -> None:
         reconcile.delay(bot_id, command.cycle)
     elif isinstance(command, m.CheckProgress):
         check_progress.delay(bot_id, command.cycle)
+    elif isinstance(command, VenueRefresh):
+        venue_refresh.delay(bot_id, command.cycle)
     else:  # NotifyPaused never leaves the transaction that decided it
         raise TypeError(f"not a task command: {command!r}")
 
@@ -59,6 +63,13 @@ def reconcile(bot_id: int, cycle: int) -> None:
 @shared_task(name="alpha.check_progress", ignore_result=True)
 def check_progress(bot_id: int, cycle: int) -> None:
     _run(bot_id, m.CheckProgress(cycle))
+
+
+@shared_task(name="alpha.venue_refresh", ignore_result=True)
+def venue_refresh(bot_id: int, cycle: int) -> None:
+    from trading.alpha.progress import VenueRefresh
+
+    _run(bot_id, VenueRefresh(cycle))  # type: ignore[arg-type]
 
 
 @shared_task(name="alpha.timers", ignore_result=True)

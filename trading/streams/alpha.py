@@ -139,7 +139,11 @@ class AlphaStreams:
 
         cred = await sync_to_async(_credential)(credential_id)
         stream = self.orders[credential_id]
-        handle: Callable[..., Awaitable[None]] = sync_to_async(ingest.order_update)
+        # One thread per call (not the one shared thread): credentials do not wait on each other;
+        # each credential still handles its frames in order (the loop awaits every call).
+        handle: Callable[..., Awaitable[None]] = sync_to_async(
+            ingest.order_update, thread_sensitive=False
+        )
         try:
 
             async def subscribed() -> None:

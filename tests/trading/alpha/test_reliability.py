@@ -240,7 +240,10 @@ def test_restart_with_open_orders_reconciles_before_anything_new(sim, world) -> 
     sim.control.set_price(world.symbol, str(cycle.buy_price))  # fills while nobody listens
     assert fresh(bot).phase == "working" and fresh(bot).bought == 0
     with InProcess():
-        wait_for(lambda: fresh(bot).cycle_no == cycle.number + 1, timeout=20)
+        nxt_sent = AlphaCycle.objects.filter(
+            bot=bot, number=cycle.number + 1, sent_at__isnull=False
+        )
+        wait_for(nxt_sent.exists, timeout=20)
     cycle.refresh_from_db()
     legs = {leg.role: leg for leg in cycle.legs.all()}
     assert legs["working"].status == "FILLED"  # learned from the venue, not from frames
