@@ -201,13 +201,17 @@ def settle(bot_id: int, number: int) -> None:
     if cycle is None:
         bot_event(bot_id=bot_id, event=m.Settled((), Decimal(0), Decimal(0), Decimal(0)))
         return
+    legs = list(cycle.legs.all())
     try:
-        open_ids, bid = _venue(bot, lambda c: _sync_cycle(bot, cycle, c))
+        open_rows, trades, bid = _venue(bot, lambda c: _read_cycle(bot, legs, c))
     except errors.AuthError as exc:
         bot_event(bot_id=bot_id, event=m.Pause(PauseReason.AUTH_EXPIRED), detail=str(exc))
         return
     with transaction.atomic():
-        locked = bot_locked(bot_id)
+        locked = bot_locked(bot_id)  # the bot row first, then its ledger (one lock order)
+        for leg in legs:
+            _store_trades(leg, trades[leg.order_id], open_rows.get(leg.order_id))
+        open_ids = [leg.order_id for leg in legs if leg.order_id in open_rows]
         fills = ledger.cycle_totals(cycle)
         price = bid or fills.last_price or cycle.last_price
         leftover = ledger.sellable_leftover(locked, fills, price)
@@ -216,38 +220,30 @@ def settle(bot_id: int, number: int) -> None:
             apply_event(bot=locked, event=event)
 
 
-async def _sync_cycle(
-    bot: AlphaBot, cycle: AlphaCycle, client: AlphaClient
-) -> tuple[list[str], Decimal | None]:
-    """Fills of every leg from the venue (idempotent), leg statuses, open leg ids, best bid."""
+async def _read_cycle(bot: AlphaBot, legs: list, client: AlphaClient):  # type: ignore[no-untyped-def]
+    """The venue's open orders, each leg's fills and the best bid (reads only)."""
     symbol = bot.token.order_symbol
     open_rows = {o.order_id: o for o in await client.open_orders()}
-    legs = await asyncio.to_thread(lambda: list(cycle.legs.all()))
-    open_ids = []
-    for leg in legs:
-        trades = await client.user_trades(leg.order_id, symbol)
-        row = open_rows.get(leg.order_id)
-        await asyncio.to_thread(_store_trades, leg, trades, row)
-        if row is not None:
-            open_ids.append(leg.order_id)
-    return open_ids, await client.best_bid(symbol)
+    trades = {leg.order_id: await client.user_trades(leg.order_id, symbol) for leg in legs}
+    return open_rows, trades, await client.best_bid(symbol)
 
 
 def _store_trades(leg, trades, row) -> None:  # type: ignore[no-untyped-def]
-    with transaction.atomic():
-        for t in trades:
-            ledger.fill_record(leg=leg, fill=FillRow(t.trade_id, t.side.value, t.price, t.qty,
-                                                      t.quote, t.fee, t.fee_asset, t.time))  # fmt: skip
-        executed = sum((t.qty for t in trades), Decimal(0))
-        quote = sum((t.quote for t in trades), Decimal(0))
-        if row is not None:
-            status = row.status
-            if row.orig_qty and row.orig_qty != leg.orig_qty:
-                leg.orig_qty = row.orig_qty
-        else:  # finished: what it ended as follows from its fills
-            status = "FILLED" if leg.orig_qty and executed >= leg.orig_qty else "CANCELED"
-        leg.status, leg.executed_qty, leg.cum_quote = status, executed, quote
-        leg.save()
+    """The leg's fills and status as the venue reports them (inside the caller's lock)."""
+    for t in trades:
+        fill = FillRow(t.trade_id, t.side.value, t.price, t.qty, t.quote, t.fee, t.fee_asset,
+                       t.time)  # fmt: skip
+        ledger.fill_record(leg=leg, fill=fill)
+    executed = sum((t.qty for t in trades), Decimal(0))
+    quote = sum((t.quote for t in trades), Decimal(0))
+    if row is not None:
+        status = row.status
+        if row.orig_qty and row.orig_qty != leg.orig_qty:
+            leg.orig_qty = row.orig_qty
+    else:  # finished: what it ended as follows from its fills
+        status = "FILLED" if leg.orig_qty and executed >= leg.orig_qty else "CANCELED"
+    leg.status, leg.executed_qty, leg.cum_quote = status, executed, quote
+    leg.save()
 
 
 # --- reconcile --------------------------------------------------------------------------------
