@@ -13,7 +13,7 @@ the ``executionReport`` events of the ``alpha@<listenKey>`` stream (PROTOCOLS.md
   when the working BUY has FILLED it becomes NEW with the working leg's net base quantity
   (filled qty minus base fee, floored to the lot step) and can fill in turn. Cancelling either
   leg while the pending one waits cancels both.
-- Volume: only BUY fills count (PROTOCOLS: Binance counts purchases only): each adds
+- Volume: only BUY fills count (Binance counts purchases only, docs/alpha.md): each adds
   ``quote × mulPoint`` to the user's volume of the day (UTC); sells add nothing.
 - Stream frames write zero amounts as ``"0"`` (the real frames do, the pending leg's ``q``
   included); non-zero amounts keep 8 decimals.

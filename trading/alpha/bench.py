@@ -268,23 +268,27 @@ def _duplicates(orders: dict[int, list[dict[str, Any]]]) -> int:
     return overlaps
 
 
-def _ledger_mismatches(orders: dict[int, list[dict[str, Any]]], bot_rows: list[AlphaBot]) -> int:
+def _ledger_mismatches(
+    orders: dict[int, list[dict[str, Any]]], bot_rows: list[AlphaBot]
+) -> list[dict[str, Any]]:
     """Orders whose filled quantity differs between the simulator and our ledger."""
     ours = {leg.order_id: leg.executed_qty for leg in AlphaLeg.objects.filter(
         cycle__bot__in=bot_rows)}  # fmt: skip
-    mismatches = 0
-    for rows in orders.values():
+    mismatches = []
+    for bot_id, rows in orders.items():
         for o in rows:
             executed = Decimal(o["executedQty"])
             if executed == 0 and o["orderId"] not in ours:
                 continue  # never filled and unknown to us: nothing to account for
             if ours.get(o["orderId"]) != executed:
-                mismatches += 1
+                mismatches.append({"bot": bot_id, "order": o["orderId"], "status": o["status"],
+                                   "venue": str(executed), "ours": str(ours.get(o["orderId"]))})  # fmt: skip
     return mismatches
 
 
 def _figures(o, sim, bot_rows, sessions, calibration, seen, errors) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     lat = sorted(_latencies(bot_rows))
+    mismatches = _ledger_mismatches(_venue_orders(sim, sessions), bot_rows)
 
     def pct(q: float) -> float | None:
         if not lat:
@@ -303,7 +307,8 @@ def _figures(o, sim, bot_rows, sessions, calibration, seen, errors) -> dict[str,
         "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
         "duplicates": _duplicates(orders),
         "max_rps_per_credential": max_rps,
-        "ledger_mismatches": _ledger_mismatches(orders, bot_rows),
+        "ledger_mismatches": len(mismatches),
+        "ledger_mismatch_orders": mismatches[:20],
         "pauses": seen["pauses"], "pauses_without_reason": seen["pauses_without_reason"],
         "pause_notifications": notices.values("key").distinct().count(),
         "command_errors": errors, "calibration_s": calibration,

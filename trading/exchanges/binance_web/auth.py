@@ -55,7 +55,7 @@ class WebSession:
         return now.timestamp() + margin_s >= self.expiration_timestamp
 
     def headers(self) -> dict[str, str]:
-        """The minimal header set that works for bapi private calls (PROTOCOLS §4.2), plus the
+        """The minimal header set that works for bapi private calls (docs/alpha.md), plus the
         pasted extra headers and full cookie string when there are any."""
         own = {
             c.HEADER_CONTENT_TYPE: "application/json",
