@@ -304,6 +304,12 @@ def _register_sweep(cycle: AlphaCycle, order_id: str, price: Decimal, qty: Decim
 
 def sell_leftover(bot_id: int, command: m.SellLeftover) -> None:
     bot = AlphaBot.objects.select_related("token", "credential").get(pk=bot_id)
+    if not _expects(bot, m.Phase.SWEEPING, command.cycle):
+        return
+    if not order_stream_up(bot.credential_id):
+        bot_event(bot_id=bot_id, event=m.PlaceRefused(PauseReason.STREAM_DISCONNECTED),
+                  detail="订单推送未连接，未卖出")  # fmt: skip
+        return
     try:
         bid = _venue(bot, lambda c: c.best_bid(bot.token.order_symbol))
     except errors.ExchangeError as exc:

@@ -34,7 +34,9 @@ def order_update(*, credential_id: int, update: AlphaOrderUpdate) -> None:
         bot = bot_locked(leg.cycle.bot_id)
         leg = AlphaLeg.objects.select_related("cycle").get(pk=leg.pk)
         _record(bot, leg, update)
-        fills = ledger.cycle_totals(leg.cycle)
+        if not update.trade_id and leg.status != "FILLED":
+            return  # NEW / PENDING / CANCELED frames change no total and no phase
+        fills = ledger.cycle_totals(leg.cycle, bot.token.alpha_id)
         if leg.cycle.number != bot.cycle_no:
             return  # a late frame of an earlier cycle: ledger only
         done = leg.status == "FILLED"

@@ -71,30 +71,26 @@ def fill_record(*, leg: AlphaLeg, fill: FillRow) -> bool:
     return created
 
 
-def cycle_fills(cycle: AlphaCycle) -> volume.CycleFills:
-    """The cycle's fills summed (buy fees are in the token, sell fees in USDT)."""
+def cycle_fills(cycle: AlphaCycle, base_asset: str | None = None) -> volume.CycleFills:
+    """The cycle's fills summed in one query (buy fees are in the token, sell fees in USDT)."""
     rows = AlphaFill.objects.filter(leg__cycle=cycle)
-    base = cycle.bot.token.alpha_id
-
-    def total(field: str, q: Q) -> Decimal:
-        return rows.filter(q).aggregate(s=Sum(field))["s"] or ZERO
-
+    base = base_asset or cycle.bot.token.alpha_id
     buys, sells = Q(side="BUY"), Q(side="SELL")
-    last = rows.order_by("-at", "-id").values_list("price", flat=True).first()
-    return volume.CycleFills(
-        buy_quote=total("quote", buys),
-        buy_base=total("qty", buys),
-        fee_base=total("fee", buys & Q(fee_asset=base)),
-        sell_quote=total("quote", sells),
-        sell_base=total("qty", sells),
-        fee_quote=total("fee", sells & ~Q(fee_asset=base)),
-        last_price=last or ZERO,
+    sums = rows.aggregate(
+        buy_quote=Sum("quote", filter=buys),
+        buy_base=Sum("qty", filter=buys),
+        fee_base=Sum("fee", filter=buys & Q(fee_asset=base)),
+        sell_quote=Sum("quote", filter=sells),
+        sell_base=Sum("qty", filter=sells),
+        fee_quote=Sum("fee", filter=sells & ~Q(fee_asset=base)),
     )
+    last = rows.order_by("-at", "-id").values_list("price", flat=True).first()
+    return volume.CycleFills(**{k: v or ZERO for k, v in sums.items()}, last_price=last or ZERO)
 
 
-def cycle_totals(cycle: AlphaCycle) -> volume.CycleFills:
+def cycle_totals(cycle: AlphaCycle, base_asset: str | None = None) -> volume.CycleFills:
     """Refresh the cycle's stored totals from its fills; returns them."""
-    fills = cycle_fills(cycle)
+    fills = cycle_fills(cycle, base_asset)
     cost = volume.cycle_cost(fills, cycle.multiplier)
     cycle.buy_quote, cycle.buy_base, cycle.fee_base = (
         fills.buy_quote,
