@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from trading.alpha import bots, selectors
+from trading.alpha import bots, prices, selectors
 from trading.alpha.admin_forms import PasteSessionForm
 from trading.alpha.choices import CredentialSource
 from trading.alpha.credentials import cookie_value, credential_save, parse_pasted
@@ -189,9 +189,11 @@ class AlphaBotAdmin(admin.ModelAdmin):
     def estimated_cycle_cost(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        last = obj.cycles.order_by("-number").values_list("last_price", flat=True).first()
+        last = prices.cached(obj.token.env, obj.token.order_symbol, max_age_s=3600) or (
+            obj.cycles.order_by("-number").values_list("last_price", flat=True).first()
+        )
         if not last:
-            return _("（首轮后按最新价估算）")
+            return _("（有最新价后估算）")
         cost = estimated_cost(mode=obj.offset_mode, buy_offset=obj.buy_offset,
                               sell_offset=obj.sell_offset, order_usdt=obj.order_usdt, last=last,
                               fee_rate=FEE_RATE)  # fmt: skip
