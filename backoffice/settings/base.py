@@ -203,3 +203,12 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+
+# Alpha bot: its API's `env` field (prod|sim) and copy trading's (prod|test|demo|sim) get their
+# own enum names in the OpenAPI schema (two choice sets on fields of one name).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AlphaEnvEnum": "trading.alpha.choices.AlphaEnv",
+        "CopyEnvEnum": "trading.copytrade.serializers.ENVIRONMENTS",
+    }
+)

@@ -10,11 +10,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Trader
+from accounts.serializers import ErrorOut
 from backoffice.api.errors import ApiError
 from trading.alpha import bots, selectors
 from trading.alpha.catalogue import token_get
@@ -50,6 +53,18 @@ class SessionIn(serializers.Serializer):
 class CredentialView(APIView):
     """``GET`` the hosted session's status; ``POST`` host the QR-bound session (consent)."""
 
+    @extend_schema(
+        operation_id="alpha_session_list",
+        request=None,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def get(self, request):  # type: ignore[no-untyped-def]
         rows = AlphaCredential.objects.filter(trader_id=request.user.pk)
         return Response([{"env": c.env, "status": c.status, "source": c.source,
@@ -57,6 +72,18 @@ class CredentialView(APIView):
                           "verified_at": c.verified_at.isoformat() if c.verified_at else None}
                          for c in rows])  # fmt: skip
 
+    @extend_schema(
+        operation_id="alpha_session_host",
+        request=SessionIn,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def post(self, request):  # type: ignore[no-untyped-def]
         data = SessionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -75,9 +102,33 @@ class CredentialView(APIView):
 class RiskNoticeView(APIView):
     """``GET`` the notice (zh/en) and whether it was accepted; ``POST`` accept it."""
 
+    @extend_schema(
+        operation_id="alpha_risk_notice",
+        request=None,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def get(self, request):  # type: ignore[no-untyped-def]
         return Response(RISK_NOTICE | {"accepted": bots.risk_accepted(_trader(request))})
 
+    @extend_schema(
+        operation_id="alpha_risk_accept",
+        request=None,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def post(self, request):  # type: ignore[no-untyped-def]
         event = bots.risk_accept(trader=_trader(request), ip=request.META.get("REMOTE_ADDR"),
                                  device_id=request.META.get("HTTP_X_DEVICE_ID", "")[:128],
@@ -86,6 +137,18 @@ class RiskNoticeView(APIView):
 
 
 class TokensView(APIView):
+    @extend_schema(
+        operation_id="alpha_tokens",
+        request=None,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def get(self, request):  # type: ignore[no-untyped-def]
         env = request.query_params.get("env", AlphaEnv.PROD)
         rows = AlphaToken.objects.filter(env=env).order_by("symbol")
@@ -112,10 +175,34 @@ class BotIn(serializers.Serializer):
 class BotsView(APIView):
     """``GET`` the trader's bots; ``PUT`` configure one (by env + token)."""
 
+    @extend_schema(
+        operation_id="alpha_bots",
+        request=None,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def get(self, request):  # type: ignore[no-untyped-def]
         rows = AlphaBot.objects.filter(trader_id=request.user.pk).select_related("token")
         return Response([selectors.bot_json(b, _lang(request)) for b in rows])
 
+    @extend_schema(
+        operation_id="alpha_bot_configure",
+        request=BotIn,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def put(self, request):  # type: ignore[no-untyped-def]
         data = BotIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -149,6 +236,18 @@ def _bot(request, bot_id: int) -> AlphaBot:  # type: ignore[no-untyped-def]
 class BotActionView(APIView):
     """``POST /alpha/bots/{id}/{start|pause|resume|stop|sweep}``."""
 
+    @extend_schema(
+        operation_id="alpha_bot_action",
+        request=None,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def post(self, request, bot_id: int, action: str):  # type: ignore[no-untyped-def]
         _bot(request, bot_id)
         if action not in ACTIONS:
@@ -163,6 +262,18 @@ class BotActionView(APIView):
 
 
 class CyclesView(APIView):
+    @extend_schema(
+        operation_id="alpha_bot_cycles",
+        request=None,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def get(self, request, bot_id: int):  # type: ignore[no-untyped-def]
         try:
             limit = max(1, min(500, int(request.query_params.get("limit", 50))))
@@ -176,6 +287,18 @@ class BalancesView(APIView):
     from the Alpha wallet; USDT's total from the asset list, its locked part = what our open
     buy legs hold)."""
 
+    @extend_schema(
+        operation_id="alpha_bot_balances",
+        request=None,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            400: ErrorOut,
+            401: ErrorOut,
+            404: ErrorOut,
+            503: ErrorOut,
+        },
+    )
     def get(self, request, bot_id: int):  # type: ignore[no-untyped-def]
         bot = _bot(request, bot_id)
 
