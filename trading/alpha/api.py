@@ -314,9 +314,10 @@ class BalancesView(APIView):
         t_free, t_locked = (token.free, token.locked) if token else (Decimal(0), Decimal(0))
         usdt_total = totals.get("USDT", Decimal(0))
         usdt_locked = selectors.usdt_held(bot)
+        p = selectors.plain
         return Response({
-            "USDT": {"free": str(usdt_total - usdt_locked), "locked": str(usdt_locked),
-                     "total": str(usdt_total)},
-            bot.token.alpha_id: {"free": str(t_free), "locked": str(t_locked),
-                                 "total": str(t_free + t_locked)},
+            "USDT": {"free": p(usdt_total - usdt_locked), "locked": p(usdt_locked),
+                     "total": p(usdt_total)},
+            bot.token.alpha_id: {"free": p(t_free), "locked": p(t_locked),
+                                 "total": p(t_free + t_locked)},
         })  # fmt: skip

@@ -40,6 +40,12 @@ def acked_working_legs(credential_ids: list[int], silent: timedelta) -> list[tup
     return list(rows)
 
 
+def plain(value: Decimal) -> str:
+    """A Decimal as plain digits without trailing zeros (``25.000000000000`` → ``25``)."""
+    text = f"{value.normalize():f}"
+    return text if text != "-0" else "0"
+
+
 def _today_start():  # type: ignore[no-untyped-def]
     from trading.alpha.progress import _today_start as start
 
@@ -63,12 +69,12 @@ def bot_progress(bot: AlphaBot) -> dict:
     pct = min(Decimal(100), done / goal * 100) if goal > 0 else Decimal(0)
     per_point = volume.cost_per_point(cost_today, done)
     return {
-        "target_volume": str(goal),
+        "target_volume": plain(goal),
         "done_volume": str(done.quantize(Decimal("0.01"))),
         "percent": float(pct.quantize(Decimal("0.1"))),
         "loops_left": left,
         "points_today": volume.points(done),
-        "venue_today": str(bot.venue_today),
+        "venue_today": plain(bot.venue_today),
         "ours_today": str(ours_today.quantize(Decimal("0.0001"))),
         "venue_reading": bot.venue_reading,
         "cycles_today": today.count(),
@@ -83,7 +89,9 @@ CONFIG_KEYS = ("target_kind", "target_value", "offset_mode", "buy_offset", "sell
 
 
 def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    if value is None:
+        return None
+    return plain(value) if isinstance(value, Decimal) else str(value)
 
 
 def bot_json(bot: AlphaBot, lang: str = "zh") -> dict:
@@ -101,7 +109,7 @@ def bot_json(bot: AlphaBot, lang: str = "zh") -> dict:
         "pause_text": label(bot.pause_reason, lang) if bot.pause_reason else "",
         "pause_detail": bot.pause_detail,
         "cycle": bot.cycle_no,
-        "counted_total": str(bot.counted_total),
+        "counted_total": plain(bot.counted_total),
         "cost_total": str(bot.cost_total.quantize(Decimal("0.0001"))),
         "progress": bot_progress(bot),
     }
