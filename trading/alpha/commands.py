@@ -9,7 +9,6 @@ sending again (OTO and Alpha LIMIT orders carry no client order id to look up).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -19,15 +18,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from trading.alpha import ledger, prices, risk
+from trading.alpha import ledger, prices, risk, venue
 from trading.alpha import machine as m
 from trading.alpha.choices import CycleKind, LegRole
 from trading.alpha.ledger import FillRow
-from trading.alpha.models import AlphaBot, AlphaCycle
+from trading.alpha.models import AlphaBot, AlphaCycle, AlphaLeg
 from trading.alpha.pricing import Refusal, Rules, plan_pair, to_step
 from trading.alpha.reasons import PauseReason
 from trading.alpha.services import apply_event, bot_event, bot_locked
-from trading.alpha.venue import client_for
 from trading.exchanges import errors
 from trading.exchanges.binance_alpha.client import AlphaClient
 from trading.exchanges.types import Side
@@ -35,7 +33,7 @@ from trading.exchanges.types import Side
 log = logging.getLogger("fleet.alpha")
 LOOKUP_TRIES = 3  # a fresh order can briefly be "not found": look again before concluding
 LOOKUP_PAUSE_S = 0.5
-LOOKBACK = timedelta(minutes=2)
+CLOCK_SKEW = timedelta(seconds=5)  # venue time vs ours when looking orders up by creation
 STREAM_WAIT_S = 10.0  # how long a placement waits for the credential's order stream
 
 
@@ -50,12 +48,8 @@ def run(bot_id: int, command: m.Command) -> None:
         bot_event(bot_id=bot_id, event=m.Pause(risk.reason_for(exc)), detail=str(exc)[:200])
 
 
-def _venue[T](bot: AlphaBot, call: Callable[[AlphaClient], Awaitable[T]]) -> T:
-    async def go() -> T:
-        async with client_for(bot.credential) as client:
-            return await call(client)
-
-    return asyncio.run(go())
+def _venue[T](bot: AlphaBot, fn: Callable[[AlphaClient], Awaitable[T]]) -> T:
+    return venue.call(bot.credential, fn)
 
 
 def _expects(bot: AlphaBot, phase: m.Phase, cycle: int) -> bool:
@@ -263,18 +257,20 @@ def reconcile(bot_id: int, command: m.Reconcile) -> None:
 
 
 def _adopt_unknown(bot: AlphaBot, cycle: AlphaCycle) -> None:
-    """A pair (or sweep) sent with no known outcome: look it up by its terms, a few times."""
-    known = set(cycle.legs.values_list("role", flat=True))
-    since = (cycle.sent_at or cycle.opened_at) - LOOKBACK
+    """A pair (or sweep) sent with no known outcome: look it up by its terms, a few times.
+    Only orders created since the send (minus a little clock skew) and not already in our ledger
+    qualify: an earlier cycle with the same terms must never be taken for this one."""
+    known_roles = set(cycle.legs.values_list("role", flat=True))
     base = bot.token.alpha_id
-    if cycle.sent_at and LegRole.WORKING not in known:
+    if cycle.sent_at and LegRole.WORKING not in known_roles:
+        since = cycle.sent_at - CLOCK_SKEW
         for attempt in range(LOOKUP_TRIES):
             legs = _venue(bot, lambda c: c.find_oto(base, cycle.buy_price, cycle.quantity,
                                                     since=since))  # fmt: skip
-            if legs:
-                by_pos = {o.contingency_position: o.order_id for o in legs}
-                _register_pair(cycle, by_pos["OTO_WORKING"], by_pos["OTO_PENDING"])
-                cycle.list_id = legs[0].order_list_id or ""
+            pair = _unknown_pair(bot, legs)
+            if pair is not None:
+                _register_pair(cycle, pair["OTO_WORKING"].order_id, pair["OTO_PENDING"].order_id)
+                cycle.list_id = pair["OTO_WORKING"].order_list_id or ""
                 cycle.note = "下单结果未知，已在币安找到"
                 cycle.save(update_fields=["list_id", "note"])
                 break
@@ -284,13 +280,29 @@ def _adopt_unknown(bot: AlphaBot, cycle: AlphaCycle) -> None:
             cycle.note = "下单结果未知，币安无此订单：未下单"
             cycle.save(update_fields=["note"])
     if cycle.sweep_sent_at:
+        since = cycle.sweep_sent_at - CLOCK_SKEW
         found = _venue(bot, lambda c: c.find_order(base, Side.SELL, cycle.sweep_price,
                                                    cycle.sweep_qty, since=since))  # fmt: skip
-        if found is not None:
+        if found is not None and not _known(bot, [found.order_id]):
             _register_sweep(cycle, found.order_id, found.price, found.orig_qty)
         else:
             cycle.sweep_sent_at = None
             cycle.save(update_fields=["sweep_sent_at"])
+
+
+def _known(bot: AlphaBot, order_ids: list[str]) -> bool:
+    return AlphaLeg.objects.filter(cycle__bot__credential_id=bot.credential_id,
+                                   order_id__in=order_ids).exists()  # fmt: skip
+
+
+def _unknown_pair(bot: AlphaBot, legs: list) -> dict | None:  # type: ignore[type-arg]
+    """The newest complete pair among ``legs`` that none of our cycles holds yet."""
+    pairs: dict[str, dict] = {}  # type: ignore[type-arg]
+    for leg in legs:
+        pairs.setdefault(leg.order_list_id, {})[leg.contingency_position] = leg
+    complete = [p for p in pairs.values() if {"OTO_WORKING", "OTO_PENDING"} <= set(p)]
+    fresh = [p for p in complete if not _known(bot, [o.order_id for o in p.values()])]
+    return max(fresh, key=lambda p: int(p["OTO_WORKING"].order_id), default=None)
 
 
 # --- sell the leftover ------------------------------------------------------------------------

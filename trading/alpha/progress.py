@@ -4,7 +4,6 @@ reached — the venue's figure is the truth for today's targets (docs/alpha.md).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,13 +12,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from trading.alpha import ledger, risk, volume
+from trading.alpha import ledger, risk, venue, volume
 from trading.alpha import machine as m
 from trading.alpha.choices import TargetKind
 from trading.alpha.models import AlphaBot, AlphaCycle
 from trading.alpha.reasons import PauseReason
 from trading.alpha.services import apply_event, bot_locked, notify_target_reached
-from trading.alpha.venue import client_for
 from trading.exchanges import errors
 from trading.exchanges.binance_alpha.models import UserVolume
 
@@ -82,7 +80,7 @@ def check(bot_id: int, number: int) -> None:
     figure: UserVolume | None = None
     bot = AlphaBot.objects.select_related("token", "credential").get(pk=bot_id)
     try:
-        figure = asyncio.run(_fetch_volume(bot))
+        figure = venue.call(bot.credential, lambda c: c.today_volume())
     except errors.AuthError as exc:
         _pause(bot_id, number, PauseReason.AUTH_EXPIRED, str(exc))
         return
@@ -140,7 +138,7 @@ def venue_refresh(bot_id: int, job: VenueRefresh) -> None:
     """Today's volume from the venue, compared with ours for cycle ``job.cycle``."""
     bot = AlphaBot.objects.select_related("token", "credential").get(pk=bot_id)
     try:
-        figure = asyncio.run(_fetch_volume(bot))
+        figure = venue.call(bot.credential, lambda c: c.today_volume())
     except errors.ExchangeError as exc:  # the next cycle tries again
         log.warning("alpha bot %s: today's volume unavailable (%s)", bot_id, exc)
         return
@@ -149,11 +147,6 @@ def venue_refresh(bot_id: int, job: VenueRefresh) -> None:
         cycle = bot.cycles.filter(number=job.cycle).first()
         if cycle is not None:
             _record_figure(bot, cycle, figure)
-
-
-async def _fetch_volume(bot: AlphaBot) -> UserVolume:
-    async with client_for(bot.credential) as client:
-        return await client.today_volume()
 
 
 def _record_figure(bot: AlphaBot, cycle: AlphaCycle, figure: UserVolume) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from trading.alpha import machine as m
@@ -14,12 +15,16 @@ from trading.alpha.models import AlphaBot, AlphaLeg
 ACTIVE = [p.value for p in (m.RUNNING | {m.Phase.PAUSED})]
 
 
+STREAM_GRACE = timedelta(seconds=60)  # late frames of a bot that just stopped still arrive
+
+
 def streams_wanted() -> tuple[dict[tuple[str, str], Decimal], list[int]]:
-    """For every non-resting bot: its token (env, order symbol) → the lowest swing threshold of
-    the bots on it, and its credential id."""
-    rows = AlphaBot.objects.filter(phase__in=ACTIVE).values_list(
-        "token__env", "token__order_symbol", "credential_id", "swing_pct"
-    )
+    """For every non-resting bot (and one that rested less than a minute ago, whose last
+    frames may still come): its token (env, order symbol) → the lowest swing threshold of the
+    bots on it, and its credential id."""
+    recent = timezone.now() - STREAM_GRACE
+    wanted = AlphaBot.objects.filter(Q(phase__in=ACTIVE) | Q(phase_since__gte=recent))
+    rows = wanted.values_list("token__env", "token__order_symbol", "credential_id", "swing_pct")
     tokens: dict[tuple[str, str], Decimal] = {}
     for env, symbol, _, swing in rows:
         tokens[(env, symbol)] = min(swing, tokens.get((env, symbol), swing))
