@@ -74,3 +74,25 @@ def test_one_click_sweep_sells_the_leftover_at_the_best_bid(sim, world) -> None:
     with pytest.raises(bots.AlphaError) as nothing:
         bots.bot_sweep(bot_id=bot.pk)
     assert nothing.value.code == "nothing_to_sweep"
+
+
+def test_silent_order_stream_pauses(sim, world) -> None:
+    """The socket stays open but no frame comes for an acknowledged pair: stream_silent."""
+    bot = world.trader_bot(buy_offset=Decimal(1), sell_offset=Decimal(1))
+    with InProcess():
+        sim.control.fault("ws_stall", world.sessions[bot.pk], count=-1)
+        bots.bot_start(bot_id=bot.pk)
+        wait_for(lambda: paused_with(bot, "stream_silent"), timeout=20)
+    assert "推送未收到" in fresh(bot).pause_detail
+    assert Notification.objects.filter(kind="alpha.paused", trader=bot.trader).count() == 1
+
+
+def test_listen_key_expiry_is_a_disconnect_and_the_stream_comes_back(sim, world) -> None:
+    bot = world.trader_bot(buy_offset=Decimal(1), sell_offset=Decimal(1))
+    with InProcess():
+        bots.bot_start(bot_id=bot.pk)
+        wait_for(lambda: fresh(bot).phase == "working")
+        sim.control.fault("listen_key_expired", world.sessions[bot.pk])
+        wait_for(lambda: paused_with(bot, "stream_disconnected"))
+        bots.bot_resume(bot_id=bot.pk)  # a new key, a new subscription: cycles go on
+        wait_for(lambda: fresh(bot).phase == "working" and fresh(bot).cycle_no >= 2)
