@@ -116,6 +116,9 @@ def _wipe() -> None:
     Notification.objects.filter(kind__startswith="alpha.").delete()
 
 
+MAKER = Decimal("0.2")  # --faults: every other trader rests its orders 0.2 % off the last price
+
+
 def _setup(sim: SimProcess, o: Options) -> tuple[list[AlphaBot], dict[int, str]]:
     control = sim.control()
     token = control.post("/sim/alpha/tokens", json={"price": "1", "mulPoint": "1",
@@ -128,11 +131,12 @@ def _setup(sim: SimProcess, o: Options) -> tuple[list[AlphaBot], dict[int, str]]
         cred = credential_save(trader=trader, env="sim", csrftoken=info["csrftoken"],
                                p20t=info["p20t"], expires_at=None,
                                source=CredentialSource.ADMIN_PASTE, consent=False)  # fmt: skip
+        offset = MAKER if o.faults and k % 2 else Decimal("-0.5")
         bot = bots.bot_configure(
             trader=trader, token=token_get(env="sim", name=token["alphaId"]), credential=cred,
             target_kind="total", target_value=Decimal(10) ** 9, offset_mode="pct",
-            buy_offset=Decimal("-0.5"), sell_offset=Decimal("-0.5"), order_usdt=o.order_usdt,
-            timeout_s=30, swing_pct=Decimal(50),
+            buy_offset=offset, sell_offset=offset, order_usdt=o.order_usdt,
+            timeout_s=10, swing_pct=Decimal(50),
         )  # fmt: skip
         bots.risk_accept(trader=trader)
         created.append(bot)
@@ -142,9 +146,15 @@ def _setup(sim: SimProcess, o: Options) -> tuple[list[AlphaBot], dict[int, str]]
 
 
 def _inject(sim: SimProcess, sessions: dict[int, str], stop: threading.Event, rng: random.Random):
-    """A random fault on a random trader's session every ~0.5 s."""
+    """A random fault on a random trader's session every ~0.5 s; the price swings ±0.5 % so
+    the resting (maker) traders' orders fill, in parts when ``fill_parts`` > 1."""
     control = sim.control()
+    symbol = control.get("/sim/alpha/tokens").json()[0]["alphaId"] + "USDT"
+    swing = 0
     while not stop.wait(0.5):
+        swing += 1
+        control.post("/sim/prices", json={"symbol": symbol,
+                                          "price": ("1", "1.005", "1", "0.995")[swing % 4]})  # fmt: skip
         kind = rng.choice(FAULTS)
         session = rng.choice(list(sessions.values()))
         if kind == "partial":
