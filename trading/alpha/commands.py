@@ -157,6 +157,9 @@ def _pair_acked(bot_id: int, cycle_id: int, working: str, pending: str) -> None:
         cycle.acked_at = cycle.acked_at or timezone.now()
         cycle.save(update_fields=["acked_at"])
         apply_event(bot=bot, event=m.PairPlaced(working, pending))
+        from trading.alpha.progress import refresh_after_ack
+
+        refresh_after_ack(bot, cycle.number)
 
 
 def _register_pair(cycle: AlphaCycle, working: str, pending: str) -> None:

@@ -17,7 +17,7 @@ from trading.alpha import machine as m
 from trading.alpha.choices import TargetKind
 from trading.alpha.models import AlphaBot, AlphaCycle
 from trading.alpha.reasons import PauseReason
-from trading.alpha.services import apply_event, bot_locked, notify_target_reached
+from trading.alpha.services import apply_event, bot_locked, dispatch, notify_target_reached
 from trading.exchanges import errors
 from trading.exchanges.binance_alpha.models import UserVolume
 
@@ -112,15 +112,17 @@ def _close_and_estimate(bot_id: int, number: int) -> bool:
         if target_reached(bot) or risk.wear_cap_reached(bot.cost_total, bot.wear_cap):
             return True
         apply_event(bot=bot, event=m.Progress(False))
-        if cycle is not None and cycle.buy_quote > 0:
-            transaction.on_commit(lambda: _later(bot_id, VenueRefresh(number)))
-        return False
+        return False  # the venue's figure for this cycle is read once the next pair is acked
 
 
-def _later(bot_id: int, job: VenueRefresh) -> None:
-    from trading.alpha.services import _dispatch
-
-    _dispatch(bot_id, job)  # type: ignore[arg-type]
+def refresh_after_ack(bot: AlphaBot, acked_cycle: int) -> None:
+    """After pair ``acked_cycle`` is acknowledged, read the venue's figure for the cycle before
+    it (in the background: never in front of a placement, which would wait on the rate limit)."""
+    prev = bot.cycles.filter(number=acked_cycle - 1, venue_after__isnull=True,
+                             buy_quote__gt=0).exists()  # fmt: skip
+    if prev:
+        job = VenueRefresh(acked_cycle - 1)
+        transaction.on_commit(lambda: dispatch(bot.pk, job))  # type: ignore[arg-type]
 
 
 def _decide(bot: AlphaBot) -> None:

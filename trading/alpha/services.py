@@ -43,7 +43,7 @@ def _celery_dispatch(bot_id: int, command: m.Command) -> None:
     tasks.run_command_later(bot_id, command)
 
 
-def _dispatch(bot_id: int, command: m.Command) -> None:
+def dispatch(bot_id: int, command: m.Command) -> None:
     (_dispatcher[0] if _dispatcher else _celery_dispatch)(bot_id, command)
 
 
@@ -76,7 +76,7 @@ def apply_event(*, bot: AlphaBot, event: m.Event, detail: str = "") -> m.BotStat
         if isinstance(command, m.NotifyPaused):
             _notify_paused(bot, command.reason, detail)
         else:
-            transaction.on_commit(lambda c=command: _dispatch(bot.pk, c))
+            transaction.on_commit(lambda c=command: dispatch(bot.pk, c))
     return after
 
 
