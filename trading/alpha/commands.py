@@ -18,12 +18,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from trading.alpha import ledger, prices, risk, venue
+from trading.alpha import ledger, prices, progress, risk, venue
 from trading.alpha import machine as m
 from trading.alpha.choices import CycleKind, LegRole
 from trading.alpha.ledger import FillRow
 from trading.alpha.models import AlphaBot, AlphaCycle, AlphaLeg
 from trading.alpha.pricing import Refusal, Rules, plan_pair, to_step
+from trading.alpha.progress import VenueRefresh, venue_refresh
 from trading.alpha.reasons import PauseReason
 from trading.alpha.services import apply_event, bot_event, bot_locked
 from trading.exchanges import errors
@@ -157,9 +158,7 @@ def _pair_acked(bot_id: int, cycle_id: int, working: str, pending: str) -> None:
         cycle.acked_at = cycle.acked_at or timezone.now()
         cycle.save(update_fields=["acked_at"])
         apply_event(bot=bot, event=m.PairPlaced(working, pending))
-        from trading.alpha.progress import refresh_after_ack
-
-        refresh_after_ack(bot, cycle.number)
+        progress.refresh_after_ack(bot, cycle.number)
 
 
 def _register_pair(cycle: AlphaCycle, working: str, pending: str) -> None:
@@ -386,15 +385,7 @@ def _sweep_floor(bot: AlphaBot, cycle: AlphaCycle) -> Decimal:
 
 # --- progress ---------------------------------------------------------------------------------
 def check_progress(bot_id: int, command: m.CheckProgress) -> None:
-    from trading.alpha import progress
-
     progress.check(bot_id, command.cycle)
-
-
-def venue_refresh(bot_id: int, job) -> None:  # type: ignore[no-untyped-def]
-    from trading.alpha import progress
-
-    progress.venue_refresh(bot_id, job)
 
 
 RUNNERS = {
@@ -403,13 +394,5 @@ RUNNERS = {
     m.Reconcile: reconcile,
     m.SellLeftover: sell_leftover,
     m.CheckProgress: check_progress,
+    VenueRefresh: venue_refresh,  # not a machine command: a background read after a cycle
 }
-
-
-def _register_venue_refresh() -> None:
-    from trading.alpha.progress import VenueRefresh
-
-    RUNNERS[VenueRefresh] = venue_refresh  # type: ignore[index]
-
-
-_register_venue_refresh()
