@@ -12,7 +12,7 @@ from trading.alpha import bots
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaCycle, AlphaFill
 
-from .conftest import fresh, wait_for
+from .conftest import World, fresh, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -40,3 +40,17 @@ def test_cycles_until_the_target_with_the_venue_as_truth(sim, world) -> None:
                   for c in cycles for leg in c.legs.all())  # fmt: skip
     assert ours == venue_filled
     assert AlphaFill.objects.filter(leg__cycle__bot=bot).count() == 2 * len(cycles)
+
+
+def test_multiplier_raises_the_count_and_the_venue_is_measured_to_include_it(sim) -> None:
+    world = World(sim, mul="4")
+    bot = world.trader_bot(target_value=Decimal(80))  # ~39.6 counted per cycle (9.9 × 4)
+    with InProcess():
+        bots.bot_start(bot_id=bot.pk)
+        wait_for(lambda: fresh(bot).phase == "target_reached", timeout=30)
+    bot = fresh(bot)
+    cycles = list(AlphaCycle.objects.filter(bot=bot).order_by("number"))
+    assert len(cycles) == 3  # 2 cycles = 79.2 < 80: a third one
+    assert all(c.counted == c.buy_quote * 4 for c in cycles)
+    assert bot.venue_reading == "included"  # Δ venue = 4 × Δ our buy notional
+    assert bot.venue_today == bot.counted_total == sum(c.counted for c in cycles)
