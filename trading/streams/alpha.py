@@ -126,11 +126,10 @@ class AlphaStreams:
             await sync_to_async(_pause_swing)(env, symbol, swing)
 
     async def _price_gap(self, env: str, symbol: str, gap: StreamGap) -> None:
-        from trading.alpha.reasons import PauseReason
 
         self.window[(env, symbol)].clear()  # prices across a gap say nothing about a minute
         detail = f"{symbol} 行情推送中断 {gap.since:%H:%M:%S}–{gap.until:%H:%M:%S}"
-        await sync_to_async(_pause_token)(env, symbol, PauseReason.STREAM_DISCONNECTED, detail)
+        await sync_to_async(_pause_token)(env, symbol, _gap_reason(gap), detail)
 
     # --- order streams -------------------------------------------------------------------
     async def _order_loop(self, credential_id: int) -> None:
@@ -234,10 +233,19 @@ def _pause_token(env: str, symbol: str, reason, detail: str) -> None:  # type: i
 
 
 def _pause_credential(credential_id: int, gap: StreamGap) -> None:
-    from trading.alpha.reasons import PauseReason
 
     detail = f"订单推送中断 {gap.since:%H:%M:%S}–{gap.until:%H:%M:%S}"
-    _pause_credential_reason(credential_id, PauseReason.STREAM_DISCONNECTED, detail)
+    _pause_credential_reason(credential_id, _gap_reason(gap), detail)
+
+
+def _gap_reason(gap: StreamGap):  # type: ignore[no-untyped-def]
+    """A socket that went quiet (the reconnect loop's stall timer) is "silent"; anything else
+    (closed, refused, expired key) is "disconnected"."""
+    from trading.alpha.reasons import PauseReason
+
+    if "StreamStalled" in gap.reason:
+        return PauseReason.STREAM_SILENT
+    return PauseReason.STREAM_DISCONNECTED
 
 
 def _pause_credential_reason(credential_id: int, reason, detail: str) -> None:  # type: ignore[no-untyped-def]

@@ -55,3 +55,14 @@ def test_silence_wear_balance() -> None:
 )
 def test_reason_for(exc, reason) -> None:
     assert risk.reason_for(exc) is reason
+
+
+def test_a_stalled_stream_is_silent_a_closed_one_disconnected() -> None:
+    from trading.exchanges.reconnect import StreamGap
+    from trading.streams.alpha import _gap_reason
+
+    def gap(reason: str) -> StreamGap:
+        return StreamGap(NOW, NOW, reason)
+
+    assert _gap_reason(gap("StreamStalled: no frame for 300.0s")) is R.STREAM_SILENT
+    assert _gap_reason(gap("ConnectionClosedOK: received 1001")) is R.STREAM_DISCONNECTED
