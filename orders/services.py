@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Trader
 from accounts.services import trader_update
 from backoffice.runtime_config import config_get
-from orders import delivery
+from orders import delivery, report_batch
 from orders.errors import (
     AMOUNT_OUT_OF_RANGE,
     INVALID_ORDER,
@@ -300,14 +300,25 @@ def claims_flush_schedule() -> None:
         log.exception("could not schedule orders.persist_claims")
 
 
-def _insert(row: ExecutionReport) -> None:
-    """One INSERT. In autocommit (a web request) that is one statement, committed by itself; inside
-    a transaction a savepoint keeps a duplicate-key error from breaking the outer block."""
-    if transaction.get_connection().in_atomic_block:
+def _store(row: ExecutionReport) -> tuple[ExecutionReport, bool]:
+    """Make the report durable; (stored row, created). Outside a transaction (a request, the push
+    process) it joins the process's current batch and returns after that batch's commit
+    (``orders.report_batch``: group commit). Inside a caller's transaction it is written there —
+    that transaction decides its durability — with a savepoint so a duplicate-key error does not
+    break the outer block."""
+    if not transaction.get_connection().in_atomic_block:
+        return report_batch.writer().write(row)
+    try:
         with transaction.atomic():
             row.save(force_insert=True)
-    else:
-        row.save(force_insert=True)
+    except IntegrityError:  # a repeat (or an order deleted since its delivery)
+        existing = ExecutionReport.objects.filter(
+            order_id=row.order_id, trader_id=row.trader_id
+        ).first()
+        if existing is None:
+            raise OrderError(NOT_FOUND) from None
+        return existing, False
+    return row, True
 
 
 def execution_report(
@@ -322,9 +333,11 @@ def execution_report(
     latency_ms: int | None = None,
 ) -> tuple[ExecutionReport, bool]:
     """Store what the client did with a delivered order. Idempotent: the first report for
-    (order, trader) is kept and returned for every repeat. Returns (row, created).
+    (order, trader) is kept and returned for every repeat. Returns (row, created) once the row is
+    durable (committed).
 
-    The usual report costs one Redis lookup and one INSERT (the unique pair decides repeats)."""
+    The usual report costs one Redis lookup and its share of one multi-row INSERT (the unique
+    pair decides repeats; see ``orders.report_batch``)."""
     oid = _parse_order_id(order_id)
     _acknowledge_delivery(oid, trader_id)
     report = ExecutionReport(
@@ -337,13 +350,9 @@ def execution_report(
         amount=amount,
         latency_ms=latency_ms,
     )
-    try:
-        _insert(report)
-    except IntegrityError:  # a repeat (or an order deleted since its delivery)
-        existing = ExecutionReport.objects.filter(order_id=oid, trader_id=trader_id).first()
-        if existing is None:
-            raise OrderError(NOT_FOUND) from None
-        return existing, False
+    report, created = _store(report)
+    if not created:
+        return report, False
     log.info(
         "execution report order=%s trader=%s outcome=%s binance_id=%s error=%s latency_ms=%s",
         oid,

@@ -1,0 +1,62 @@
+"""``manage.py run_push [--host H] [--port P]`` — the push process: event orders pushed to desktop
+clients over WebSocket (``/api/v1/push``), execution reports received on the same socket, health
+at ``/health``. Any number of them may run behind a proxy that passes WebSocket upgrades; they
+share nothing but Redis and the database (docs/operations.md, "Push processes")."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+
+import redis.asyncio as aioredis
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from orders.push.hub import Hub
+from orders.push.server import PushServer
+
+log = logging.getLogger("fleet.orders.push")
+
+
+class Command(BaseCommand):
+    help = "WebSocket push of event orders to desktop clients (see docs/event_orders.md, Push)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("FLEET_PUSH_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("FLEET_PUSH_PORT", "8001"))
+        )
+
+    def handle(self, *args, **options):
+        try:
+            import uvloop
+
+            uvloop.run(_main(options["host"], options["port"]))
+        except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
+            asyncio.run(_main(options["host"], options["port"]))
+
+
+async def _main(host: str, port: int) -> None:
+    redis = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    hub = Hub(redis)
+    server = PushServer(hub)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    ws_server = await server.serve(host, port)
+    tasks = [
+        asyncio.create_task(job) for job in (hub.run_feed(), hub.run_rounds(), hub.run_sweeps())
+    ]
+    log.warning("push listening on ws://%s:%d/api/v1/push (pid %d)", host, port, os.getpid())
+    try:
+        await stop.wait()
+    finally:
+        ws_server.close()  # every socket closes with 1001: clients reconnect (or pull)
+        await ws_server.wait_closed()
+        for task in tasks:
+            task.cancel()
+        server.reports.shutdown(wait=True, cancel_futures=False)
+        await redis.aclose()

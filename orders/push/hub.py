@@ -1,0 +1,278 @@
+"""The connected clients of one push process and the delivery rounds that feed them.
+
+A round runs the pull's own claim (the Lua functions ``deliver`` of ``orders/delivery.py`` and the
+session lookup of ``accounts/session_cache.py``) for every connected session, a chunk of sessions
+per ``EVALSHA``: the same atomic step, the same delivery ids, the same per-session lease as the
+pull — so a push and a pull never both hand one order to a trader's two clients, and a client that
+falls back from the socket to the pull gets exactly the orders it has not acknowledged.
+
+What starts a round: a new order (``PUBLISH`` on ``fleet:eo:new`` by ``delivery.publish``, through
+Redis pub/sub, so every push process on every machine hears it), a client connecting, and a sweep
+every :data:`SWEEP_S` (re-sends a delivery still unacknowledged after :data:`RESEND_S`, keeps its
+lease, notices a session that ended, and heals a pub/sub message lost while Redis was away).
+Rounds are coalesced: a burst of orders costs one round, not one per order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from accounts.errors import RefusedError
+from accounts.session_cache import (
+    LOOKUP_LUA,
+    SESSION_PREFIX,
+    TRADER_PREFIX,
+    session_check,
+    session_info_from_row,
+)
+from orders import delivery
+from orders.delivery import _ACK, _DELIVER_LUA, _KEYS, NEW_ORDERS_CHANNEL
+
+log = logging.getLogger("fleet.orders.push")
+
+SWEEP_S = 5.0
+RESEND_S = 10.0  # an unacknowledged delivery is sent again on the same socket after this
+CHUNK = 250  # sessions per EVALSHA: keeps Redis free for the pulls between chunks
+PUBSUB_RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+# ARGV as every delivery script (1–11, no acknowledgements), then 12 session prefix, 13 trader
+# prefix, 14… session token hashes. → false (state not ready) or, per session: 0 (not cached),
+# {row, 0} (refused) or {row, {fragment, …}}.
+_PUSH = (
+    LOOKUP_LUA
+    + _DELIVER_LUA
+    + """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local now, out = tonumber(ARGV[2]), {}
+for i = 14, #ARGV do
+  local row = session_row(ARGV[12] .. ARGV[i], ARGV[13])
+  if not row then
+    out[#out + 1] = 0
+  elseif tonumber(row[2]) <= now or row[4] == '1' or tonumber(row[3]) <= now then
+    out[#out + 1] = {row, 0}
+  else
+    out[#out + 1] = {row, deliver(row[1], ARGV[2], ARGV[i])}
+  end
+end
+return out
+"""
+)
+
+
+@dataclass(eq=False)
+class Client:
+    """One socket of one client session (a session may briefly hold two while reconnecting)."""
+
+    send: Any  # async (text) -> None
+    close: Any  # async (code, reason) -> None
+    token: str
+    thash: str
+    trader_id: int
+    lang: str
+    sent: dict[str, float] = field(default_factory=dict)  # delivery id → when last sent
+    orders_sent: int = 0
+
+
+def delivery_id_of(fragment: str) -> str:
+    """The delivery id a fragment ends with (``…,"delivery_id":"1041-7"``)."""
+    return fragment[fragment.rindex('"delivery_id":"') + 15 : -1]
+
+
+class Hub:
+    """Every connected client of this process, by session; the rounds and the pub/sub feed."""
+
+    def __init__(self, redis: aioredis.Redis, *, resend_s: float = RESEND_S) -> None:
+        self.redis = redis
+        self.resend_s = resend_s
+        self.sessions: dict[str, set[Client]] = {}
+        self.pubsub_ok = False
+        self.rounds = 0
+        self._wanted = asyncio.Event()
+        self._push = redis.register_script(_PUSH)
+        self._ack = redis.register_script(_ACK)
+        self._tasks: set[asyncio.Task] = set()
+
+    # --- clients ------------------------------------------------------------------------------
+    @property
+    def connections(self) -> int:
+        return sum(len(s) for s in self.sessions.values())
+
+    async def join(self, client: Client) -> None:
+        """Register a socket and hand it what its session has not acknowledged, at once."""
+        self.sessions.setdefault(client.thash, set()).add(client)
+        await self.deliver([client.thash])
+
+    def leave(self, client: Client) -> None:
+        clients = self.sessions.get(client.thash)
+        if clients is not None:
+            clients.discard(client)
+            if not clients:
+                del self.sessions[client.thash]
+
+    # --- rounds -------------------------------------------------------------------------------
+    def wake(self) -> None:
+        """Ask for a round over every session (coalesced with one already asked for)."""
+        self._wanted.set()
+
+    async def run_rounds(self) -> None:
+        while True:
+            await self._wanted.wait()
+            self._wanted.clear()
+            try:
+                await self.deliver(list(self.sessions))
+            except (RedisError, OSError) as exc:
+                log.warning("delivery round failed (%s): retried by the next sweep", exc)
+            self.rounds += 1
+
+    async def run_sweeps(self, every_s: float = SWEEP_S) -> None:
+        while True:
+            await asyncio.sleep(every_s)
+            self.wake()
+
+    async def deliver(self, thashes: list[str]) -> None:
+        """One delivery round over these sessions (chunks of :data:`CHUNK` per script)."""
+        now = time.time()
+        for start in range(0, len(thashes), CHUNK):
+            chunk = thashes[start : start + CHUNK]
+            results = await self._run_push(chunk, now)
+            for thash, result in zip(chunk, results, strict=True):
+                await self._handle(thash, result, now)
+
+    async def _run_push(self, chunk: list[str], now: float) -> list[Any]:
+        args = [*delivery._args("", now, "", []), SESSION_PREFIX, TRADER_PREFIX, *chunk]
+        result = await self._push(keys=_KEYS, args=args)
+        if result is None:  # Redis lost the state (restart, flush): rebuild from the database
+            await asyncio.to_thread(delivery.rebuild)
+            result = await self._push(keys=_KEYS, args=args)
+            if result is None:
+                raise delivery.DeliveryUnavailable
+        return list(result)
+
+    async def _handle(self, thash: str, result: Any, now: float) -> None:
+        clients = list(self.sessions.get(thash, ()))
+        if not clients:
+            return
+        if result == 0:  # not cached (after a Redis restart): the database decides, then again
+            await self._resolve(clients)
+            return
+        row, fragments = result
+        info = session_info_from_row(row)
+        if fragments == 0 or info is None:
+            await self._refuse(clients, info, now)
+            return
+        tail = f',"amount":"{info.amount}"}}'
+        for client in clients:
+            await self._send_orders(client, fragments, tail, now)
+
+    async def _send_orders(
+        self, client: Client, fragments: list[str], tail: str, now: float
+    ) -> None:
+        due = []
+        for fragment in fragments:
+            did = delivery_id_of(fragment)
+            if now - client.sent.get(did, 0.0) >= self.resend_s:
+                client.sent[did] = now
+                due.append(fragment + tail)
+        if due:
+            from orders.push.protocol import orders_frame
+
+            client.orders_sent += len(due)
+            with contextlib.suppress(Exception):  # a closing socket: its handler cleans up
+                await client.send(orders_frame(delivery.iso(now), due))
+
+    async def _resolve(self, clients: list[Client]) -> None:
+        from accounts.selectors import session_resolve
+
+        try:
+            await asyncio.to_thread(session_resolve, clients[0].token)
+        except RefusedError as exc:
+            await self._close_refused(clients, exc)
+            return
+        self.wake()  # cached again: the next round delivers
+
+    async def _refuse(self, clients: list[Client], info: Any, now: float) -> None:
+        try:
+            if info is not None:
+                session_check(info, now)
+        except RefusedError as exc:
+            await self._close_refused(clients, exc)
+
+    async def _close_refused(self, clients: list[Client], exc: RefusedError) -> None:
+        from orders.hotpath import refused
+        from orders.push.protocol import close_code, error_frame
+
+        status, body, _headers = refused(exc.refusal, exc.detail, exc.lang)
+        for client in clients:
+            self.leave(client)
+            with contextlib.suppress(Exception):
+                await client.send(error_frame("", status, _json(body)))
+                await client.close(close_code(status), exc.refusal.code)
+
+    # --- acknowledgements ----------------------------------------------------------------------
+    async def acknowledge(self, client: Client, ids: Iterable[str]) -> list[int]:
+        """The pull's ``ack`` step (Lua ``ack``) for this client's trader; returns the states."""
+        ids = list(ids)
+        if not ids:
+            return []
+        args = delivery._args(client.trader_id, time.time(), "", ids)
+        result = await self._ack(keys=_KEYS, args=args)
+        if result is None:
+            await asyncio.to_thread(delivery.rebuild)
+            result = await self._ack(keys=_KEYS, args=args)
+            if result is None:
+                raise delivery.DeliveryUnavailable
+        for other in self.sessions.get(client.thash, ()):
+            for did in ids:
+                other.sent.pop(did, None)
+        if result[0] == 1:
+            self._background(asyncio.to_thread(_schedule_flush))
+        return [int(x) for x in result[1:]]
+
+    def _background(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- the feed ---------------------------------------------------------------------------
+    async def run_feed(self) -> None:
+        """Listen on the new-orders channel; reconnect with backoff; a round after each
+        (re)subscription covers whatever was published while it was away."""
+        failures = 0
+        while True:
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(NEW_ORDERS_CHANNEL)
+                self.pubsub_ok, failures = True, 0
+                self.wake()
+                async for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        self.wake()
+            except (RedisError, OSError) as exc:
+                log.warning("new-order feed lost (%s): reconnecting", exc)
+            finally:
+                self.pubsub_ok = False
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+            await asyncio.sleep(PUBSUB_RETRY_S[min(failures, len(PUBSUB_RETRY_S) - 1)])
+            failures += 1
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    import json
+
+    return dict(json.loads(body))
+
+
+def _schedule_flush() -> None:
+    from orders.services import claims_flush_schedule
+
+    claims_flush_schedule()
