@@ -613,6 +613,12 @@ class AutoTrader:
             self._error(exc.code, exc.message)
             return  # retried on the next tick (the server stores one row per order)
         except ApiError as exc:
+            if exc.code == "not_delivered" and self._valid(entry):
+                # The server lost its record of the delivery (a Redis restart before the
+                # acknowledgement was persisted): the order comes again, the journal acknowledges
+                # it, and the report is accepted on a later tick.
+                log.info("report for %s: delivery not known yet, retried", entry.order_id)
+                return
             # A refusal retrying cannot fix (not_delivered, validation): stop retrying it.
             log.warning("execution report for %s refused: %s", entry.order_id, exc)
             self._error(exc.code, exc.message)
