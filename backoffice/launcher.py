@@ -179,11 +179,16 @@ def _banner(env: dict[str, str]) -> None:
     print(f"  Admin (后台):   http://127.0.0.1:{WEB_PORT}/admin/")
     print(f"  API docs:       http://127.0.0.1:{WEB_PORT}/api/v1/docs/")
     print(f"  Simulator:      {env['FLEET_SIM_URL']}/sim/health")
-    print(f"  Push (orders):  {env['FLEET_PUSH_URL']}  (health: http://127.0.0.1:{PUSH_PORT}/health)")
+    print(
+        f"  Push (orders):  {env['FLEET_PUSH_URL']}  (health: http://127.0.0.1:{PUSH_PORT}/health)"
+    )
     print(f"  Web access log: {ACCESS_LOG.relative_to(ROOT)}")
     if creds.exists():
         print(creds.read_text().rstrip())
-    print(f"  Desktop client: {PY} -m client_desktop --server http://127.0.0.1:{WEB_PORT}")
+    print(
+        f"  Desktop client: {PY} -m client_desktop --server http://127.0.0.1:{WEB_PORT}"
+        f" --push {env['FLEET_PUSH_URL']}"
+    )
     print("=" * 72 + "\n")
 
 

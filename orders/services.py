@@ -270,8 +270,13 @@ def _acknowledge_delivery(order_id: int, trader_id: int) -> None:
     )
     if flush_due:
         claims_flush_schedule()
-    if states[0]:
-        return
+    if not states[0]:
+        report_delivery_check(order_id=order_id, trader_id=trader_id)
+
+
+def report_delivery_check(*, order_id: int, trader_id: int) -> None:
+    """Redis does not know the delivery (a Redis restart lost it): the ``Claim`` row decides.
+    Raises ``not_found`` (no such order) or ``not_delivered``."""
     if Claim.objects.filter(order_id=order_id, trader_id=trader_id).exists():
         return
     if not EventOrder.objects.filter(pk=order_id).exists():
@@ -338,10 +343,45 @@ def execution_report(
 
     The usual report costs one Redis lookup and its share of one multi-row INSERT (the unique
     pair decides repeats; see ``orders.report_batch``)."""
-    oid = _parse_order_id(order_id)
+    oid = report_order_id(order_id)
     _acknowledge_delivery(oid, trader_id)
-    report = ExecutionReport(
+    row = report_row(
         order_id=oid,
+        trader_id=trader_id,
+        outcome=outcome,
+        binance_order_id=binance_order_id,
+        error_code=error_code,
+        error_message=error_message,
+        amount=amount,
+        latency_ms=latency_ms,
+    )
+    report, created = _store(row)
+    if created:
+        report_logged(report)
+    return report, created
+
+
+def report_order_id(raw: str | int) -> int:
+    """The order id of a report (``not_found`` for anything but a positive id ≤ 2^62)."""
+    return _parse_order_id(raw)
+
+
+def report_row(
+    *,
+    order_id: int,
+    trader_id: int,
+    outcome: str,
+    binance_order_id: str = "",
+    error_code: str = "",
+    error_message: str = "",
+    amount: Decimal | None = None,
+    latency_ms: int | None = None,
+) -> ExecutionReport:
+    """The unsaved report row (texts cut to their columns). The push process builds it here and
+    hands it to the group commit itself (``orders.push.server``): same rules, no thread per
+    report."""
+    return ExecutionReport(
+        order_id=order_id,
         trader_id=trader_id,
         outcome=outcome,
         binance_order_id=binance_order_id[:64],
@@ -350,19 +390,19 @@ def execution_report(
         amount=amount,
         latency_ms=latency_ms,
     )
-    report, created = _store(report)
-    if not created:
-        return report, False
+
+
+def report_logged(report: ExecutionReport) -> None:
+    """The log line of a stored (new) report."""
     log.info(
         "execution report order=%s trader=%s outcome=%s binance_id=%s error=%s latency_ms=%s",
-        oid,
-        trader_id,
-        outcome,
-        binance_order_id,
-        error_code,
-        latency_ms,
+        report.order_id,
+        report.trader_id,
+        report.outcome,
+        report.binance_order_id,
+        report.error_code,
+        report.latency_ms,
     )
-    return report, True
 
 
 # --- trader settings ----------------------------------------------------------------------------

@@ -43,10 +43,12 @@ SWEEP_S = 5.0
 RESEND_S = 10.0  # an unacknowledged delivery is sent again on the same socket after this
 CHUNK = 250  # sessions per EVALSHA: keeps Redis free for the pulls between chunks
 PUBSUB_RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+MAX_ACKED = 5000
 
 # ARGV as every delivery script (1–11, no acknowledgements), then 12 session prefix, 13 trader
 # prefix, 14… session token hashes. → false (state not ready) or, per session: 0 (not cached),
-# {row, 0} (refused) or {row, {fragment, …}}.
+# 1 (nothing to deliver), {'refused', row…} or {amount, fragment, …}. Kept small: a sweep over
+# 1,000 idle sessions returns 1,000 integers, not 1,000 session rows.
 _PUSH = (
     LOOKUP_LUA
     + _DELIVER_LUA
@@ -58,9 +60,16 @@ for i = 14, #ARGV do
   if not row then
     out[#out + 1] = 0
   elseif tonumber(row[2]) <= now or row[4] == '1' or tonumber(row[3]) <= now then
-    out[#out + 1] = {row, 0}
+    table.insert(row, 1, 'refused')
+    out[#out + 1] = row
   else
-    out[#out + 1] = {row, deliver(row[1], ARGV[2], ARGV[i])}
+    local due = deliver(row[1], ARGV[2], ARGV[i])
+    if #due == 0 then
+      out[#out + 1] = 1
+    else
+      table.insert(due, 1, row[5])
+      out[#out + 1] = due
+    end
   end
 end
 return out
@@ -79,6 +88,7 @@ class Client:
     trader_id: int
     lang: str
     sent: dict[str, float] = field(default_factory=dict)  # delivery id → when last sent
+    acked: set[str] = field(default_factory=set)  # delivery ids acknowledged (a report skips it)
     orders_sent: int = 0
 
 
@@ -158,20 +168,20 @@ class Hub:
         return list(result)
 
     async def _handle(self, thash: str, result: Any, now: float) -> None:
+        if result == 1:
+            return  # nothing due for this session
         clients = list(self.sessions.get(thash, ()))
         if not clients:
             return
         if result == 0:  # not cached (after a Redis restart): the database decides, then again
             await self._resolve(clients)
             return
-        row, fragments = result
-        info = session_info_from_row(row)
-        if fragments == 0 or info is None:
-            await self._refuse(clients, info, now)
+        if result[0] == "refused":
+            await self._refuse(clients, session_info_from_row(result[1:]), now)
             return
-        tail = f',"amount":"{info.amount}"}}'
+        tail = f',"amount":"{result[0]}"}}'
         for client in clients:
-            await self._send_orders(client, fragments, tail, now)
+            await self._send_orders(client, result[1:], tail, now)
 
     async def _send_orders(
         self, client: Client, fragments: list[str], tail: str, now: float
@@ -230,12 +240,16 @@ class Hub:
             result = await self._ack(keys=_KEYS, args=args)
             if result is None:
                 raise delivery.DeliveryUnavailable
+        states = [int(x) for x in result[1:]]
+        if len(client.acked) > MAX_ACKED:
+            client.acked.clear()  # only a shortcut: a report then acknowledges in Redis again
+        client.acked.update(did for did, state in zip(ids, states, strict=True) if state)
         for other in self.sessions.get(client.thash, ()):
             for did in ids:
                 other.sent.pop(did, None)
         if result[0] == 1:
             self._background(asyncio.to_thread(_schedule_flush))
-        return [int(x) for x in result[1:]]
+        return states
 
     def _background(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)

@@ -3,8 +3,8 @@
 The upgrade request is authenticated like the pull (``Authorization: Token <token>``; the session
 cache in Redis, the database on a miss) and refused with the API's JSON error and HTTP status
 before any WebSocket exists. Each socket then runs one loop: ``ack`` → the pull's ``ack`` step,
-``report`` → ``orders.services.execution_report`` on a worker thread (its row joins the current
-group commit; the answer goes back after the commit), ``ping`` → ``pong``. Orders arrive from the
+``report`` → the steps of ``orders.services.execution_report`` (its row joins the current group
+commit; the answer goes back after the commit), ``ping`` → ``pong``. Orders arrive from the
 :class:`~orders.push.hub.Hub`. Django stays out of this loop: its database work (reports, a
 session missing from the cache, the rebuild after a Redis restart) runs on threads.
 """
@@ -16,7 +16,6 @@ import contextlib
 import json
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from typing import Any
 
@@ -29,17 +28,17 @@ from websockets.http11 import Request, Response
 from accounts.api_auth import token_from_header
 from accounts.errors import NOT_AUTHENTICATED, RefusedError
 from accounts.selectors import session_resolve, session_token_hash
-from orders import delivery
+from orders import delivery, report_batch, services
 from orders.errors import UNAVAILABLE, OrderError
 from orders.hotpath import refused, report_json
 from orders.push import protocol as p
 from orders.push.hub import Client, Hub
+from orders.report_input import report_fields
 
 log = logging.getLogger("fleet.orders.push")
 
 PATH = "/api/v1/push"
 HEALTH_PATH = "/health"
-REPORT_THREADS = 64  # reports waiting for their batch's commit at once (each holds a thread)
 PING_INTERVAL_S = 20.0  # WebSocket pings; a client silent for 2× this is dropped
 
 
@@ -48,7 +47,6 @@ class PushServer:
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
-        self.reports = ThreadPoolExecutor(REPORT_THREADS, thread_name_prefix="push-report")
         self._sessions: dict[int, tuple[str, str, Any]] = {}  # id(connection) → auth
 
     async def serve(self, host: str, port: int) -> Any:
@@ -155,30 +153,43 @@ class PushServer:
         return p.error_frame(message.ref, 400, body)
 
     async def _report(self, client: Client, message: p.Report) -> None:
-        loop = asyncio.get_running_loop()
-        frame = await loop.run_in_executor(self.reports, _report_frame, client, message)
+        frame = await self._report_frame(client, message)
         with contextlib.suppress(Exception):
             await client.send(frame)
 
+    async def _report_frame(self, client: Client, message: p.Report) -> str:
+        """The report service's steps (``orders.services``), run from the loop: the body checked,
+        the delivery acknowledged (skipped when this socket already acknowledged it), the row
+        queued for the group commit; answered once its batch committed. Only the rare database
+        check (a delivery Redis no longer knows) runs on a thread."""
+        try:
+            fields = report_fields(message.body)
+            order_id = services.report_order_id(message.order_id)
+            did = delivery.delivery_id(order_id, client.trader_id)
+            if did not in client.acked:
+                [state] = await self.hub.acknowledge(client, [did])
+                if not state:
+                    await asyncio.to_thread(
+                        services.report_delivery_check,
+                        order_id=order_id,
+                        trader_id=client.trader_id,
+                    )
+            row = services.report_row(order_id=order_id, trader_id=client.trader_id, **fields)
+            future = asyncio.wrap_future(report_batch.writer().submit(row))
+            report, created = await asyncio.wait_for(future, report_batch.ANSWER_TIMEOUT_S)
+        except OrderError as exc:
+            return _error(message.ref, exc.refusal, exc.detail, client.lang)
+        except (RedisError, DatabaseError, TimeoutError, delivery.DeliveryUnavailable) as exc:
+            log.warning("push report refused, store unavailable: %s", type(exc).__name__)
+            return _error(message.ref, UNAVAILABLE, None, client.lang)
+        if created:
+            services.report_logged(report)
+        return p.reported_frame(message.ref, 201 if created else 200, report_json(report))
 
-def _report_frame(client: Client, message: p.Report) -> str:
-    """The report service on a worker thread → the ``reported`` or ``error`` frame."""
-    from orders.report_input import report_fields
-    from orders.services import execution_report
 
-    try:
-        fields = report_fields(message.body)
-        report, created = execution_report(
-            order_id=message.order_id, trader_id=client.trader_id, **fields
-        )
-    except OrderError as exc:
-        status, body, _h = refused(exc.refusal, exc.detail, client.lang)
-        return p.error_frame(message.ref, status, json.loads(body))
-    except (RedisError, DatabaseError) as exc:
-        log.warning("push report refused, store unavailable: %s", type(exc).__name__)
-        status, body, _h = refused(UNAVAILABLE, lang=client.lang)
-        return p.error_frame(message.ref, status, json.loads(body))
-    return p.reported_frame(message.ref, 201 if created else 200, report_json(report))
+def _error(ref: str, refusal: Any, detail: Any, lang: str) -> str:
+    status, body, _h = refused(refusal, detail, lang)
+    return p.error_frame(ref, status, json.loads(body))
 
 
 def _json_response(connection: ServerConnection, status: int, body: dict[str, Any]) -> Response:

@@ -96,8 +96,20 @@ def test_an_order_is_pushed_acknowledged_and_reported(symbols, push_process):
     assert (again["status"], again["report"]["outcome"]) == (200, "placed")  # the first wins
     sock.send(type="ping", ref="p")
     assert sock.next("pong")["ref"] == "p"
-    assert Claim.objects.filter(order=new, trader_id=trader_id).exists()
+    deadline = time.monotonic() + 5  # the acknowledgement's Claim row is written off the socket
+    while not Claim.objects.filter(order=new, trader_id=trader_id).exists():
+        assert time.monotonic() < deadline, "the acknowledgement never became a Claim row"
+        time.sleep(0.05)
+    health = push_process.wait_healthy()
+    assert health["ok"] and health["feed"] and health["connections"] == 1
     sock.close()
+
+
+def test_make_demo_runs_a_push_process():
+    from backoffice import launcher
+
+    push = next(proc for proc in launcher.demo_processes() if proc.name == "push")
+    assert "run_push" in push.argv
 
 
 def test_refusals_and_bad_frames(symbols, push_process):

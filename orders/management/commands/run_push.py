@@ -19,6 +19,8 @@ from orders.push.server import PushServer
 
 log = logging.getLogger("fleet.orders.push")
 
+REDIS_CONNECTIONS = 32
+
 
 class Command(BaseCommand):
     help = "WebSocket push of event orders to desktop clients (see docs/event_orders.md, Push)."
@@ -28,8 +30,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--port", type=int, default=int(os.environ.get("FLEET_PUSH_PORT", "8001"))
         )
+        parser.add_argument("--profile", default="", help="write cProfile stats here on exit")
 
     def handle(self, *args, **options):
+        if options["profile"]:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            try:
+                self._serve(options)
+            finally:
+                profiler.disable()
+                profiler.dump_stats(options["profile"])
+            return
+        self._serve(options)
+
+    def _serve(self, options):
         try:
             import uvloop
 
@@ -39,7 +56,12 @@ class Command(BaseCommand):
 
 
 async def _main(host: str, port: int) -> None:
-    redis = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    # A bounded pool that waits for a free connection: a burst of 1,000 acknowledgements queues
+    # for REDIS_CONNECTIONS connections instead of opening (or failing) one each.
+    pool = aioredis.BlockingConnectionPool.from_url(
+        settings.REDIS_URL, decode_responses=True, max_connections=REDIS_CONNECTIONS, timeout=10
+    )
+    redis = aioredis.Redis(connection_pool=pool)
     hub = Hub(redis)
     server = PushServer(hub)
     stop = asyncio.Event()
@@ -58,5 +80,4 @@ async def _main(host: str, port: int) -> None:
         await ws_server.wait_closed()
         for task in tasks:
             task.cancel()
-        server.reports.shutdown(wait=True, cancel_futures=False)
         await redis.aclose()
