@@ -157,8 +157,7 @@ class ReportWriter:
 
 
 _writer = ReportWriter(
-    max_rows=getattr(settings, "FLEET_REPORT_BATCH_ROWS", MAX_ROWS),
-    wait_s=getattr(settings, "FLEET_REPORT_BATCH_WAIT_MS", WAIT_S * 1000) / 1000,
+    max_rows=settings.FLEET_REPORT_BATCH_ROWS, wait_s=settings.FLEET_REPORT_BATCH_WAIT_MS / 1000
 )
 
 
