@@ -38,8 +38,8 @@ class Command(BaseCommand):
 
             profiler = cProfile.Profile()
             profiler.enable()
-            try:
-                self._serve(options)
+            try:  # the stdlib loop: uvloop's C callbacks would hide where the time goes
+                asyncio.run(_main(options["host"], options["port"]))
             finally:
                 profiler.disable()
                 profiler.dump_stats(options["profile"])
