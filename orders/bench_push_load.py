@@ -63,6 +63,7 @@ async def connect_all(clients: list[PushClient], concurrency: int = 50) -> list:
 async def client_loop(client: PushClient, ws, stats: PushStats, stop_at: float) -> None:
     """Read frames until ``stop_at``: ack and report each order, time the answers."""
     refs = 0
+    pending: set[asyncio.Task] = set()
     try:
         while True:
             timeout = stop_at - time.monotonic()
@@ -76,18 +77,16 @@ async def client_loop(client: PushClient, ws, stats: PushStats, stop_at: float) 
             frame = json.loads(raw)
             kind = frame["type"]
             if kind == "orders":
-                ids = []
                 for order in frame["orders"]:
                     client.received[order["id"]] += 1
                     if client.received[order["id"]] == 1:  # first receipt of this pair
                         stats.receipts.setdefault(order["id"], []).append(now)
-                    ids.append(order["delivery_id"])
-                await ws.send(json.dumps({"type": "ack", "ids": ids}))
-                for order in frame["orders"]:
-                    refs += 1
-                    ref = f"r{refs}"
-                    client.sent_at[ref] = time.perf_counter()
-                    await ws.send(json.dumps(_report(order["id"], ref)))
+                # Answered in a task of its own: every client of this turn of the loop stamps
+                # its receipt first, so one client's sends do not count in the next one's latency.
+                refs += len(frame["orders"])
+                task = asyncio.create_task(_answer(client, ws, frame["orders"], refs))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
             elif kind == "reported":
                 stats.report_latencies.append(
                     time.perf_counter() - client.sent_at.pop(frame["ref"])
@@ -97,6 +96,18 @@ async def client_loop(client: PushClient, ws, stats: PushStats, stop_at: float) 
     except (WebSocketException, OSError) as exc:
         stats.disconnects += 1
         stats.disconnect_reasons[f"{type(exc).__name__}: {exc}"[:80]] += 1
+
+
+async def _answer(client: PushClient, ws, orders: list[dict], last_ref: int) -> None:
+    """Acknowledge the frame's deliveries, then report each order (as the desktop core does)."""
+    try:
+        await ws.send(json.dumps({"type": "ack", "ids": [o["delivery_id"] for o in orders]}))
+        for n, order in enumerate(orders):
+            ref = f"r{last_ref - len(orders) + n + 1}"
+            client.sent_at[ref] = time.perf_counter()
+            await ws.send(json.dumps(_report(order["id"], ref)))
+    except (WebSocketException, OSError):
+        return  # counted by the reading loop
 
 
 def _report(order_id: int, ref: str) -> dict:

@@ -106,6 +106,7 @@ class Hub:
         self.sessions: dict[str, set[Client]] = {}
         self.pubsub_ok = False
         self.rounds = 0
+        self.last_round_ms = self.max_round_ms = 0.0  # a round: every session's script + sends
         self._wanted = asyncio.Event()
         self._push = redis.register_script(_PUSH)
         self._ack = redis.register_script(_ACK)
@@ -138,10 +139,13 @@ class Hub:
         while True:
             await self._wanted.wait()
             self._wanted.clear()
+            started = time.perf_counter()
             try:
                 await self.deliver(list(self.sessions))
             except (RedisError, OSError) as exc:
                 log.warning("delivery round failed (%s): retried by the next sweep", exc)
+            self.last_round_ms = round((time.perf_counter() - started) * 1000, 1)
+            self.max_round_ms = max(self.max_round_ms, self.last_round_ms)
             self.rounds += 1
 
     async def run_sweeps(self, every_s: float = SWEEP_S) -> None:

@@ -103,6 +103,8 @@ class PushServer:
             "connections": self.hub.connections,
             "sessions": len(self.hub.sessions),
             "rounds": self.hub.rounds,
+            "last_round_ms": self.hub.last_round_ms,
+            "max_round_ms": self.hub.max_round_ms,
         }
         return _json_response(connection, 200 if ok else 503, body)
 

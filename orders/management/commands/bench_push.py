@@ -69,6 +69,9 @@ class Command(BaseCommand):
             for port in ports:
                 _wait_healthy(port)
             result = _run(ports, procs[: len(ports)], tokens, o, self.stdout)
+            result["push_health"] = [
+                httpx.get(f"http://127.0.0.1:{p}/health", timeout=5).json() for p in ports
+            ]
         finally:
             for proc in reversed(procs):
                 _stop(proc)
