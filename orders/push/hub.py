@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -35,7 +36,8 @@ from accounts.session_cache import (
     session_info_from_row,
 )
 from orders import delivery
-from orders.delivery import _ACK, _DELIVER_LUA, _KEYS, NEW_ORDERS_CHANNEL
+from orders.delivery import _ACK, _DELIVER_LUA, _KEYS, NEW_ORDERS_CHANNEL  # the pull's own Lua
+from orders.push.protocol import close_code, error_frame, orders_frame
 
 log = logging.getLogger("fleet.orders.push")
 
@@ -198,8 +200,6 @@ class Hub:
                 client.sent[did] = now
                 due.append(fragment + tail)
         if due:
-            from orders.push.protocol import orders_frame
-
             client.orders_sent += len(due)
             with contextlib.suppress(Exception):  # a closing socket: its handler cleans up
                 await client.send(orders_frame(delivery.iso(now), due))
@@ -222,14 +222,13 @@ class Hub:
             await self._close_refused(clients, exc)
 
     async def _close_refused(self, clients: list[Client], exc: RefusedError) -> None:
-        from orders.hotpath import refused
-        from orders.push.protocol import close_code, error_frame
+        from orders.hotpath import refused  # Django's translation: only on this rare path
 
         status, body, _headers = refused(exc.refusal, exc.detail, exc.lang)
         for client in clients:
             self.leave(client)
             with contextlib.suppress(Exception):
-                await client.send(error_frame("", status, _json(body)))
+                await client.send(error_frame("", status, json.loads(body)))
                 await client.close(close_code(status), exc.refusal.code)
 
     # --- acknowledgements ----------------------------------------------------------------------
@@ -321,12 +320,6 @@ class Hub:
                     await pubsub.aclose()
             await asyncio.sleep(PUBSUB_RETRY_S[min(failures, len(PUBSUB_RETRY_S) - 1)])
             failures += 1
-
-
-def _json(body: bytes) -> dict[str, Any]:
-    import json
-
-    return dict(json.loads(body))
 
 
 def _schedule_flush() -> None:

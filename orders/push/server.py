@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import time
+import weakref
 from http import HTTPStatus
 from typing import Any
 
@@ -47,7 +48,10 @@ class PushServer:
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
-        self._sessions: dict[int, tuple[str, str, Any]] = {}  # id(connection) → auth
+        # connection → (token, token hash, session): set by the upgrade, taken by the handler
+        self._sessions: weakref.WeakKeyDictionary[ServerConnection, tuple[str, str, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def serve(self, host: str, port: int) -> Any:
         return await serve(
@@ -79,7 +83,7 @@ class PushServer:
         except (RedisError, DatabaseError, OSError) as exc:
             log.warning("push connect refused, store unavailable: %s", type(exc).__name__)
             return self._refusal(connection, *refused(UNAVAILABLE)[:2])
-        self._sessions[id(connection)] = (token, session_token_hash(token), info)
+        self._sessions[connection] = (token, session_token_hash(token), info)
         return None
 
     def _refusal(self, connection: ServerConnection, status: int, body: bytes) -> Response:
@@ -110,7 +114,7 @@ class PushServer:
 
     # --- WebSocket side -------------------------------------------------------------------------
     async def handler(self, ws: ServerConnection) -> None:
-        token, thash, info = self._sessions.pop(id(ws))
+        token, thash, info = self._sessions.pop(ws)
         client = Client(
             send=ws.send,
             close=ws.close,
