@@ -229,11 +229,9 @@ class PushChannel:
             with self._lock:
                 self._orders.extend(orders)
             self.on_change()
-        elif kind == "acked":
+        elif kind == "acked":  # answered, whatever the state: as after a pull carrying ``ack``
             with self._lock:
-                self._confirmed.update(
-                    i for i, s in zip(data["ids"], data["states"], strict=False) if s
-                )
+                self._confirmed.update(str(i) for i in data.get("ids") or [])
         elif kind in ("reported", "error"):
             self._answer(data)
 

@@ -46,6 +46,7 @@ RESEND_S = 10.0  # an unacknowledged delivery is sent again on the same socket a
 CHUNK = 250  # sessions per EVALSHA: keeps Redis free for the pulls between chunks
 PUBSUB_RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
 MAX_ACKED = 5000
+MAX_SENT = 1000  # unacknowledged deliveries remembered per socket before old ones are dropped
 
 # ARGV as every delivery script (1–11, no acknowledgements), then 12 session prefix, 13 trader
 # prefix, 14… session token hashes. → false (state not ready) or, per session: 0 (not cached),
@@ -193,6 +194,8 @@ class Hub:
     async def _send_orders(
         self, client: Client, fragments: list[str], tail: str, now: float
     ) -> None:
+        if len(client.sent) > MAX_SENT:  # forget deliveries long gone (expired, cancelled)
+            client.sent = {d: t for d, t in client.sent.items() if now - t < 6 * self.resend_s}
         due = []
         for fragment in fragments:
             did = delivery_id_of(fragment)
