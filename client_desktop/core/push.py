@@ -89,7 +89,9 @@ class PushChannel:
         self.connects = 0
         self._ws: ClientConnection | None = None
         self._lock = threading.Lock()
-        self._orders: list[PulledOrder] = []
+        # by delivery id: a re-send while the worker is not taking (auto-trading off) replaces
+        # the waiting copy instead of piling up
+        self._orders: dict[str, PulledOrder] = {}
         self._confirmed: set[str] = set()
         self._waiters: dict[str, _Waiter] = {}
         self._refs = itertools.count(1)
@@ -118,7 +120,7 @@ class PushChannel:
     def take(self) -> list[PulledOrder]:
         """The orders received since the last call (in arrival order)."""
         with self._lock:
-            orders, self._orders = self._orders, []
+            orders, self._orders = list(self._orders.values()), {}
         return orders
 
     def confirmed(self) -> set[str]:
@@ -227,7 +229,8 @@ class PushChannel:
         if kind == "orders":
             orders = [PulledOrder.from_json(row) for row in data.get("orders") or []]
             with self._lock:
-                self._orders.extend(orders)
+                for order in orders:
+                    self._orders[order.delivery_id or str(order.id)] = order
             self.on_change()
         elif kind == "acked":  # answered, whatever the state: as after a pull carrying ``ack``
             with self._lock:

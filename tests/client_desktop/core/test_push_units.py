@@ -47,3 +47,39 @@ def test_settings_push_url(push, url):
 def test_error_of(status, body, kind, code):
     error = error_of(status, body)
     assert type(error) is kind and error.code == code and error.status == status
+
+
+def order_row(order_id: int, trader_id: int = 7) -> dict:
+    return {
+        "id": order_id,
+        "symbol": "BTCUSDT",
+        "direction": "LONG",
+        "time_increment": "TEN_MINUTE",
+        "payout_ratio": "0.80",
+        "amount": "10.00",
+        "created_at": "2026-12-07T00:00:00.000Z",
+        "valid_until": "2026-12-07T00:01:00.000Z",
+        "delivery_id": f"{order_id}-{trader_id}",
+    }
+
+
+def test_frames_queue_orders_once_and_answer_waiters():
+    from client_desktop.core.push import PushChannel
+
+    woke = []
+    channel = PushChannel(
+        "ws://127.0.0.1:1/api/v1/push", lambda: "t", on_change=lambda: woke.append(1)
+    )
+    for _ in range(3):  # re-sent while nobody takes them: one copy waits
+        channel._frame(
+            {"type": "orders", "server_time": "x", "orders": [order_row(5), order_row(6)]}
+        )
+    assert [o.delivery_id for o in channel.take()] == ["5-7", "6-7"]
+    assert channel.take() == [] and len(woke) == 3
+    channel._frame({"type": "acked", "ids": ["5-7", "6-7"], "states": [1, 0]})
+    assert channel.confirmed() == {"5-7", "6-7"}  # answered: confirmed whatever the state
+    channel._frame({"type": "error", "ref": "", "status": 401, "code": "session_expired"})
+    assert isinstance(channel.refusal, SessionEnded) and channel.refusal.code == "session_expired"
+    assert channel.ack(["5-7"]) is False  # not connected: the pull carries it
+    with pytest.raises(NetworkError):
+        channel.report(5, {"outcome": "placed"}, timeout=0.1)
