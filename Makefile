@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt venv check-python clean screenshots bench bench-sim bench-pull bench-fanout client-dist
+.PHONY: demo test lint fmt venv check-python clean screenshots bench bench-sim bench-pull bench-fanout bench-push client-dist
 
 check-python:
 	@./scripts/find_python.sh >/dev/null
@@ -61,12 +61,14 @@ BENCH_MYSQL ?= mysql -uroot -h127.0.0.1
 BENCH_SIM_ARGS ?= --clients 50 --seconds 10
 BENCH_PULL_ARGS ?= --clients 1000 --seconds 60
 BENCH_FANOUT_ARGS ?= --followers 100 --events 50
+BENCH_PUSH_ARGS ?= --clients 1000 --seconds 60
 
-## bench: bench-sim, bench-pull, bench-fanout one after the other (never in parallel); JSON printed and kept in var/bench/.
+## bench: bench-sim, bench-pull, bench-fanout, bench-push one after the other (never in parallel); JSON printed and kept in var/bench/.
 bench: $(STAMP)
 	@$(MAKE) --no-print-directory bench-sim
 	@$(MAKE) --no-print-directory bench-pull
 	@$(MAKE) --no-print-directory bench-fanout
+	@$(MAKE) --no-print-directory bench-push
 
 bench-sim: $(STAMP)
 	@mkdir -p $(BENCH_DIR)
@@ -85,6 +87,13 @@ bench-fanout: $(STAMP)
 	@REDIS_URL=$(BENCH_REDIS)/8 CELERY_BROKER_URL=$(BENCH_REDIS)/8 \
 	  DATABASE_URL=$(BENCH_MYSQL_URL)/fleet_copy_bench \
 	  $(PY) manage.py bench_fanout $(BENCH_FANOUT_ARGS) --json $(BENCH_DIR)/fanout.json
+
+# bench_push drops and re-creates fleet_push_bench itself (Redis /9): every run starts empty.
+bench-push: $(STAMP)
+	@mkdir -p $(BENCH_DIR)
+	@REDIS_URL=$(BENCH_REDIS)/9 CELERY_BROKER_URL=$(BENCH_REDIS)/9 \
+	  DATABASE_URL=$(BENCH_MYSQL_URL)/fleet_push_bench \
+	  $(PY) manage.py bench_push $(BENCH_PUSH_ARGS) --json $(BENCH_DIR)/push.json
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/run

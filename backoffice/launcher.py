@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 WEB_PORT = int(os.environ.get("FLEET_WEB_PORT", "8000"))
 SIM_PORT = int(os.environ.get("FLEET_SIM_PORT", "8900"))
+PUSH_PORT = int(os.environ.get("FLEET_PUSH_PORT", "8001"))
 ACCESS_LOG = ROOT / "var" / "run" / "web-access.log"
 
 
@@ -95,6 +96,7 @@ def demo_processes() -> list[Proc]:
         ),
         Proc("streams", [*manage, "run_streams"]),
         Proc("demo", [*manage, "run_demo_scenarios"]),
+        Proc("push", [*manage, "run_push", "--port", str(PUSH_PORT)]),
     ]
 
 
@@ -207,6 +209,7 @@ def run_demo() -> int:
     env.setdefault("FLEET_SIM_URL", f"http://127.0.0.1:{SIM_PORT}")
     env.setdefault("FLEET_SERVER_URL", f"http://127.0.0.1:{WEB_PORT}")
     env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(fresh_metrics_dir()))
+    env.setdefault("FLEET_PUSH_URL", f"ws://127.0.0.1:{PUSH_PORT}/api/v1/push")
     print("Fleet demo — starting (Ctrl-C stops everything)")
     ACCESS_LOG.parent.mkdir(parents=True, exist_ok=True)
     redis = with_redis(env, ROOT / "var" / "run" / "redis")
@@ -242,10 +245,16 @@ def _banner(env: dict[str, str]) -> None:
     print(f"  Admin (后台):   http://127.0.0.1:{WEB_PORT}/admin/")
     print(f"  API docs:       http://127.0.0.1:{WEB_PORT}/api/v1/docs/")
     print(f"  Simulator:      {env['FLEET_SIM_URL']}/sim/health")
+    print(
+        f"  Push (orders):  {env['FLEET_PUSH_URL']}  (health: http://127.0.0.1:{PUSH_PORT}/health)"
+    )
     print(f"  Web access log: {ACCESS_LOG.relative_to(ROOT)}")
     if creds.exists():
         print(creds.read_text().rstrip())
-    print(f"  Desktop client: {PY} -m client_desktop --server http://127.0.0.1:{WEB_PORT}")
+    print(
+        f"  Desktop client: {PY} -m client_desktop --server http://127.0.0.1:{WEB_PORT}"
+        f" --push {env['FLEET_PUSH_URL']}"
+    )
     print("=" * 72 + "\n")
 
 

@@ -25,6 +25,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--server", help=f"Fleet server address (default {DEFAULT_SERVER})")
     parser.add_argument("--lang", choices=LANGUAGES, help="interface language (default zh)")
+    parser.add_argument(
+        "--push",
+        help="push socket: auto (same origin as --server, the default), off, or a ws(s):// URL",
+    )
     parser.add_argument("--data-dir", type=Path, help="where settings, binding, journal live")
     parser.add_argument(
         "--binance-env",
@@ -64,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         settings.server = args.server
     if args.lang:
         settings.language = args.lang
+    if args.push:
+        settings.push = args.push
     env = binance_env_for(settings.server, args.binance_env)
     return run(data_dir, device_id(data_dir), settings, binance_env=env)
 

@@ -107,13 +107,13 @@ local function ack(trader, now)
   return out
 end
 """
-# deliver(trader, now) → {fragment, …}: every live order this trader has not acknowledged and
-# whose lease is free, expired or the caller's; each fragment carries its delivery id.
+# deliver(trader, now, holder) → {fragment, …}: every live order this trader has not acknowledged
+# and whose lease is free, expired or the holder's; each fragment carries its delivery id.
 _DELIVER_LUA = """
-local function deliver(trader, now)
+local function deliver(trader, now, holder)
   redis.call('ZADD', KEYS[3], now, trader)
   local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
-  local holder, out = ARGV[10], {}
+  local out = {}
   for i = 1, #live, 2 do
     local id = live[i]
     if redis.call('SISMEMBER', ARGV[7] .. id, trader) == 0 then
@@ -144,7 +144,7 @@ _PULL = (
     + """
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local acked = ack(ARGV[1], ARGV[2])
-return {acked[1], deliver(ARGV[1], ARGV[2])}
+return {acked[1], deliver(ARGV[1], ARGV[2], ARGV[10])}
 """
 )
 _ACK = (
@@ -169,7 +169,7 @@ local now = tonumber(ARGV[2])
 if tonumber(row[2]) <= now or row[4] == '1' or tonumber(row[3]) <= now then return {row, 0} end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {row, -1} end
 local acked = ack(row[1], ARGV[2])
-return {row, {acked[1], deliver(row[1], ARGV[2])}}
+return {row, {acked[1], deliver(row[1], ARGV[2], ARGV[10])}}
 """
 )
 
@@ -306,20 +306,24 @@ def _args(
 # --- publishing -------------------------------------------------------------------------------
 
 
-# KEYS: live. ARGV: json prefix, tombstone prefix, then per order: id, valid_until (score),
-# expire-at (epoch s), fragment. → how many orders were published.
+# KEYS: live, new-orders channel. ARGV: json prefix, tombstone prefix, then per order: id,
+# valid_until (score), expire-at (epoch s), fragment. → how many orders were published. The ids that
+# entered the live set now are announced on the channel (``PUBLISH``): push processes deliver them
+# the moment they exist (orders.push).
 _PUBLISH_LUA = """
-local published = 0
+local published, fresh = 0, {}
 for i = 3, #ARGV, 4 do
   local id = ARGV[i]
   if redis.call('EXISTS', ARGV[2] .. id) == 0 then
     redis.call('SET', ARGV[1] .. id, ARGV[i + 3], 'EXAT', ARGV[i + 2])
-    redis.call('ZADD', KEYS[1], ARGV[i + 1], id)
+    if redis.call('ZADD', KEYS[1], ARGV[i + 1], id) == 1 then fresh[#fresh + 1] = id end
     published = published + 1
   end
 end
+if #fresh > 0 then redis.call('PUBLISH', KEYS[2], table.concat(fresh, ',')) end
 return published
 """
+NEW_ORDERS_CHANNEL = P + "new"
 PUBLISH_CHUNK = 500
 
 
@@ -347,7 +351,7 @@ def publish(orders: Iterable) -> int:
         args = [JSON_PREFIX, TOMBSTONE_PREFIX]
         for row in rows[start : start + PUBLISH_CHUNK]:
             args.extend(row)
-        published += int(_script(_PUBLISH_LUA)(keys=[LIVE], args=args))
+        published += int(_script(_PUBLISH_LUA)(keys=[LIVE, NEW_ORDERS_CHANNEL], args=args))
     return published
 
 

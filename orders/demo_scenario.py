@@ -134,7 +134,14 @@ def run(
 def _run_clients(stop: threading.Event, server_url: str, sim: str, data_root: Path) -> None:
     log.info("event-order demo: headless clients %s -> %s", ", ".join(headless.DEMO_USERS), sim)
     try:
-        summaries = headless.run_demo(stop, server_url, sim, data_root, balances=LOW_BALANCES)
+        summaries = headless.run_demo(
+            stop,
+            server_url,
+            sim,
+            data_root,
+            balances=LOW_BALANCES,
+            push_url=os.environ.get("FLEET_PUSH_URL") or None,  # the launcher's run_push
+        )
     except Exception:
         log.exception("event-order demo: headless clients crashed")
         return

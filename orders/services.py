@@ -17,7 +17,7 @@ from accounts.models import Trader
 from accounts.services import trader_update
 from backoffice import metrics
 from backoffice.runtime_config import config_get
-from orders import delivery
+from orders import delivery, report_batch
 from orders.errors import (
     AMOUNT_OUT_OF_RANGE,
     INVALID_ORDER,
@@ -272,8 +272,13 @@ def _acknowledge_delivery(order_id: int, trader_id: int) -> None:
     )
     if flush_due:
         claims_flush_schedule()
-    if states[0]:
-        return
+    if not states[0]:
+        report_delivery_check(order_id=order_id, trader_id=trader_id)
+
+
+def report_delivery_check(*, order_id: int, trader_id: int) -> None:
+    """Redis does not know the delivery (a Redis restart lost it): the ``Claim`` row decides.
+    Raises ``not_found`` (no such order) or ``not_delivered``."""
     if Claim.objects.filter(order_id=order_id, trader_id=trader_id).exists():
         return
     if not EventOrder.objects.filter(pk=order_id).exists():
@@ -303,14 +308,25 @@ def claims_flush_schedule() -> None:
         log.exception("could not schedule orders.persist_claims")
 
 
-def _insert(row: ExecutionReport) -> None:
-    """One INSERT. In autocommit (a web request) that is one statement, committed by itself; inside
-    a transaction a savepoint keeps a duplicate-key error from breaking the outer block."""
-    if transaction.get_connection().in_atomic_block:
+def _store(row: ExecutionReport) -> tuple[ExecutionReport, bool]:
+    """Make the report durable; (stored row, created). Outside a transaction (a request, the push
+    process) it joins the process's current batch and returns after that batch's commit
+    (``orders.report_batch``: group commit). Inside a caller's transaction it is written there —
+    that transaction decides its durability — with a savepoint so a duplicate-key error does not
+    break the outer block."""
+    if not transaction.get_connection().in_atomic_block:
+        return report_batch.writer().write(row)
+    try:
         with transaction.atomic():
             row.save(force_insert=True)
-    else:
-        row.save(force_insert=True)
+    except IntegrityError:  # a repeat (or an order deleted since its delivery)
+        existing = ExecutionReport.objects.filter(
+            order_id=row.order_id, trader_id=row.trader_id
+        ).first()
+        if existing is None:
+            raise OrderError(NOT_FOUND) from None
+        return existing, False
+    return row, True
 
 
 def execution_report(
@@ -325,13 +341,50 @@ def execution_report(
     latency_ms: int | None = None,
 ) -> tuple[ExecutionReport, bool]:
     """Store what the client did with a delivered order. Idempotent: the first report for
-    (order, trader) is kept and returned for every repeat. Returns (row, created).
+    (order, trader) is kept and returned for every repeat. Returns (row, created) once the row is
+    durable (committed).
 
-    The usual report costs one Redis lookup and one INSERT (the unique pair decides repeats)."""
-    oid = _parse_order_id(order_id)
+    The usual report costs one Redis lookup and its share of one multi-row INSERT (the unique
+    pair decides repeats; see ``orders.report_batch``)."""
+    oid = report_order_id(order_id)
     _acknowledge_delivery(oid, trader_id)
-    report = ExecutionReport(
+    row = report_row(
         order_id=oid,
+        trader_id=trader_id,
+        outcome=outcome,
+        binance_order_id=binance_order_id,
+        error_code=error_code,
+        error_message=error_message,
+        amount=amount,
+        latency_ms=latency_ms,
+    )
+    report, created = _store(row)
+    if created:
+        report_logged(report)
+    return report, created
+
+
+def report_order_id(raw: str | int) -> int:
+    """The order id of a report (``not_found`` for anything but a positive id ≤ 2^62)."""
+    return _parse_order_id(raw)
+
+
+def report_row(
+    *,
+    order_id: int,
+    trader_id: int,
+    outcome: str,
+    binance_order_id: str = "",
+    error_code: str = "",
+    error_message: str = "",
+    amount: Decimal | None = None,
+    latency_ms: int | None = None,
+) -> ExecutionReport:
+    """The unsaved report row (texts cut to their columns). The push process builds it here and
+    hands it to the group commit itself (``orders.push.server``): same rules, no thread per
+    report."""
+    return ExecutionReport(
+        order_id=order_id,
         trader_id=trader_id,
         outcome=outcome,
         binance_order_id=binance_order_id[:64],
@@ -340,24 +393,20 @@ def execution_report(
         amount=amount,
         latency_ms=latency_ms,
     )
-    try:
-        _insert(report)
-    except IntegrityError:  # a repeat (or an order deleted since its delivery)
-        existing = ExecutionReport.objects.filter(order_id=oid, trader_id=trader_id).first()
-        if existing is None:
-            raise OrderError(NOT_FOUND) from None
-        return existing, False
+
+
+def report_logged(report: ExecutionReport) -> None:
+    """The log line of a stored (new) report."""
     log.info(
         "execution report order=%s trader=%s outcome=%s binance_id=%s error=%s latency_ms=%s",
-        oid,
-        trader_id,
-        outcome,
-        binance_order_id,
-        error_code,
-        latency_ms,
+        report.order_id,
+        report.trader_id,
+        report.outcome,
+        report.binance_order_id,
+        report.error_code,
+        report.latency_ms,
     )
-    metrics.safely(metrics.report_counted, outcome, error_code)
-    return report, True
+    metrics.safely(metrics.report_counted, report.outcome, report.error_code)
 
 
 # --- trader settings ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.sim"]
+pytest_plugins = ["tests.fixtures.sim", "tests.fixtures.push"]
 
 
 def pytest_sessionstart(session):

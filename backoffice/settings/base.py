@@ -172,6 +172,9 @@ def _demo_field_key() -> list[str]:
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or _demo_field_key()
 CLIENT_SESSION_HOURS = env.int("CLIENT_SESSION_HOURS", default=24)
+# Group commit of execution reports (orders/report_batch.py): rows per INSERT, ms waited for more.
+FLEET_REPORT_BATCH_ROWS = env.int("FLEET_REPORT_BATCH_ROWS", default=500)
+FLEET_REPORT_BATCH_WAIT_MS = env.float("FLEET_REPORT_BATCH_WAIT_MS", default=2.0)
 FLEET_SIM_URL = env.str("FLEET_SIM_URL", default="http://127.0.0.1:8900")
 # GET /metrics (Prometheus): a bearer token when set, else only these networks (docs/operations.md)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

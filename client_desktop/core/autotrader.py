@@ -39,6 +39,11 @@ Rules (orders exactly once: docs/products.md §A.3, docs/client.md)
 - A request that certainly never left (``TemporaryError``) or a rate limit is retried while the
   order is still valid.
 - Network loss to the server: retry with backoff (``Pacer``), ``server_ok`` False, never exit.
+- Push (``push``, a :class:`~client_desktop.core.push.PushChannel`): while its socket is open the
+  server pushes each order the moment it exists and takes acknowledgements and reports on it; the
+  worker then waits for the socket instead of pulling. Whenever the socket is down it pulls once a
+  second as before. Both paths carry the same delivery ids under the same session lease and every
+  order goes through the same journal, so switching loses and doubles nothing.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ from client_desktop.core.i18n import error_text, tr
 from client_desktop.core.journal import Entry, Journal, OrderView
 from client_desktop.core.payout import BELOW_FLOOR, payout_to_send
 from client_desktop.core.poller import Pacer
+from client_desktop.core.push import PushChannel
 from client_desktop.core.session import Session
 from trading.exchanges.binance_web.auth import WebSession
 from trading.exchanges.binance_web.client import EventContractClient
@@ -86,6 +92,7 @@ SEND_ATTEMPTS = 5  # for requests that certainly never left / rate limits
 ME_EVERY_S = 30.0  # session check while auto-trading is off
 STOP_JOIN_S = 5.0  # start() waits this long for a worker that is winding down
 KEEP_HISTORY_S = 30 * 86_400  # reported journal entries older than this are pruned at start
+PUSH_IDLE_S = 5.0  # on push, the worker wakes for the socket; this is its longest nap
 
 
 @dataclass(frozen=True)
@@ -138,8 +145,10 @@ class AutoTrader:
         place_timeout_s: float = PLACE_TIMEOUT_S,
         resolve_wait_s: float = RESOLVE_WAIT_S,
         auto_on: bool = True,
+        push: PushChannel | None = None,
     ) -> None:
         self.api = api
+        self.push = push
         self.session = session
         self.binding = binding
         self.journal = journal
@@ -157,7 +166,9 @@ class AutoTrader:
         self._client: EventContractClient | None = None
         self._client_for: str | None = None
         self._state = TradingState(auto_on=auto_on, order_amount=session.trader.order_amount)
-        self._acks: set[str] = set()  # delivery ids journaled, acknowledged on the next pull
+        self._acks: set[str] = set()  # delivery ids journaled, not yet confirmed acknowledged
+        if push is not None:
+            push.on_change = self._wake.set  # an order arrived, or the socket opened / closed
 
     # --- interface --------------------------------------------------------------------------
     def subscribe(
@@ -277,6 +288,8 @@ class AutoTrader:
         try:
             self._refresh()
             self._recover()
+            if self.push is not None:
+                self.push.start()
             delay = self.pacer.first_delay()
             last_me = time.monotonic()
             while not self._stop.is_set():
@@ -297,6 +310,8 @@ class AutoTrader:
             log.exception("autotrader worker crashed")
             self._error("unknown", f"{type(exc).__name__}: {exc}")
         finally:
+            if self.push is not None:
+                self.push.stop()
             self._close_client()
             if self._runner is not None:
                 self._runner.close()
@@ -329,27 +344,50 @@ class AutoTrader:
         return True, result
 
     def _tick(self) -> float:
-        """One pull and the work it brings; returns the delay before the next."""
+        """One pull (or what the push socket brought) and the work it brings; returns the delay
+        before the next."""
         self._finish_pending()
+        if self.push is not None and self.push.refusal is not None:
+            self._end(self.push.refusal.code)
+            return self.pacer.interval_s
+        if self.push is not None and self.push.connected:
+            return self._tick_push()
         acks = frozenset(self._acks)
         ok, result = self._call_server(self.api.pull, acks)
         if not ok:
             return float(result) if result is not None else self.pacer.interval_s
         self._acks -= acks
         delay = self.pacer.next_delay()
-        for order in result:
+        self._handle(result)
+        return delay
+
+    def _tick_push(self) -> float:
+        """The socket is open: acknowledge what is journaled, handle what it brought."""
+        assert self.push is not None
+        if not self.state().server_ok:
+            self._update(server_ok=True, retry_in_s=None)
+        self._acks -= self.push.confirmed()
+        if self._acks:
+            self.push.ack(self._acks)  # unconfirmed ones (the pull carries them if it drops)
+        self._handle(self.push.take())
+        return PUSH_IDLE_S
+
+    def _handle(self, orders: list[Any]) -> None:
+        """Journal each delivered order, acknowledge it, place it unless the journal held it."""
+        for order in orders:
             if self._stop.is_set() and self.state().stopped_reason:
                 break  # session gone mid-batch: not acknowledged, so the server delivers it again
             amount = order.amount or self.session.trader.order_amount
             entry, new = self.journal.record(order, amount, time.time())
             if order.delivery_id:  # journaled: acknowledge it (a re-delivery too)
                 self._acks.add(order.delivery_id)
+                if self.push is not None:
+                    self.push.ack([order.delivery_id])
             if not new:
                 continue  # the journal holds it already: a re-delivery is never placed twice
             self._row(entry)
             self._process(entry)
         self._refresh()
-        return delay
 
     def _finish_pending(self) -> None:
         """Reports that could not be sent earlier, and unknown outcomes still unresolved."""
@@ -567,9 +605,19 @@ class AutoTrader:
             self._report(entry)
         return entry
 
+    def _send_report(self, entry: Entry) -> Any:
+        """Over the push socket when it is open (answered once durable), else over HTTP; a
+        socket that drops before the answer falls back to HTTP (reports are idempotent)."""
+        if self.push is not None and self.push.connected:
+            try:
+                return self.push.report(entry.order_id, entry.report_body())
+            except NetworkError as exc:
+                log.info("report over push not answered (%s): sending it over HTTP", exc)
+        return self.api.report(entry.order_id, entry.report_body())
+
     def _report(self, entry: Entry) -> None:
         try:
-            self.api.report(entry.order_id, entry.report_body())
+            self._send_report(entry)
         except SessionEnded as exc:
             self._end(exc.code)
             return
@@ -578,6 +626,12 @@ class AutoTrader:
             self._error(exc.code, exc.message)
             return  # retried on the next tick (the server stores one row per order)
         except ApiError as exc:
+            if exc.code == "not_delivered" and self._valid(entry):
+                # The server lost its record of the delivery (a Redis restart before the
+                # acknowledgement was persisted): the order comes again, the journal acknowledges
+                # it, and the report is accepted on a later tick.
+                log.info("report for %s: delivery not known yet, retried", entry.order_id)
+                return
             # A refusal retrying cannot fix (not_delivered, validation): stop retrying it.
             log.warning("execution report for %s refused: %s", entry.order_id, exc)
             self._error(exc.code, exc.message)

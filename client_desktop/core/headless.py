@@ -39,6 +39,7 @@ from client_desktop.core.autotrader import AutoTrader, Venue
 from client_desktop.core.binding import Binding, QrLogin, bind_by_qr
 from client_desktop.core.journal import Journal
 from client_desktop.core.poller import Pacer
+from client_desktop.core.push import PushChannel
 from client_desktop.core.session import Session, login
 from client_desktop.core.settings import device_id
 from client_desktop.core.vault import Vault
@@ -82,7 +83,9 @@ class HeadlessClient:
         pacer: Pacer | None = None,
         place_timeout_s: float = 10.0,
         balance: str = DEMO_BALANCE,
+        push_url: str | None = None,
     ) -> None:
+        self.push_url = push_url  # the push socket ("" or None: pull only)
         self.server_url = server_url.rstrip("/")
         self.sim_url = sim_url.rstrip("/")
         self.username = username
@@ -148,9 +151,15 @@ class HeadlessClient:
             pacer=self.pacer,
             place_timeout_s=self.place_timeout_s,
             auto_on=auto_on,
+            push=self._push_channel(),
         )
         self.trader.start()
         return self.trader
+
+    def _push_channel(self) -> PushChannel | None:
+        if not self.push_url:
+            return None
+        return PushChannel(self.push_url, lambda: self.api.token, clock=self.api.clock)
 
     def stop(self) -> None:
         if self.trader is not None:
@@ -189,10 +198,12 @@ def run_clients(
     *,
     seconds: float | None = None,
     balances: Mapping[str, str] | None = None,
+    push_url: str | None = None,
 ) -> list[ClientSummary]:
     """Start ``clients`` headless clients (round-robin over ``users``), trade until
     ``stop_event`` is set or ``seconds`` pass, stop them and summarise. ``balances``: the USDT a
-    trader's simulator web user gets at binding (default :data:`DEMO_BALANCE`)."""
+    trader's simulator web user gets at binding (default :data:`DEMO_BALANCE`); ``push_url``:
+    the push socket (pull only without it)."""
     started: list[HeadlessClient] = []
     balances = balances or {}
     try:
@@ -205,6 +216,7 @@ def run_clients(
                 password,
                 data_root / f"client-{number:03d}",
                 balance=balances.get(username, DEMO_BALANCE),
+                push_url=push_url,
             )
             started.append(client)
             _ready(client, stop_event)
@@ -266,10 +278,12 @@ def run_demo(
     sim_url: str = "http://127.0.0.1:8900",
     data_root: Path | None = None,
     balances: Mapping[str, str] | None = None,
+    push_url: str | None = None,
 ) -> list[ClientSummary]:
     """The ``make demo`` headless clients: trader1–trader3 trade on the simulator until
     ``stop_event`` is set. Their data (journal, encrypted binding) lives under ``data_root``;
-    ``balances`` overrides a trader's simulated USDT (e.g. a low one to show failures)."""
+    ``balances`` overrides a trader's simulated USDT (e.g. a low one to show failures);
+    ``push_url``: the demo's push process (orders pushed, the pull as fallback)."""
     data_root = data_root or Path(tempfile.gettempdir()) / "fleet-demo-clients"
     # The demo creates orders all day long: lift the simulated open-order cap (20 per user, as on
     # Binance) so the demo shows placements, not "open order limit" failures.
@@ -283,6 +297,7 @@ def run_demo(
         data_root,
         stop_event,
         balances=balances,
+        push_url=push_url,
     )
 
 
@@ -295,6 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--seconds", type=float, default=None, help="default: until Ctrl-C")
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--push", default=None, help="push URL (ws://…/api/v1/push); else pull")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     users = [u.strip() for u in args.users.split(",") if u.strip()]
@@ -310,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             data_root,
             stop,
             seconds=args.seconds,
+            push_url=args.push,
         )
     except KeyboardInterrupt:
         stop.set()

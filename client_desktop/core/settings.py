@@ -54,6 +54,17 @@ class Settings:
     server: str = DEFAULT_SERVER
     language: str = DEFAULT_LANGUAGE
     username: str = ""
+    # The push socket: "auto" = the same origin as ``server`` (``/api/v1/push`` behind the proxy),
+    # "off" = pull only, else a ws:// or wss:// URL. The pull is the fallback in every case.
+    push: str = "auto"
+
+    def push_url(self) -> str:
+        """The push URL to use ("" for none)."""
+        from client_desktop.core.push import push_url_for
+
+        if self.push == "off":
+            return ""
+        return push_url_for(self.server) if self.push in ("", "auto") else self.push
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:

@@ -15,6 +15,7 @@ from client_desktop.core.api_client import ApiClient
 from client_desktop.core.autotrader import AutoTrader, TradingState, Venue
 from client_desktop.core.binding import Binding
 from client_desktop.core.journal import Journal, OrderView
+from client_desktop.core.push import PushChannel
 from client_desktop.core.session import Session
 from client_desktop.ui.orders_model import Counters, OrderRow
 
@@ -22,14 +23,17 @@ JOURNAL_FILE = "journal.sqlite3"
 EngineFactory = Callable[[ApiClient, Session, Binding, Path, str], AutoTrader]
 
 
-def default_engine_factory(binance_env: str, base_url: str | None = None) -> EngineFactory:
+def default_engine_factory(
+    binance_env: str, base_url: str | None = None, push_url: str = ""
+) -> EngineFactory:
     """Auto-traders on Binance ``binance_env`` (``prod`` or ``sim``) with the journal in the
-    data directory."""
+    data directory; orders pushed over ``push_url`` when it is set (the pull is the fallback)."""
 
     def make(api: ApiClient, session: Session, binding: Binding, data_dir: Path, lang: str):
         journal = Journal(data_dir / JOURNAL_FILE, api.server, session.trader.id)
         venue = Venue(env=binance_env, base_url=base_url)
-        return AutoTrader(api, session, binding, journal, venue=venue, lang=lang)
+        push = PushChannel(push_url, lambda: api.token, clock=api.clock) if push_url else None
+        return AutoTrader(api, session, binding, journal, venue=venue, lang=lang, push=push)
 
     return make
 

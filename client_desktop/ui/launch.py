@@ -27,7 +27,7 @@ def run(data_dir: Path, device_id: str, settings: Settings, *, binance_env: str)
         device_id=device_id,
         settings=settings,
         qr_source=lambda: qr_login,
-        engine_factory=default_engine_factory(binance_env),
+        engine_factory=default_engine_factory(binance_env, push_url=settings.push_url()),
         simulator=binance_env == "sim",
     )
     controller = AppController(config)

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ["migrate", "web", "worker", "beat", "streams", "sim"]
-LONG_RUNNING = ["mariadb", "redis", "web", "worker", "beat", "streams", "sim"]
+APP_SERVICES = ["migrate", "web", "worker", "beat", "streams", "sim", "push"]
+LONG_RUNNING = ["mariadb", "redis", "web", "worker", "beat", "streams", "sim", "push"]
 # Services without a health check, and why (asserted, so a new one has to be justified here).
 NO_HEALTHCHECK = {
     "migrate": "one-shot; the app services wait for it to complete successfully",
@@ -137,6 +137,7 @@ def test_health_checks(compose):
     assert "/api/v1/health" in " ".join(services["web"]["healthcheck"]["test"])
     assert BEAT_TICK_KEY in " ".join(services["beat"]["healthcheck"]["test"])
     assert "/sim/health" in " ".join(services["sim"]["healthcheck"]["test"])
+    assert "8001/health" in " ".join(services["push"]["healthcheck"]["test"])
 
 
 def _argv(command) -> list[str]:
@@ -178,6 +179,7 @@ def test_every_command_exists_in_this_code_base(compose):
         "celery beat",
         "run_streams",
         "runsim",
+        "run_push",
     }
 
 

@@ -4,7 +4,8 @@ Starts the production-like server (gunicorn, gthread workers) and one Celery wor
 claims) against the configured database and Redis, logs N clients in, lets them pull once per
 second with random phase while orders are created, then measures saturation (back-to-back pulls
 vs. the trivial ``/api/v1/ping``). Every process it starts is stopped by PID. It FLUSHES the
-configured Redis database (refuses database 0) and replaces the ``bench*`` traders.
+configured Redis database (refuses database 0) and DROPS and re-creates its database (the name
+must contain ``bench``: ``backoffice.bench_db``), so every run starts from an empty schema.
 
 Run it on its own Redis database and its own DB, e.g.::
 
@@ -24,9 +25,9 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from backoffice.bench_db import fresh_database
 from backoffice.embedded_redis import free_port
 from backoffice.redis import get_redis
 from orders import bench_load
@@ -54,6 +55,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         self._check_redis()
+        calibration = bench_load.calibration_s()
         self.stdout.write(f"preparing {o['clients']} traders …")
         _prepare(o["clients"])
         port = free_port()
@@ -67,6 +69,7 @@ class Command(BaseCommand):
             for proc in reversed(procs):
                 _stop(proc)
         result.update(_durable_check(result.pop("_counted")))
+        result["calibration_s"] = calibration
         text = json.dumps(result, indent=2)
         self.stdout.write(text)
         if o["json_path"]:
@@ -89,10 +92,9 @@ def _prepare(n: int) -> None:
     from accounts.models import Trader
     from orders.models import EventSymbol
 
-    call_command("migrate", verbosity=0)
+    fresh_database()
     for symbol in SYMBOLS:
         EventSymbol.objects.get_or_create(symbol=symbol)
-    Trader.objects.filter(username__startswith="bench").delete()
     cheap = "argon2" + argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(
         PASSWORD
     )
