@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from exchange_sim.futures import views
+from exchange_sim.futures import filters, views
 from exchange_sim.futures.auth import ApiError
 from exchange_sim.futures.state import ZERO, Account, AlgoOrder, Income, Order, Trade
 from exchange_sim.futures.symbols import CONTRACTS, MAKER_FEE, TAKER_FEE, ContractSpec
@@ -50,21 +50,23 @@ def mark(world: World, symbol: str) -> Decimal:
     return price
 
 
-def check_filters(spec: ContractSpec, qty: Decimal, price: Decimal, reduce_only: bool) -> None:
-    if qty <= 0 or qty < spec.min_qty:
-        raise ApiError(-4003, "Quantity less than or equal to zero.")
-    if qty > spec.max_qty:
-        raise ApiError(-4005, "Quantity greater than max quantity.")
-    if qty % spec.step:
-        raise ApiError(-1111, "Precision is over the maximum defined for this asset.")
-    if price % spec.tick:
-        raise ApiError(-4014, "Price not increased by tick size.")
-    if not reduce_only and qty * price < spec.min_notional:
-        raise ApiError(
-            -4164,
-            f"Order's notional must be no smaller than {spec.min_notional} "
-            "(unless you choose reduce only).",
-        )
+def check_filters(
+    spec: ContractSpec,
+    qty: Decimal,
+    price: Decimal,
+    reduce_only: bool,
+    *,
+    market: bool = False,
+    side: str = "",
+    mark_price: Decimal | None = None,
+) -> None:
+    """Quantity, price and PERCENT_PRICE (LIMIT only), MIN_NOTIONAL — see ``filters``."""
+    filters.check_quantity(spec, qty, market=market)
+    if not market:  # a MARKET order carries no price; the reference is the market's
+        filters.check_price(spec, price)
+        if side and mark_price is not None:
+            filters.check_percent_price(spec, side, price, mark_price)
+    filters.check_notional(spec, qty, price, reduce_only)
 
 
 def signed_qty(side: str, qty: Decimal) -> Decimal:
@@ -106,7 +108,10 @@ def place(world: World, acc: Account, new: NewOrder) -> Order:
     """Validate, accept and (if marketable) execute a regular order."""
     spec = spec_of(new.symbol)
     price_now = mark(world, new.symbol)
-    check_filters(spec, new.quantity, new.price or price_now, new.reduce_only)
+    check_filters(
+        spec, new.quantity, new.price or price_now, new.reduce_only,
+        market=new.type == "MARKET", side=new.side, mark_price=price_now,
+    )  # fmt: skip
     if new.reduce_only:
         check_reduce_only(acc, new.symbol, new.side, new.quantity)
     check_margin(world, acc, new, new.price or price_now)

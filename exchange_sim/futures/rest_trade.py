@@ -49,6 +49,10 @@ def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
         raise ApiError(-4061, "Order's position side does not match user's setting.")
     qty = params.decimal("quantity", required=True) or Decimal(0)
     price, tif = Decimal(0), params.get("timeInForce", "GTC")
+    if kind == "MARKET":
+        for name in ("timeInForce", "price"):
+            if params.get(name):
+                raise ApiError(-1106, f"Parameter '{name}' sent when not required.")
     if kind == "LIMIT":
         price = params.decimal("price", required=True) or Decimal(0)
         if not params.get("timeInForce"):
@@ -141,14 +145,29 @@ def parse_algo(world: World, params: Params, acc: Account) -> AlgoOrder:
     client_id = _client_id(params, "clientAlgoId", acc)
     if any(a.client_id == client_id and a.status == "NEW" for a in acc.algos.values()):
         raise ApiError(-4116, "ClientOrderId is duplicated.")
+    trailing = kind == algos.TRAILING
+    limit = kind in algos.LIMIT_TYPES
     now = world.clock_ms()
     return AlgoOrder(
         algo_id=world.next_id(), client_id=client_id, symbol=symbol, side=side, type=kind,
-        quantity=qty, trigger=params.decimal("triggerPrice", required=True) or Decimal(0),
+        quantity=qty, trigger=params.decimal("triggerPrice", required=not trailing) or Decimal(0),
         close_position=close, reduce_only=params.flag("reduceOnly"),
         working_type=params.get("workingType", "CONTRACT_PRICE"),
         price_protect=params.flag("priceProtect"), create_time=now,
+        price=params.decimal("price", required=limit) or Decimal(0),
+        time_in_force=_algo_tif(params, limit),
+        activate_price=params.decimal("activatePrice") or Decimal(0),
+        callback_rate=params.decimal("callbackRate", required=trailing) or Decimal(0),
     )  # fmt: skip
+
+
+def _algo_tif(params: Params, limit: bool) -> str:
+    tif = params.get("timeInForce", "GTC")
+    if tif not in TIME_IN_FORCE:
+        raise ApiError(-1115, "Invalid timeInForce.")
+    if limit and not params.get("timeInForce"):
+        raise missing("timeInForce")
+    return tif
 
 
 async def new_algo(request: Request, world: World, acc: Account, params: Params) -> Response:

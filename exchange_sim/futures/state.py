@@ -73,6 +73,12 @@ class AlgoOrder:
     trigger_time: int = 0
     actual_order_id: int = 0
     actual_price: Decimal = ZERO
+    price: Decimal = ZERO  # STOP / TAKE_PROFIT: the LIMIT price placed on trigger
+    time_in_force: str = "GTC"
+    activate_price: Decimal = ZERO  # TRAILING_STOP_MARKET: tracking starts once crossed
+    callback_rate: Decimal = ZERO  # TRAILING_STOP_MARKET: retrace in percent (0.1 … 10)
+    activated: bool = False
+    extreme: Decimal = ZERO  # best price seen since activation (high for SELL, low for BUY)
 
 
 @dataclass
@@ -120,6 +126,10 @@ class Account:
     income: list[Income] = field(default_factory=list)
     listen_key: str = ""
     listen_key_expiry: int = 0
+    dual_side: bool = False  # Hedge mode (positionSide LONG/SHORT); the engine trades One-way
+    multi_assets: bool = False
+    can_withdraw: bool = False  # the API key's "enable withdrawals" restriction
+    order_times: list[int] = field(default_factory=list)  # for X-MBX-ORDER-COUNT-10S/1M
 
     def position(self, symbol: str) -> Position:
         return self.positions.setdefault(symbol, Position(symbol))

@@ -72,13 +72,13 @@ def algo_json(a: AlgoOrder) -> dict[str, Any]:
         "symbol": a.symbol,
         "side": a.side,
         "positionSide": "BOTH",
-        "timeInForce": "GTC",
+        "timeInForce": a.time_in_force,
         "quantity": s(a.quantity, spec.qty_precision),
         "algoStatus": a.status,
         "actualOrderId": str(a.actual_order_id) if a.actual_order_id else "",
         "actualPrice": s(a.actual_price, spec.price_precision),
         "triggerPrice": s(a.trigger, spec.price_precision),
-        "price": s(Decimal(0), spec.price_precision),
+        "price": s(a.price, spec.price_precision),
         "icebergQuantity": None,
         "tpTriggerPrice": "0.000",
         "tpPrice": "0.000",
@@ -91,8 +91,8 @@ def algo_json(a: AlgoOrder) -> dict[str, Any]:
         "closePosition": a.close_position,
         "priceProtect": a.price_protect,
         "reduceOnly": a.reduce_only,
-        "activatePrice": "",
-        "callbackRate": "",
+        "activatePrice": s(a.activate_price, spec.price_precision) if a.activate_price else "",
+        "callbackRate": s(a.callback_rate) if a.callback_rate else "",
         "createTime": a.create_time,
         "updateTime": a.update_time or a.create_time,
         "triggerTime": a.trigger_time,
@@ -189,6 +189,20 @@ def position_v3(acc: Account, p: Position, mark: Decimal) -> dict[str, Any]:
     }
 
 
+def position_account_v3(acc: Account, p: Position, mark: Decimal) -> dict[str, Any]:
+    """A position row of ``/fapi/v3/account`` (slimmer than ``positionRisk``)."""
+    initial = abs(p.amount) * mark / acc.lev(p.symbol)
+    return {
+        "symbol": p.symbol, "positionSide": "BOTH",
+        "positionAmt": s(p.amount, CONTRACTS[p.symbol].qty_precision),
+        "unrealizedProfit": s(unrealized(p, mark), 8), "isolatedMargin": "0",
+        "notional": s(p.amount * mark, 8), "isolatedWallet": "0",
+        "initialMargin": s(initial, 8),
+        "maintMargin": s(abs(p.amount) * mark * MAINT_MARGIN_RATE, 8),
+        "updateTime": p.update_time,
+    }  # fmt: skip
+
+
 def order_event(o: Order, now: int, execution: str, trade: Trade | None) -> dict[str, Any]:
     """``ORDER_TRADE_UPDATE`` for one execution (NEW, TRADE, CANCELED, EXPIRED)."""
     spec = CONTRACTS[o.symbol]
@@ -228,7 +242,8 @@ def algo_event(a: AlgoOrder, now: int) -> dict[str, Any]:
         "S": a.side, "ps": "BOTH", "f": "GTC", "q": s(a.quantity, spec.qty_precision),
         "X": a.status, "ai": str(a.actual_order_id) if a.actual_order_id else "",
         "ap": s(a.actual_price, spec.price_precision), "aq": "0",
-        "act": "0", "tp": s(a.trigger, spec.price_precision), "p": "0", "V": "EXPIRE_MAKER",
+        "act": "0", "tp": s(a.trigger, spec.price_precision), "p": s(a.price, spec.price_precision),
+        "V": "EXPIRE_MAKER",
         "wt": a.working_type, "pm": "NONE", "cp": a.close_position, "pP": a.price_protect,
         "R": a.reduce_only, "tt": a.trigger_time, "gtd": 0, "rm": "", "ia": "",
     }  # fmt: skip
