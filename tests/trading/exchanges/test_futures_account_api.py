@@ -3,6 +3,7 @@ brackets, commission, API-key restrictions, history windows; plus the window ari
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ def test_windows_cover_the_range_in_seven_day_pieces(days, count):
     assert len(parts) == count
     assert parts[0][0] == T0 and parts[-1][1] == end
     assert all(hi - lo <= timedelta(days=7) for lo, hi in parts)
-    assert all(b[0] - a[1] == timedelta(milliseconds=1) for a, b in zip(parts, parts[1:]))
+    assert all(b[0] - a[1] == timedelta(milliseconds=1) for a, b in itertools.pairwise(parts))
 
 
 @pytest.fixture
