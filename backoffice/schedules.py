@@ -19,4 +19,7 @@ SCHEDULES: list[Schedule] = [
     Schedule("expire client sessions", "accounts.sweep_expired_sessions", 300),
     Schedule("expire event orders", "orders.sweep_expired_orders", 30),
     Schedule("copy trading: follower balances", "copytrade.poll_balances", 3),
+    Schedule("futures: repair intents and stops", "futures.repair", 15),
+    Schedule("futures: sync fills, income, positions", "futures.sync", 300),
+    Schedule("futures: issue profit-share statements", "futures.statements", 3600),
 ]

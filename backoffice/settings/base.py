@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "trading.copytrade",
     "exchange_sim",
     "notifications",
+    "trading.futures_trading",
 ]
 
 MIDDLEWARE = [

@@ -100,6 +100,11 @@ def _fmt(value: Any) -> str:
 
 
 FAIL: dict[str, tuple[str, str]] = {
+    "size": (
+        "按所选保证金和杠杆算出的数量 {qty} 不可下单（{problem}）：请调整保证金或杠杆。",
+        "The quantity {qty} from the chosen margin and leverage cannot be ordered ({problem}); "
+        "change the margin or the leverage.",
+    ),
     "leverage": (
         "杠杆 {leverage}x 超过上限 {limit}x。",
         "Leverage {leverage}x is above the limit of {limit}x.",
@@ -157,6 +162,7 @@ FAIL: dict[str, tuple[str, str]] = {
     ),
 }
 PASS: dict[str, tuple[str, str]] = {
+    "size": ("数量 {qty}", "Quantity {qty}"),
     "leverage": ("杠杆 {leverage}x ≤ {limit}x", "Leverage {leverage}x ≤ {limit}x"),
     "position_notional": (
         "持仓名义价值 {notional} ≤ {limit} USDT",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from trading.exchanges.binance_futures import constants as c
@@ -57,6 +58,11 @@ class FuturesAccountApi:
 
     rest: FuturesRest
     sapi: FuturesRest | None
+
+    async def mark_price(self, symbol: str) -> Decimal:
+        """The symbol's current mark price (``GET /fapi/v1/premiumIndex``, weight 1)."""
+        body = await self.rest.public("GET", c.PREMIUM_INDEX, {"symbol": symbol})
+        return mapping.dec(body.get("markPrice"))
 
     async def account_modes(self) -> AccountModes:
         dual = await self.rest.signed("GET", c.POSITION_MODE)
