@@ -57,9 +57,10 @@ def release(intent_id: int) -> None:
     TradeIntent.objects.filter(pk=intent_id).update(lease_until=None)
 
 
-def intent_advance(intent_id: int) -> TradeIntent:
-    """Move the intent as far as it can go now (see the module docstring); returns it."""
-    if not claim(intent_id):
+def intent_advance(intent_id: int, now: datetime | None = None) -> TradeIntent:
+    """Move the intent as far as it can go now (see the module docstring); returns it.
+    ``now`` is the clock the lease is judged by (the repair job passes its own)."""
+    if not claim(intent_id, now):
         return TradeIntent.objects.get(pk=intent_id)
     intent = TradeIntent.objects.select_related("trader__futures_account__credential").get(
         pk=intent_id

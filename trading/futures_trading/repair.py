@@ -35,14 +35,14 @@ def repair_once(now: datetime | None = None) -> dict[str, int]:
     stuck = TradeIntent.objects.filter(free, state__in=STUCK, clicked_at__lt=now - GRACE)
     advanced = 0
     for pk in stuck.values_list("pk", flat=True):
-        intent_advance(pk)
+        intent_advance(pk, now)
         advanced += 1
     checked = 0
     for intent in TradeIntent.objects.filter(free, state=IntentState.PROTECTED).select_related(
         "trader__futures_account__credential"
     ):
         try:
-            check_protected(intent)
+            check_protected(intent, now)
         except ExchangeError as exc:
             log.warning("futures repair of intent %s: %s", intent.pk, exc)
         checked += 1
@@ -63,8 +63,8 @@ async def _venue_view(client: FuturesClient, intent: TradeIntent, cids: list[str
     return amount, await asyncio.gather(*(status(c) for c in cids))
 
 
-def check_protected(intent: TradeIntent) -> None:
-    if not claim(intent.pk):
+def check_protected(intent: TradeIntent, now: datetime | None = None) -> None:
+    if not claim(intent.pk, now):
         return
     try:
         legs = list(intent.legs.all())
@@ -89,7 +89,7 @@ def check_protected(intent: TradeIntent) -> None:
     finally:
         release(intent.pk)
     if intent.state == IntentState.ENTRY_FILLED:
-        intent_advance(intent.pk)
+        intent_advance(intent.pk, now)
 
 
 def _restore_stop(intent: TradeIntent, legs: list) -> None:  # type: ignore[type-arg]

@@ -47,6 +47,7 @@ JOBS: tuple[Job, ...] = (
     Job("leader_watcher", "trading.copytrade.watcher:run"),
     Job("follower_balances", "trading.copytrade.balance_poller:run", optional=True),
     Job("follower_balance_stream", "trading.copytrade.balance_stream:run", optional=True),
+    Job("futures_user_streams", "trading.futures_trading.user_streams:run", optional=True),
 )
 
 

@@ -1,0 +1,172 @@
+"""Reliability of the one click against the simulator with real MariaDB and Redis: concurrent
+replays, a worker killed between entry and protection, a lost entry reply, overlapping and
+replayed syncs, a statement that follows the stop-loss."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from backoffice.runtime_config import config_set
+from trading.futures_trading import execution
+from trading.futures_trading.choices import IntentState, LegState, StatementState
+from trading.futures_trading.models import (
+    FuturesFill,
+    IncomeRecord,
+    LedgerEntry,
+    ProtectiveLeg,
+    TradeIntent,
+)
+from trading.futures_trading.repair import repair_once
+from trading.futures_trading.services import trade_open_now
+from trading.futures_trading.statements import statement_issue
+from trading.futures_trading.sync import account_sync
+
+from .conftest import choice, sim_account, spec
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+
+
+def entry_orders(venue: dict) -> list[dict]:
+    return [o for o in venue["orders"] if o["origType"] == "MARKET"]
+
+
+def test_ten_concurrent_clicks_open_one_position(sim, desk):
+    d = desk()
+
+    def click(_: int) -> str:
+        try:
+            return trade_open_now(trader=d.trader, spec=spec(), choice=choice()).state
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(click, range(10)))
+    repair_once(timezone.now() + timedelta(seconds=10))  # any click that lost the race
+    venue = sim_account(sim, d.api_key)
+    assert len(entry_orders(venue)) == 1
+    assert [p["positionAmt"] for p in venue["positions"]] == ["0.020"]
+    assert len(venue["algo_orders"]) == 2
+    assert TradeIntent.objects.get(trader=d.trader).state == IntentState.PROTECTED
+
+
+class Killed(BaseException):
+    """The worker process died here (nothing after this line ran, the lease was not released)."""
+
+
+def test_worker_killed_after_entry_repair_places_the_legs_once(sim, desk):
+    d = desk()
+
+    def die(intent: TradeIntent) -> None:
+        raise Killed()
+
+    execution.AFTER_ENTRY.append(die)
+    with pytest.raises(Killed):
+        trade_open_now(trader=d.trader, spec=spec(), choice=choice())
+    execution.AFTER_ENTRY.clear()
+    intent = TradeIntent.objects.get(trader=d.trader)
+    assert intent.state == IntentState.ENTRY_FILLED and intent.lease_until is not None
+    assert sim_account(sim, d.api_key)["algo_orders"] == []  # unprotected right now
+    assert repair_once()["advanced"] == 0  # the dead worker's lease has not lapsed yet
+    later = timezone.now() + execution.LEASE + timedelta(seconds=1)
+    assert repair_once(later)["advanced"] == 1
+    repair_once(later)
+    intent.refresh_from_db()
+    assert intent.state == IntentState.PROTECTED
+    venue = sim_account(sim, d.api_key)
+    assert sorted(a["clientAlgoId"] for a in venue["algo_orders"]) == [
+        f"ft{intent.pk}sl", f"ft{intent.pk}tp",
+    ]  # fmt: skip
+    assert len(entry_orders(venue)) == 1
+
+
+def test_leg_sent_but_reply_lost_is_looked_up_not_placed_twice(sim, desk):
+    d = desk()
+
+    def drop_next_algo_reply(intent: TradeIntent) -> None:
+        sim.control.fault("drop_reply", account=d.api_key)
+
+    execution.AFTER_ENTRY.append(drop_next_algo_reply)
+    intent = trade_open_now(trader=d.trader, spec=spec(), choice=choice())
+    assert intent.state == IntentState.PROTECTED, intent.error
+    assert len(sim_account(sim, d.api_key)["algo_orders"]) == 2
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"kind": "drop_reply"}, {"kind": "error_after_exec"},
+     {"kind": "error_after_exec", "status": 408, "code": -1007}],
+)  # fmt: skip
+def test_entry_reply_lost_is_looked_up_not_resent(sim, desk, fault):
+    d = desk()
+    params = {k: v for k, v in fault.items() if k != "kind"}
+    sim.control.fault(fault["kind"], account=d.api_key, **params)
+    sim.control.fault("not_found_window", account=d.api_key, ms=300)
+    intent = trade_open_now(trader=d.trader, spec=spec(), choice=choice())
+    assert intent.state == IntentState.PROTECTED, intent.error
+    venue = sim_account(sim, d.api_key)
+    assert len(entry_orders(venue)) == 1
+    assert [p["positionAmt"] for p in venue["positions"]] == ["0.020"]
+
+
+def test_stop_removed_at_the_venue_is_placed_again(sim, desk):
+    d = desk()
+    intent = trade_open_now(trader=d.trader, spec=spec(), choice=choice())
+    sl = ProtectiveLeg.objects.get(intent=intent, kind="sl")
+    from trading.futures_trading import venues
+
+    venues.call(d.account.credential, lambda c: c.cancel_algo_order(sl.client_algo_id))
+    repair_once()
+    sl.refresh_from_db()
+    intent.refresh_from_db()
+    assert (intent.state, sl.state) == (IntentState.PROTECTED, LegState.NEW)
+    live = [a for a in sim_account(sim, d.api_key)["algo_orders"] if a["algoStatus"] == "NEW"]
+    assert sorted(a["clientAlgoId"] for a in live) == [f"ft{intent.pk}sl", f"ft{intent.pk}tp"]
+
+
+def test_overlapping_and_replayed_syncs_store_each_row_once(sim, desk):
+    d = desk()
+    trade_open_now(trader=d.trader, spec=spec("a"), choice=choice())
+    sim.control.set_price("BTCUSDT", "52100.00")  # TP fires
+    account_sync(d.account)
+    fills, income = FuturesFill.objects.count(), IncomeRecord.objects.count()
+    assert (fills, income) == (2, 3)
+    now = timezone.now()
+    for since in (now - timedelta(days=1), now - timedelta(days=6), now - timedelta(minutes=5)):
+        account_sync(d.account, since=since)
+    account_sync(d.account)
+    assert (FuturesFill.objects.count(), IncomeRecord.objects.count()) == (fills, income)
+
+
+def test_stop_loss_then_statement_reproduces_and_corrects(sim, desk):
+    config_set("futures_min_order_interval_s", "0")  # two trades on one symbol in seconds
+    d = desk()
+    trade_open_now(trader=d.trader, spec=spec("loss"), choice=choice())
+    sim.control.set_price("BTCUSDT", "48900.00")  # SL at 49,000 fires
+    repair_once()
+    account_sync(d.account)
+    first = statement_issue(trader=d.trader, start=timezone.now())
+    rows = list(IncomeRecord.objects.filter(trader=d.trader))
+    net = sum((r.amount for r in rows), Decimal(0))
+    assert first.net_pnl == net < 0 and first.platform_share == Decimal("0.00")
+    assert first.carry_out == net and first.income_count == len(rows) == 3
+    assert statement_issue(trader=d.trader, start=timezone.now()).pk == first.pk  # unchanged
+    sim.control.set_price("BTCUSDT", "50000.00")
+    win = trade_open_now(trader=d.trader, spec=spec("win"), choice=choice(margin="400"))
+    assert win.state == IntentState.PROTECTED, win.error
+    sim.control.set_price("BTCUSDT", "52100.00")  # TP at 52,000 fires on 0.08 BTC
+    repair_once()
+    account_sync(d.account)
+    second = statement_issue(trader=d.trader, start=timezone.now())
+    all_net = sum((r.amount for r in IncomeRecord.objects.filter(trader=d.trader)), Decimal(0))
+    expected = (all_net * Decimal("0.70")).quantize(Decimal("0.01"))
+    assert (second.revision, second.net_pnl, second.platform_share) == (2, all_net, expected)
+    first.refresh_from_db()
+    assert first.state == StatementState.SUPERSEDED
+    ledger = list(LedgerEntry.objects.filter(trader=d.trader).values_list("kind", "amount"))
+    assert ledger == [("platform_share", Decimal("0.00")), ("correction", expected)]
