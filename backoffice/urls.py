@@ -13,6 +13,7 @@ api_v1 = [
     path("auth/", include("accounts.urls")),
     path("", include("orders.urls")),
     path("", include("trading.copytrade.urls")),
+    path("", include("trading.futures_trading.urls")),
 ]
 
 urlpatterns = [
