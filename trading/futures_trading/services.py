@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import Environment, Venue
 from accounts.models import Trader
@@ -93,7 +94,11 @@ def futures_key_set(
     check = futures_key_test(account=account)
     if check.can_withdraw:
         transaction.set_rollback(True)
-        raise KeyRefused("此 API Key 开启了提现权限，请关闭提现、只开启读取和合约交易后重新绑定。")
+        raise KeyRefused(
+            _(
+                "此 API Key 开启了提现权限，请关闭提现、只开启读取和合约交易，并把服务器 IP 加入白名单后重新绑定。"
+            )
+        )
     return account, check
 
 
@@ -148,7 +153,7 @@ def trade_close(*, intent: TradeIntent, wait_s: float = 5.0) -> TradeIntent:
     deadline = time.monotonic() + wait_s
     while not claim(intent.pk):
         if time.monotonic() > deadline:
-            raise IntentBusy("该仓位正在处理中，请稍后再试。")
+            raise IntentBusy(_("该仓位正在处理中，请稍后再试。"))
         time.sleep(0.1)
     try:
         intent.refresh_from_db()
