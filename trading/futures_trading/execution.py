@@ -15,6 +15,7 @@ lease lapses after ``LEASE``), then moves the intent from whatever state it is i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -26,6 +27,8 @@ from django.utils import timezone
 from backoffice.runtime_config import config_get
 from notifications.recipients import Recipient
 from notifications.services import notify
+from trading.exchanges.binance_futures.account_api import is_no_change
+from trading.exchanges.binance_futures.client import FuturesClient
 from trading.exchanges.binance_futures.constants import AlgoOrderType, MarginType, PositionSide
 from trading.exchanges.errors import NotPlaced, OrderRejected, OutcomeUnknown, TemporaryError
 from trading.exchanges.types import OrderResult, Side
@@ -71,6 +74,9 @@ def intent_advance(intent_id: int, now: datetime | None = None) -> TradeIntent:
         log.warning("futures intent %s paused: %s", intent_id, exc)
         intent.error = str(exc)[:255]
         intent.save(update_fields=["error"])
+    except Exception:  # anything else: free the lease at once (a crash keeps it until it lapses)
+        release(intent_id)
+        raise
     release(intent_id)
     return intent
 
@@ -127,15 +133,21 @@ def _position_side(intent: TradeIntent) -> PositionSide | None:
 
 
 def _prepare_symbol(intent: TradeIntent, account: FuturesAccount, has_position: bool) -> None:
-    """Isolated margin (knob) while the symbol has no position; leverage as chosen."""
-    cred = account.credential
-    if config_get("futures_isolated_margin") and not has_position:
-        venues.call(cred, lambda c: c.set_margin_type(intent.symbol, MarginType.ISOLATED))
-    try:
-        venues.call(cred, lambda c: c.set_leverage(intent.symbol, intent.leverage))
-    except OrderRejected as exc:  # "no need to change" (-4059/-4046) means it already is
-        if "no need to change" not in exc.message.lower() and exc.code not in ("-4059", "-4046"):
-            raise
+    """Isolated margin (knob) while the symbol has no position, and the chosen leverage — sent
+    together. "No need to change" (-4046 margin type, -4059) means it already is: success."""
+    isolated = bool(config_get("futures_isolated_margin")) and not has_position
+
+    async def both(c: FuturesClient) -> list[object]:
+        calls = [c.set_leverage(intent.symbol, intent.leverage)]
+        if isolated:
+            calls.append(c.set_margin_type(intent.symbol, MarginType.ISOLATED))
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    for outcome in venues.call(account.credential, both):
+        if isinstance(outcome, OrderRejected) and is_no_change(outcome):
+            continue
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 def _resolve_entry(intent: TradeIntent, account: FuturesAccount) -> None:
@@ -191,37 +203,63 @@ def ensure_legs(intent: TradeIntent) -> list[ProtectiveLeg]:
 
 
 def _protect(intent: TradeIntent, account: FuturesAccount) -> None:
-    """Place every missing leg once; PROTECTED when they are all acknowledged."""
+    """Place every missing leg once (the unsent ones together); PROTECTED when all are acked.
+    A refused leg closes the position at market: never a position without its stop."""
     from trading.futures_trading.closing import close_at_market
 
-    for leg in ensure_legs(intent):
-        if leg.state in (LegState.PENDING, LegState.SENT):
-            refused = _place_leg(intent, account, leg)
-            if refused is not None:
-                log.error("futures intent %s %s refused: %s", intent.pk, leg.kind, refused)
-                close_at_market(intent, reason_leg=leg, error=refused)
-                return
-    _set_state(intent, IntentState.PROTECTED, protected_at=timezone.now())
+    legs = ensure_legs(intent)
+    for leg in legs:
+        if leg.state == LegState.SENT:
+            _lookup_leg(account, leg)
+    pending = [leg for leg in legs if leg.state == LegState.PENDING]
+    refused = _place_legs(intent, account, pending) if pending else None
+    if refused is not None:
+        log.error("futures intent %s: a leg was refused: %s", intent.pk, refused)
+        close_at_market(intent, error=refused)
+        return
+    if all(leg.state != LegState.SENT for leg in legs):
+        _set_state(intent, IntentState.PROTECTED, protected_at=timezone.now())
 
 
-def _place_leg(intent: TradeIntent, account: FuturesAccount, leg: ProtectiveLeg) -> str | None:
-    """Place (or, if SENT before, look up) one leg. Returns the refusal text, if refused."""
-    cred = account.credential
-    if leg.state == LegState.SENT:
-        try:
-            algo = venues.call(cred, lambda c: c.reconcile_algo_order(leg.client_algo_id))
-            return _leg_acked(leg, algo.algo_id, algo.status.value)
-        except NotPlaced:
-            pass  # never reached Binance: place it now under the same client id
-    leg.state = LegState.SENT
-    leg.save(update_fields=["state", "updated_at"])
+def _lookup_leg(account: FuturesAccount, leg: ProtectiveLeg) -> None:
+    """A leg SENT before (reply lost, worker died): look it up; unknown to Binance → PENDING."""
     try:
-        algo = venues.call(cred, lambda c: c.place_algo_order(**leg_params(intent, leg)))
-    except OrderRejected as exc:
-        leg.state = LegState.REJECTED
+        algo = venues.call(account.credential, lambda c: c.reconcile_algo_order(leg.client_algo_id))
+    except NotPlaced:
+        leg.state = LegState.PENDING
         leg.save(update_fields=["state", "updated_at"])
-        return str(exc)[:255]
-    return _leg_acked(leg, algo.algo_id, algo.status.value)
+        return
+    _leg_acked(leg, algo.algo_id, algo.status.value)
+
+
+def _place_legs(
+    intent: TradeIntent, account: FuturesAccount, legs: list[ProtectiveLeg]
+) -> str | None:
+    """Mark the legs SENT, send them together; returns a refusal text if Binance refused one."""
+    ProtectiveLeg.objects.filter(pk__in=[leg.pk for leg in legs]).update(state=LegState.SENT)
+    for leg in legs:
+        leg.state = LegState.SENT
+
+    async def place_all(c: FuturesClient) -> list[object]:
+        calls = [c.place_algo_order(**leg_params(intent, leg)) for leg in legs]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    refused, unknown = None, None
+    for leg, outcome in zip(legs, venues.call(account.credential, place_all), strict=True):
+        if isinstance(outcome, OrderRejected):
+            leg.state = LegState.REJECTED
+            leg.save(update_fields=["state", "updated_at"])
+            refused = refused or str(outcome)[:255]
+        elif isinstance(outcome, NotPlaced):
+            leg.state = LegState.PENDING
+            leg.save(update_fields=["state", "updated_at"])
+        elif isinstance(outcome, BaseException):
+            unknown = outcome  # stays SENT: the next advance looks it up
+        else:
+            _leg_acked(leg, outcome.algo_id, outcome.status.value)  # type: ignore[attr-defined]
+    if refused is None and unknown is not None:
+        raise unknown
+    return refused
 
 
 def _leg_acked(leg: ProtectiveLeg, algo_id: str, status: str) -> None:
@@ -229,7 +267,6 @@ def _leg_acked(leg: ProtectiveLeg, algo_id: str, status: str) -> None:
     leg.state = status.lower() if status.lower() in LegState.values else LegState.NEW
     leg.acked_at = leg.acked_at or timezone.now()
     leg.save(update_fields=["algo_id", "state", "acked_at", "updated_at"])
-    return None
 
 
 def leg_params(intent: TradeIntent, leg: ProtectiveLeg) -> dict[str, object]:

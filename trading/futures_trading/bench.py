@@ -1,0 +1,172 @@
+"""The one-click benchmark: N traders click the same signal at the same moment.
+
+The simulator runs in its own process (``manage.py runsim`` on a free loopback port); the N
+traders get futures accounts there and rows here (usernames ``bench-ft-…``, removed afterwards),
+their clients are warmed by a "test connection" (clock sync, rules), then one thread per trader
+calls ``trade_open_now`` at the same instant. Figures:
+
+- ``p50_ms`` / ``p95_ms``: click → entry filled and both protective legs acknowledged;
+- ``duplicates``: entry orders beyond one per trader at the venue (must be 0);
+- ``unprotected_ms_max``: the longest time between an entry fill and its stop's acknowledgement;
+- ``calibration_s``: a fixed pure-Python loop timed first (compare machines / runs).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from django.db import connections
+from django.utils import timezone
+
+from accounts.choices import Environment, Venue
+from accounts.models import ExchangeCredential, Trader
+from accounts.services import trader_create
+from trading.futures_trading import venues
+from trading.futures_trading.choices import IntentState, LegKind
+from trading.futures_trading.models import FuturesAccount, ProtectiveLeg, TradeIntent
+from trading.futures_trading.services import futures_key_test, trade_open_now
+from trading.futures_trading.values import Direction, TradeChoice, TradeIntentSpec
+
+PREFIX = "bench-ft-"
+
+
+def calibration_s() -> float:
+    """A fixed pure-Python loop (2 M additions), timed."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i
+    return round(time.perf_counter() - started, 4)
+
+
+def start_sim(port: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "manage.py", "runsim", "--port", str(port), "--walk-ms", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/sim/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the simulator did not start")
+
+
+def make_traders(url: str, count: int) -> list[Trader]:
+    httpx.post(
+        f"{url}/sim/prices", json={"symbol": "BTCUSDT", "price": "50000.00"}
+    ).raise_for_status()
+    traders = []
+    for n in range(count):
+        info = httpx.post(f"{url}/sim/futures/accounts", json={"balance": "10000"}).json()
+        trader = trader_create(username=f"{PREFIX}{n}-{info['api_key'][:6]}", password="pw-bench-123",
+                               expires_at=timezone.now() + timedelta(days=1))  # fmt: skip
+        cred = ExchangeCredential.objects.create(
+            label="bench", venue=Venue.BINANCE, environment=Environment.SIM, owner=trader,
+            api_key=info["api_key"], api_secret=info["secret"],
+        )  # fmt: skip
+        account = FuturesAccount.objects.create(trader=trader, credential=cred)
+        futures_key_test(account=account)  # warms the client: clock sync, connection
+        traders.append(trader)
+    return traders
+
+
+SPEC = TradeIntentSpec(symbol="BTCUSDT", direction=Direction.LONG, entry_ref=Decimal(50000),
+                       take_profit=Decimal(52000), stop_loss=Decimal(49000),
+                       signal_key="bench-signal-1")  # fmt: skip
+CHOICE = TradeChoice(margin=Decimal(100), leverage=10)
+
+
+def click_all(traders: list[Trader]) -> tuple[list[float], list[str]]:
+    """Every trader clicks at once; returns each click's latency (ms) and final state."""
+    gate = threading.Barrier(len(traders))
+    latencies: list[float] = [0.0] * len(traders)
+    states: list[str] = [""] * len(traders)
+
+    def click(i: int) -> None:
+        try:
+            gate.wait()
+            started = time.perf_counter()
+            states[i] = trade_open_now(trader=traders[i], spec=SPEC, choice=CHOICE).state
+            latencies[i] = (time.perf_counter() - started) * 1000
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(len(traders)) as pool:
+        list(pool.map(click, range(len(traders))))
+    return latencies, states
+
+
+def duplicates(url: str, traders: list[Trader]) -> int:
+    extra = 0
+    for t in traders:
+        key = FuturesAccount.objects.get(trader=t).credential.api_key
+        venue = httpx.get(f"{url}/sim/futures/accounts/{key}").json()
+        entries = [o for o in venue["orders"] if o["origType"] == "MARKET"]
+        extra += max(0, len(entries) - 1)
+    return extra
+
+
+def unprotected_ms_max(traders: list[Trader]) -> float:
+    worst = 0.0
+    for intent in TradeIntent.objects.filter(trader__in=traders, entry_at__isnull=False):
+        sl = ProtectiveLeg.objects.filter(intent=intent, kind=LegKind.STOP_LOSS).first()
+        if sl is None or sl.acked_at is None:
+            return float("inf")
+        worst = max(worst, (sl.acked_at - intent.entry_at).total_seconds() * 1000)
+    return round(worst, 1)
+
+
+def cleanup() -> None:
+    FuturesAccount.objects.filter(trader__username__startswith=PREFIX).delete()
+    Trader.objects.filter(username__startswith=PREFIX).delete()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+
+def run(traders: int, port: int) -> dict[str, Any]:
+    calibration = calibration_s()
+    proc = start_sim(port)
+    url = f"http://127.0.0.1:{port}"
+    previous = os.environ.get("FLEET_SIM_URL")
+    os.environ["FLEET_SIM_URL"] = url
+    try:
+        cleanup()
+        venues.reset()
+        people = make_traders(url, traders)
+        wall = time.perf_counter()
+        latencies, states = click_all(people)
+        elapsed = time.perf_counter() - wall
+        result = {
+            "traders": traders, "p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": percentile(latencies, 0.95), "max_ms": round(max(latencies), 1),
+            "protected": states.count(IntentState.PROTECTED),
+            "duplicates": duplicates(url, people),
+            "unprotected_ms_max": unprotected_ms_max(people), "wall_s": round(elapsed, 3),
+            "calibration_s": calibration,
+        }  # fmt: skip
+    finally:
+        cleanup()
+        venues.reset()
+        proc.terminate()
+        proc.wait(10)
+        if previous is None:
+            os.environ.pop("FLEET_SIM_URL", None)
+        else:
+            os.environ["FLEET_SIM_URL"] = previous
+    return result
