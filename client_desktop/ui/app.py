@@ -178,6 +178,7 @@ class AppController(QObject):
         self.binding.subscribe(self.binding_changed.emit)
         self.window.tabs.setTabEnabled(0, True)
         self.window.set_user(session.trader.display_name)
+        self._mount_futures(api)
         if self.config.engine_factory is not None:
             trader = self.config.engine_factory(
                 api, session, self.binding, self.config.data_dir, self.lang
@@ -190,6 +191,15 @@ class AppController(QObject):
             for row in self.engine.history():
                 self.trade.show_order(row)
         self.on_binding_changed(self.binding.status())
+
+    def _mount_futures(self, api: ApiClient) -> None:
+        """The 「合约交易」 tab on the trader's own futures API (its data loads when shown)."""
+        from client_desktop.core.futures_api import FuturesApi
+        from client_desktop.ui.futures_tab import FuturesTab
+
+        self.window.remove_tab("tab.futures")
+        self.futures = FuturesTab(FuturesApi(api), self.lang)
+        self.window.add_tab(self.futures, "tab.futures")
 
     def end_session(self, reason: str) -> None:
         """Stop trading, forget the login, back to the login window saying why."""
@@ -207,6 +217,7 @@ class AppController(QObject):
         self.trade.clear()
         self.login.show_reason(reason)
         self.window.tabs.setTabEnabled(0, False)
+        self.window.remove_tab("tab.futures")
         self.window.set_user("")
         self.window.show_screen(self.login)
 
@@ -293,6 +304,8 @@ class AppController(QObject):
         self.config.settings.save(self.config.data_dir)
         for screen in (self.login, self.qr, self.trade, self.window):
             screen.retranslate(lang)
+        if getattr(self, "futures", None) is not None:
+            self.futures.retranslate(lang)
 
     def shutdown(self) -> None:
         """Window closed: stop trading, let running calls finish."""

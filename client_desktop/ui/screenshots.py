@@ -116,5 +116,19 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
     for screen in (stage.trade, stage.window):
         screen.retranslate(other)
     paths.append(grab(stage.window, out_dir / f"trading_{other}.png"))
+    for screen in (stage.trade, stage.window):
+        screen.retranslate(lang)
+    paths += render_futures(stage, out_dir, lang)
     stage.window.close()
     return paths
+
+
+def render_futures(stage: Stage, out_dir: Path, lang: str) -> list[Path]:
+    """The futures tab (「合约交易」) and its trade confirmation, with demo data."""
+    from client_desktop.ui import futures_demo
+
+    def add(tab: QWidget) -> None:
+        stage.window.add_tab(tab, "tab.futures")
+        stage.window.tabs.setCurrentWidget(tab)
+
+    return futures_demo.render(stage.window, add, out_dir, lang)
