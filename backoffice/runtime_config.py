@@ -53,7 +53,12 @@ KNOBS: dict[str, Knob] = {
         Knob("online_window_s", int, "10", _("多少秒内拉单视为在线")),
         Knob("copy_fanout_chunk", int, "100", _("跟单扇出每个任务的跟单账户数")),
         Knob("futures_isolated_margin", _bool, "true", _("合约：新开仓使用逐仓保证金")),
-        Knob("futures_max_position_notional", Decimal, "5000", _("合约：单币种最大持仓名义价值 (USDT)")),
+        Knob(
+            "futures_max_position_notional",
+            Decimal,
+            "5000",
+            _("合约：单币种最大持仓名义价值 (USDT)"),
+        ),
         Knob("futures_max_leverage", int, "20", _("合约：杠杆上限")),
         Knob("futures_max_trades_per_day", int, "10", _("合约：每日最多开仓笔数")),
         Knob("futures_require_stop_loss", _bool, "true", _("合约：必须设置止损")),
@@ -63,7 +68,12 @@ KNOBS: dict[str, Knob] = {
         Knob("futures_sl_cooldown_minutes", int, "240", _("合约：连续止损后冷却分钟数")),
         Knob("futures_min_order_notional", Decimal, "50", _("合约：非只减仓单最低名义价值 (USDT)")),
         Knob("futures_min_order_interval_s", int, "5", _("合约：同一合约两次下单最短间隔（秒）")),
-        Knob("futures_settlement_period", _settlement_period, "weekly", _("合约分成：结算周期 daily/weekly/monthly")),
+        Knob(
+            "futures_settlement_period",
+            _settlement_period,
+            "weekly",
+            _("合约分成：结算周期 daily/weekly/monthly"),
+        ),
         Knob("futures_share_ratio_default", Decimal, "0.70", _("合约分成：无历史记录时的平台比例")),
         Knob("futures_loss_carry_forward", _bool, "true", _("合约分成：亏损结转至下期")),
     ]

@@ -38,19 +38,25 @@ def risk_limits_for(trader: Trader) -> RiskLimits:
     """The runtime knobs with the trader's overrides applied."""
     o = RiskOverride.objects.filter(trader=trader).first()
 
-    def pick(field: str, knob: str) -> Any:
+    def pick(field: str, default: Any) -> Any:
         value = getattr(o, field, None) if o else None
-        return value if value is not None else config_get(knob)
+        return value if value is not None else default
 
     return RiskLimits(
-        max_position_notional=pick("max_position_notional", "futures_max_position_notional"),
-        max_leverage=pick("max_leverage", "futures_max_leverage"),
-        max_trades_per_day=pick("max_trades_per_day", "futures_max_trades_per_day"),
+        max_position_notional=pick(
+            "max_position_notional", config_get("futures_max_position_notional")
+        ),
+        max_leverage=pick("max_leverage", config_get("futures_max_leverage")),
+        max_trades_per_day=pick("max_trades_per_day", config_get("futures_max_trades_per_day")),
         require_stop_loss=config_get("futures_require_stop_loss"),
-        max_loss_per_trade_pct=pick("max_loss_per_trade_pct", "futures_max_loss_per_trade_pct"),
-        daily_loss_limit_pct=pick("daily_loss_limit_pct", "futures_daily_loss_limit_pct"),
-        sl_streak_limit=pick("sl_streak_limit", "futures_sl_streak_limit"),
-        sl_cooldown_minutes=pick("sl_cooldown_minutes", "futures_sl_cooldown_minutes"),
+        max_loss_per_trade_pct=pick(
+            "max_loss_per_trade_pct", config_get("futures_max_loss_per_trade_pct")
+        ),
+        daily_loss_limit_pct=pick(
+            "daily_loss_limit_pct", config_get("futures_daily_loss_limit_pct")
+        ),
+        sl_streak_limit=pick("sl_streak_limit", config_get("futures_sl_streak_limit")),
+        sl_cooldown_minutes=pick("sl_cooldown_minutes", config_get("futures_sl_cooldown_minutes")),
         min_order_notional=config_get("futures_min_order_notional"),
         min_order_interval_s=config_get("futures_min_order_interval_s"),
     )

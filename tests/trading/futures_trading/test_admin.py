@@ -47,9 +47,7 @@ def test_statement_drill_down_and_csv_reproduce_the_figures(sim, desk, operator)
     listing = operator.get(reverse("admin:futures_trading_futuresaccount_changelist"))
     assert d.api_key not in listing.content.decode()
     ledger = operator.post(
-        reverse(
-            "admin:futures_trading_ledgerentry_delete", args=[LedgerEntry.objects.get().pk]
-        ),  # fmt: skip
+        reverse("admin:futures_trading_ledgerentry_delete", args=[LedgerEntry.objects.get().pk]),
         {"post": "yes"},
     )
     assert ledger.status_code == 403 and LedgerEntry.objects.count() == 1
