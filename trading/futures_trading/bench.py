@@ -25,12 +25,12 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from django.contrib.auth.hashers import make_password
 from django.db import connections
 from django.utils import timezone
 
 from accounts.choices import Environment, Venue
 from accounts.models import ExchangeCredential, Trader
-from accounts.services import trader_create
 from trading.futures_trading import venues
 from trading.futures_trading.choices import IntentState, LegKind
 from trading.futures_trading.models import FuturesAccount, ProtectiveLeg, TradeIntent
@@ -65,14 +65,16 @@ def start_sim(port: int) -> subprocess.Popen[bytes]:
 
 
 def make_traders(url: str, count: int) -> list[Trader]:
-    httpx.post(
-        f"{url}/sim/prices", json={"symbol": "BTCUSDT", "price": "50000.00"}
-    ).raise_for_status()
+    """``count`` traders with sim futures accounts (one password hash for all: hashing is slow)."""
+    price = {"symbol": "BTCUSDT", "price": "50000.00"}
+    httpx.post(f"{url}/sim/prices", json=price).raise_for_status()
+    password = make_password("pw-bench-123")
+    expires = timezone.now() + timedelta(days=1)
     traders = []
     for n in range(count):
         info = httpx.post(f"{url}/sim/futures/accounts", json={"balance": "10000"}).json()
-        trader = trader_create(username=f"{PREFIX}{n}-{info['api_key'][:6]}", password="pw-bench-123",
-                               expires_at=timezone.now() + timedelta(days=1))  # fmt: skip
+        name = f"{PREFIX}{n}-{info['api_key'][:6]}"
+        trader = Trader.objects.create(username=name, password=password, expires_at=expires)
         cred = ExchangeCredential.objects.create(
             label="bench", venue=Venue.BINANCE, environment=Environment.SIM, owner=trader,
             api_key=info["api_key"], api_secret=info["secret"],

@@ -216,6 +216,11 @@ def _protect(intent: TradeIntent, account: FuturesAccount) -> None:
     if refused is not None:
         log.error("futures intent %s: a leg was refused: %s", intent.pk, refused)
         close_at_market(intent, error=refused)
+        notify(
+            kind=notices.UNPROTECTED, key=f"futures:{intent.pk}:unprotected",
+            recipients=[Recipient.trader(intent.trader_id)],
+            context={"symbol": intent.symbol, "error": refused},
+        )  # fmt: skip
         return
     if all(leg.state != LegState.SENT for leg in legs):
         _set_state(intent, IntentState.PROTECTED, protected_at=timezone.now())

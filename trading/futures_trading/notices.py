@@ -49,7 +49,8 @@ register(Kind(
 ))  # fmt: skip
 register(Kind(
     UNPROTECTED, Severity.CRITICAL,
-    "持仓缺少止损：{symbol}", "Position without its stop: {symbol}",
-    "{trader} 的 {symbol} 仓位止损单未能挂上（{error}），系统将继续重试。",
-    "{trader}'s {symbol} position has no stop-loss ({error}); the repair job keeps retrying.",
+    "止盈止损被拒，已平仓：{symbol}", "TP/SL refused, position closed: {symbol}",
+    "{symbol} 仓位的止盈/止损单被交易所拒绝（{error}），为避免无保护持仓，已按市价平仓。",
+    "Binance refused the {symbol} position's TP/SL ({error}); it was closed at market so it "
+    "is never left unprotected.",
 ))  # fmt: skip

@@ -67,6 +67,7 @@ def risk_checks(intent: TradeIntent, account: FuturesAccount) -> Checked:
     size = size_entry(intent.margin, intent.leverage, price, rules)
     held = [p for p in positions if p.amount]
     streak, last_sl = selectors.sl_streak(intent.trader)
+    side = "BOTH" if not account.hedge_mode else intent.direction
     state = RiskState(
         wallet=wallet, symbol_notional=sum((abs(p.notional) for p in held), ZERO),
         trades_today=selectors.trades_today(intent.trader, now),
@@ -75,6 +76,7 @@ def risk_checks(intent: TradeIntent, account: FuturesAccount) -> Checked:
         + _other_unrealized(intent, held),
         daily_limit_hit=account.loss_locked_on == now.date(), sl_streak=streak,
         last_sl_at=last_sl, last_order_at=selectors.last_order_at(intent.trader, intent.symbol),
+        open_trade=selectors.open_trade_on(intent.trader, intent.symbol, side, intent.pk),
     )  # fmt: skip
     proposal = Proposal(
         symbol=intent.symbol, direction=Direction(intent.direction), price=price,
@@ -85,7 +87,6 @@ def risk_checks(intent: TradeIntent, account: FuturesAccount) -> Checked:
     )  # fmt: skip
     checks = _size_check(size.problem, size.quantity, size.notional)
     checks += evaluate(selectors.risk_limits_for(intent.trader), state, proposal, now)
-    side = "BOTH" if not account.hedge_mode else intent.direction
     return Checked(size.quantity, price, side, bool(held), checks)
 
 

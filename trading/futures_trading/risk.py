@@ -57,6 +57,7 @@ class RiskState:
     sl_streak: int = 0  # stop-losses in a row, most recent first
     last_sl_at: datetime | None = None
     last_order_at: datetime | None = None  # last order on this symbol
+    open_trade: int | None = None  # our open trade on this symbol (and side, in Hedge mode)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ def _fmt(value: Any) -> str:
 
 
 FAIL: dict[str, tuple[str, str]] = {
+    "symbol_busy": (
+        "{symbol} 已有持仓（交易 #{trade}），请先平仓再开新仓：同一仓位上的止盈止损会平掉整个仓位。",
+        "{symbol} already has an open position (trade #{trade}); close it first: its TP/SL "
+        "would close the whole position.",
+    ),
     "size": (
         "按所选保证金和杠杆算出的数量 {qty} 不可下单（{problem}）：请调整保证金或杠杆。",
         "The quantity {qty} from the chosen margin and leverage cannot be ordered ({problem}); "
@@ -162,6 +168,7 @@ FAIL: dict[str, tuple[str, str]] = {
     ),
 }
 PASS: dict[str, tuple[str, str]] = {
+    "symbol_busy": ("{symbol} 无其他持仓", "No other open trade on {symbol}"),
     "size": ("数量 {qty}", "Quantity {qty}"),
     "leverage": ("杠杆 {leverage}x ≤ {limit}x", "Leverage {leverage}x ≤ {limit}x"),
     "position_notional": (
@@ -274,6 +281,11 @@ def check_pacing(limits: RiskLimits, state: RiskState, p: Proposal, now: datetim
     return RuleCheck("pacing", ok, values)
 
 
+def check_symbol_free(state: RiskState, p: Proposal) -> RuleCheck:
+    return RuleCheck("symbol_busy", state.open_trade is None,
+                     {"symbol": p.symbol, "trade": state.open_trade or ""})  # fmt: skip
+
+
 def check_min_notional(limits: RiskLimits, p: Proposal) -> RuleCheck:
     ok = p.reduce_only or p.notional >= limits.min_order_notional
     return RuleCheck("min_notional", ok,
@@ -289,6 +301,7 @@ def evaluate(
         check_daily_loss(limits, state),
         check_cooldown(limits, state, now),
         check_trades_per_day(limits, state),
+        check_symbol_free(state, p),
         *check_stop_loss(limits, p),
         *check_take_profit(p),
         check_leverage(limits, p),

@@ -121,6 +121,14 @@ def open_intents(trader: Trader) -> Any:
     )
 
 
+def open_trade_on(trader: Trader, symbol: str, side: str, exclude: int | None) -> int | None:
+    """Our open trade on ``symbol`` (and position side), other than ``exclude``."""
+    rows = open_intents(trader).filter(symbol=symbol, position_side=side)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return rows.values_list("pk", flat=True).first()
+
+
 def intent_at(trader: Trader, symbol: str, moment: datetime) -> TradeIntent | None:
     """The trade that held ``symbol`` at ``moment`` (for funding rows without a trade id)."""
     return (

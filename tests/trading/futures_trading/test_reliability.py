@@ -170,3 +170,64 @@ def test_stop_loss_then_statement_reproduces_and_corrects(sim, desk):
     assert first.state == StatementState.SUPERSEDED
     ledger = list(LedgerEntry.objects.filter(trader=d.trader).values_list("kind", "amount"))
     assert ledger == [("platform_share", Decimal("0.00")), ("correction", expected)]
+
+
+def test_a_refused_stop_closes_the_position_at_market(sim, desk):
+    d = desk()
+
+    def price_jumps_below_the_stop(intent: TradeIntent) -> None:
+        sim.control.set_price("BTCUSDT", "48500.00")  # the SL at 49,000 would trigger at once
+
+    execution.AFTER_ENTRY.append(price_jumps_below_the_stop)
+    intent = trade_open_now(trader=d.trader, spec=spec(), choice=choice())
+    intent.refresh_from_db()
+    assert intent.state == IntentState.CLOSED and "-2021" in intent.error
+    assert sim_account(sim, d.api_key)["positions"] == []
+    from notifications.models import Notification
+
+    assert Notification.objects.filter(kind="futures.unprotected").count() == 1
+
+
+def test_ratio_changed_mid_period_applies_to_positions_opened_after(sim, desk):
+    from trading.futures_trading.models import ShareRatio
+
+    sim.control.set_price("ETHUSDT", "3000.00")
+    d = desk()
+    first = trade_open_now(trader=d.trader, spec=spec("r1"), choice=choice())
+    ShareRatio.objects.create(ratio=Decimal("0.50"), effective_from=timezone.now())
+    eth = spec("r2", sl="2900", tp="3100", symbol="ETHUSDT")
+    second = trade_open_now(trader=d.trader, spec=eth, choice=choice())
+    assert (first.share_ratio, second.share_ratio) == (Decimal("0.7000"), Decimal("0.5000"))
+    sim.control.set_price("BTCUSDT", "52100.00")  # both TPs fire
+    sim.control.set_price("ETHUSDT", "3150.00")
+    repair_once()
+    account_sync(d.account)
+    by_intent = {
+        r.intent_id: r.share_ratio for r in IncomeRecord.objects.filter(income_type="REALIZED_PNL")
+    }
+    assert by_intent == {first.pk: Decimal("0.7000"), second.pk: Decimal("0.5000")}
+    statement = statement_issue(trader=d.trader, start=timezone.now())
+    rows = IncomeRecord.objects.filter(trader=d.trader)
+    nets = {
+        ratio: sum((r.amount for r in rows if r.share_ratio == ratio), Decimal(0))
+        for ratio in (Decimal("0.7"), Decimal("0.5"))
+    }
+    expected = nets[Decimal("0.7")] * Decimal("0.7") + nets[Decimal("0.5")] * Decimal("0.5")
+    assert statement.platform_share == expected.quantize(Decimal("0.01"))
+    from notifications.models import Notification
+
+    assert Notification.objects.filter(kind="futures.statement_issued").count() == 1
+
+
+def test_the_celery_path_advances_after_commit(sim, desk):
+    from django.db import transaction
+
+    from trading.futures_trading.services import trade_open
+
+    d = desk()
+    with transaction.atomic():
+        intent = trade_open(trader=d.trader, spec=spec(), choice=choice())
+        assert intent.state == IntentState.RECORDED  # nothing sent inside the transaction
+        assert sim_account(sim, d.api_key)["orders"] == []
+    intent.refresh_from_db()
+    assert intent.state == IntentState.PROTECTED

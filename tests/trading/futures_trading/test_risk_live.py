@@ -43,6 +43,15 @@ def _recent(d) -> None:
     )  # fmt: skip
 
 
+def _open_trade(d) -> None:
+    TradeIntent.objects.create(
+        trader=d.trader, signal_key="held", symbol="BTCUSDT", direction="SHORT",
+        entry_ref=Decimal(50000), margin=Decimal(100), leverage=10, share_ratio=Decimal("0.7"),
+        state=IntentState.PROTECTED, filled_qty=Decimal("0.02"),
+        clicked_at=timezone.now() - timedelta(minutes=10),
+    )  # fmt: skip
+
+
 CASES = [
     ("leverage", {}, dict(c=choice(leverage=50)), None),
     ("position_notional", {}, dict(c=choice(margin="1000")), None),
@@ -57,6 +66,7 @@ CASES = [
     ("size", {}, dict(c=choice(margin="0.05", leverage=1)), None),
     ("sl_cooldown", {}, dict(setup=_streak), None),
     ("pacing", {}, dict(setup=_recent), None),
+    ("symbol_busy", {}, dict(setup=_open_trade), None),
 ]  # fmt: skip
 
 

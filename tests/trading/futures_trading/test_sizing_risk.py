@@ -82,6 +82,8 @@ STATE = RiskState(wallet=D("10000"))
         (LIMITS, RiskState(wallet=D("10000"), last_order_at=NOW - timedelta(seconds=2)),
          proposal(), "pacing", "仅 2.0 秒"),
         (LIMITS, STATE, proposal(quantity=D("0.0009")), "min_notional", "45.00 USDT 低于 50.00"),
+        (LIMITS, RiskState(wallet=D("10000"), open_trade=41), proposal(), "symbol_busy",
+         "BTCUSDT 已有持仓（交易 #41）"),
     ],
 )  # fmt: skip
 def test_each_rule_refuses_with_numbers(limits, state, prop, rule, zh_fragment):
