@@ -19,6 +19,7 @@ from accounts.serializers import ErrorOut
 from backoffice.api.errors import ApiError
 from trading.exchanges.errors import ExchangeError
 from trading.futures_trading import selectors, services
+from trading.futures_trading.marks import mark_prices
 from trading.futures_trading.models import FuturesAccount, Statement, TradeIntent
 from trading.futures_trading.precheck import risk_checks
 from trading.futures_trading.profit_share import period_start
@@ -188,16 +189,22 @@ class TradeCloseView(APIView):
 
 
 class PositionsView(APIView):
+    """Open positions with unrealized PnL at the current mark price (live, not the last sync)."""
+
     @extend_schema(tags=TAG, operation_id="futures_positions", responses={200: AnyOut, **ERRORS})
     def get(self, request):  # type: ignore[no-untyped-def]
         trader = _trader(request)
-        rows = trader.futures_positions.all().order_by("symbol")
-        return Response({"positions": [
-            {"symbol": p.symbol, "position_side": p.position_side, "amount": str(p.amount),
-             "entry_price": str(p.entry_price), "mark_price": str(p.mark_price),
-             "unrealized_pnl": _money(p.unrealized_pnl, "0.0001"), "updated_at": p.updated_at}
-            for p in rows
-        ]})  # fmt: skip
+        rows = list(trader.futures_positions.all().order_by("symbol"))
+        marks = mark_prices(_account(trader).credential, sorted({p.symbol for p in rows}))
+        out = []
+        for p in rows:
+            mark = marks.get(p.symbol, p.mark_price)
+            upnl = p.amount * (mark - p.entry_price) if p.symbol in marks else p.unrealized_pnl
+            out.append({"symbol": p.symbol, "position_side": p.position_side,
+                        "amount": str(p.amount), "entry_price": str(p.entry_price),
+                        "mark_price": str(mark), "unrealized_pnl": _money(upnl, "0.0001"),
+                        "updated_at": p.updated_at})  # fmt: skip
+        return Response({"positions": out})
 
 
 class PnlView(APIView):

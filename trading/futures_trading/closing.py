@@ -68,6 +68,9 @@ def leg_fired(leg: ProtectiveLeg) -> None:
 
 
 def _close(intent: TradeIntent, reason: str, price: Decimal | None) -> None:
+    from trading.futures_trading.sync import position_closed
+
+    position_closed(intent)
     intent.state, intent.close_reason = IntentState.CLOSED, reason
     intent.closed_at = timezone.now()
     intent.close_price = price or intent.close_price

@@ -36,6 +36,7 @@ from trading.futures_trading import notices, venues
 from trading.futures_trading.choices import IntentState, LegKind, LegState
 from trading.futures_trading.models import FuturesAccount, ProtectiveLeg, TradeIntent
 from trading.futures_trading.precheck import refuse, risk_checks
+from trading.futures_trading.sync import position_opened
 
 log = logging.getLogger("fleet.futures")
 LEASE = timedelta(seconds=30)
@@ -174,6 +175,7 @@ def _record_entry(intent: TradeIntent, result: OrderResult) -> None:
             entry_price=result.avg_price or intent.entry_ref, filled_qty=result.executed_base,
             entry_at=result.updated_at or timezone.now(), error="",
         )  # fmt: skip
+        position_opened(intent)
         notify(
             kind=notices.POSITION_OPENED, key=f"futures:{intent.pk}:opened",
             recipients=[Recipient.trader(intent.trader_id)],

@@ -143,6 +143,23 @@ def positions_store(account: FuturesAccount, positions: Iterable[Position]) -> N
         )  # fmt: skip
 
 
+def position_opened(intent: TradeIntent) -> None:
+    """Our own fill, shown at once (the stream / REST sync overwrite it with the venue's view)."""
+    sign = 1 if intent.direction == "LONG" else -1
+    PositionSnapshot.objects.update_or_create(
+        trader=intent.trader, symbol=intent.symbol, position_side=intent.position_side,
+        defaults={"amount": sign * intent.filled_qty, "entry_price": intent.entry_price,
+                  "mark_price": intent.entry_price, "unrealized_pnl": ZERO,
+                  "updated_at": timezone.now()},
+    )  # fmt: skip
+
+
+def position_closed(intent: TradeIntent) -> None:
+    PositionSnapshot.objects.filter(
+        trader=intent.trader, symbol=intent.symbol, position_side=intent.position_side
+    ).delete()
+
+
 # --- stream ---------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.choices import Environment, Venue
 from accounts.models import ExchangeCredential, Trader
 from accounts.services import trader_create
-from trading.futures_trading import execution, venues
+from trading.futures_trading import execution, marks, venues
 from trading.futures_trading.models import FuturesAccount
 from trading.futures_trading.values import Direction, TradeChoice, TradeIntentSpec
 
@@ -24,6 +24,7 @@ _seq = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _fresh_clients() -> Iterator[None]:
     venues.reset()
+    marks._cache.clear()
     execution.AFTER_ENTRY.clear()
     yield
     venues.reset()

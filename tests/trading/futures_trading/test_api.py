@@ -49,12 +49,15 @@ def test_preview_click_positions_pnl_close(sim, api):
     opened = api("post", "trades", TRADE)
     assert opened.status_code == 201 and opened.json()["state"] == "protected"
     assert api("post", "trades", TRADE).json()["id"] == opened.json()["id"]  # replay
+    positions = api("get", "positions").json()["positions"]  # shown at once, before any sync
+    assert positions[0]["amount"] == "0.02000000" and positions[0]["unrealized_pnl"] == "0.0000"
     sim.control.set_price("BTCUSDT", "50500.00")
+    from trading.futures_trading import marks
     from trading.futures_trading.sync import account_sync
 
-    account_sync(FuturesAccount.objects.get(trader=api.desk.trader))
-    positions = api("get", "positions").json()["positions"]
-    assert positions[0]["amount"] == "0.02000000" and positions[0]["unrealized_pnl"] == "10.0000"
+    marks._cache.clear()
+    positions = api("get", "positions").json()["positions"]  # live mark, no sync needed
+    assert positions[0]["mark_price"] == "50500.00" and positions[0]["unrealized_pnl"] == "10.0000"
     closed = api("post", f"trades/{opened.json()['id']}/close", {})
     assert closed.json()["state"] == "closed" and closed.json()["close_reason"] == "manual"
     account_sync(FuturesAccount.objects.get(trader=api.desk.trader))
