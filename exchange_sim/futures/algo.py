@@ -56,6 +56,11 @@ def validate(acc: Account, algo: AlgoOrder, price: Decimal) -> None:
     spec = engine.spec_of(algo.symbol)
     if algo.close_position and (algo.quantity or algo.reduce_only):
         raise ApiError(-4136, "Target strategy invalid for orderType {0},closePosition {1}")
+    if algo.close_position and (algo.position_side, algo.side) in (
+        ("LONG", "BUY"),
+        ("SHORT", "SELL"),
+    ):
+        raise ApiError(-4136, "closePosition cannot open a Hedge-mode position")
     if algo.close_position and algo.type not in MARKET_TYPES:
         raise ApiError(
             -4136, f"Target strategy invalid for orderType {algo.type},closePosition true"
@@ -118,9 +123,10 @@ def on_price(world: World, symbol: str, price: Decimal) -> None:
 def fire(world: World, acc: Account, algo: AlgoOrder, price: Decimal) -> None:
     now = world.clock_ms()
     algo.status, algo.trigger_time, algo.update_time = "TRIGGERED", now, now
-    amount = acc.position(algo.symbol).amount
+    amount = acc.position(algo.symbol, algo.position_side).amount
     qty = abs(amount) if algo.close_position else algo.quantity
-    reduce = algo.close_position or algo.reduce_only
+    hedge_close = (algo.position_side, algo.side) in (("LONG", "SELL"), ("SHORT", "BUY"))
+    reduce = algo.close_position or algo.reduce_only or hedge_close
     if reduce and (amount == 0 or (amount > 0) == (algo.side == "BUY")):
         algo.status = "EXPIRED"  # nothing left to close
         engine.publish_algo(world, acc, algo)
@@ -131,8 +137,9 @@ def fire(world: World, acc: Account, algo: AlgoOrder, price: Decimal) -> None:
     new = engine.NewOrder(
         symbol=algo.symbol, side=algo.side, type="LIMIT" if limit else "MARKET", quantity=qty,
         price=algo.price if limit else Decimal(0), time_in_force=algo.time_in_force,
-        reduce_only=reduce, client_id=algo.client_id, close_position=algo.close_position,
-        orig_type=algo.type,
+        reduce_only=reduce and algo.position_side == "BOTH", client_id=algo.client_id,
+        close_position=algo.close_position, orig_type=algo.type,
+        position_side=algo.position_side,
     )  # fmt: skip
     try:
         order = engine.place(world, acc, new)

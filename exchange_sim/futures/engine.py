@@ -34,6 +34,12 @@ class NewOrder:
     client_id: str
     close_position: bool = False
     orig_type: str = ""
+    position_side: str = "BOTH"  # LONG / SHORT in Hedge mode
+
+    @property
+    def hedge_close(self) -> bool:
+        """A Hedge-mode order that reduces its side (SELL on LONG, BUY on SHORT)."""
+        return (self.position_side, self.side) in (("LONG", "SELL"), ("SHORT", "BUY"))
 
 
 def spec_of(symbol: str) -> ContractSpec:
@@ -73,8 +79,10 @@ def signed_qty(side: str, qty: Decimal) -> Decimal:
     return qty if side == "BUY" else -qty
 
 
-def check_reduce_only(acc: Account, symbol: str, side: str, qty: Decimal) -> None:
-    amount = acc.position(symbol).amount
+def check_reduce_only(
+    acc: Account, symbol: str, side: str, qty: Decimal, position_side: str = "BOTH"
+) -> None:
+    amount = acc.position(symbol, position_side).amount
     if amount == 0 or (amount > 0) == (side == "BUY") or qty > abs(amount):
         raise ApiError(-2022, "ReduceOnly Order is rejected.")
 
@@ -93,9 +101,9 @@ def available(world: World, acc: Account) -> Decimal:
 
 
 def check_margin(world: World, acc: Account, new: NewOrder, price: Decimal) -> None:
-    if new.reduce_only:
+    if new.reduce_only or new.hedge_close:
         return
-    amount = acc.position(new.symbol).amount
+    amount = acc.position(new.symbol, new.position_side).amount
     opening = new.quantity
     if amount and (amount > 0) != (new.side == "BUY"):
         opening = max(ZERO, new.quantity - abs(amount))
@@ -112,15 +120,15 @@ def place(world: World, acc: Account, new: NewOrder) -> Order:
         spec, new.quantity, new.price or price_now, new.reduce_only,
         market=new.type == "MARKET", side=new.side, mark_price=price_now,
     )  # fmt: skip
-    if new.reduce_only:
-        check_reduce_only(acc, new.symbol, new.side, new.quantity)
+    if new.reduce_only or new.hedge_close:
+        check_reduce_only(acc, new.symbol, new.side, new.quantity, new.position_side)
     check_margin(world, acc, new, new.price or price_now)
     now = world.clock_ms()
     order = Order(
         order_id=world.next_id(), client_id=new.client_id, symbol=new.symbol, side=new.side,
         type=new.type, quantity=new.quantity, price=new.price, time_in_force=new.time_in_force,
         reduce_only=new.reduce_only, time=now, orig_type=new.orig_type,
-        close_position=new.close_position,
+        close_position=new.close_position, position_side=new.position_side,
     )  # fmt: skip
     acc.orders[order.order_id] = order
     publish(world, acc, views.order_event(order, now, "NEW", None))
@@ -143,10 +151,12 @@ def fill(world: World, acc: Account, order: Order, price: Decimal, maker: bool) 
     now = world.clock_ms()
     fee_rate = MAKER_FEE if maker else TAKER_FEE
     commission = (qty * price * fee_rate).quantize(Decimal("0.00000001"), ROUND_DOWN)
-    realized = apply_fill(acc, order.symbol, signed_qty(order.side, qty), price, now)
+    side = order.position_side
+    realized = apply_fill(acc, order.symbol, signed_qty(order.side, qty), price, now, side)
     trade = Trade(
         trade_id=world.next_id(), order_id=order.order_id, symbol=order.symbol, side=order.side,
         price=price, qty=qty, commission=commission, realized_pnl=realized, maker=maker, time=now,
+        position_side=side,
     )  # fmt: skip
     acc.trades.append(trade)
     acc.wallet += realized - commission
@@ -156,16 +166,19 @@ def fill(world: World, acc: Account, order: Order, price: Decimal, maker: bool) 
     order.status = "FILLED"
     order.update_time = now
     publish(world, acc, views.order_event(order, now, "TRADE", trade))
-    pos = acc.position(order.symbol)
+    pos = acc.position(order.symbol, side)
     publish(world, acc, views.account_event(acc, pos, mark(world, order.symbol), now, "ORDER"))
     if pos.amount == 0:
-        expire_close_position_algos(world, acc, order.symbol)
+        expire_close_position_algos(world, acc, order.symbol, side)
     return trade
 
 
-def apply_fill(acc: Account, symbol: str, delta: Decimal, price: Decimal, now: int) -> Decimal:
-    """Update the net position by ``delta`` at ``price``; return the realized PnL."""
-    pos = acc.position(symbol)
+def apply_fill(
+    acc: Account, symbol: str, delta: Decimal, price: Decimal, now: int, side: str = "BOTH"
+) -> Decimal:
+    """Update the position (net, or one Hedge side) by ``delta`` at ``price``; return the
+    realized PnL."""
+    pos = acc.position(symbol, side)
     pos.update_time = now
     if pos.amount == 0 or (pos.amount > 0) == (delta > 0):
         total = abs(pos.amount) + abs(delta)
@@ -218,10 +231,12 @@ def publish_algo(world: World, acc: Account, algo: AlgoOrder) -> None:
     publish(world, acc, views.algo_event(algo, world.clock_ms()))
 
 
-def expire_close_position_algos(world: World, acc: Account, symbol: str) -> None:
+def expire_close_position_algos(
+    world: World, acc: Account, symbol: str, side: str = "BOTH"
+) -> None:
     """With no position left, closePosition / reduceOnly algo orders are cancelled by the system."""
     for algo in acc.algos.values():
-        if algo.symbol == symbol and algo.status == "NEW":
+        if algo.symbol == symbol and algo.status == "NEW" and algo.position_side == side:
             if algo.close_position or algo.reduce_only:
                 algo.status = "EXPIRED"
                 algo.update_time = world.clock_ms()

@@ -40,7 +40,7 @@ async def margin_type(request: Request, world: World, acc: Account, params: Para
     with world.lock:
         if acc.margin_type.get(symbol, "cross") == wanted:
             raise ApiError(-4046, "No need to change margin type.")
-        if acc.position(symbol).amount:
+        if any(p.amount for p in acc.sides(symbol)):
             raise ApiError(-4048, "Margin type cannot be changed if there exists position.")
         acc.margin_type[symbol] = wanted
     return JSONResponse({"code": 200, "msg": "success"})
@@ -64,10 +64,10 @@ def _positions(world: World, acc: Account, params: Params, view: Any, only_open:
     with world.lock:
         rows = []
         for name in symbols:
-            pos = acc.position(name)
-            if only_open and not pos.amount:
-                continue
-            rows.append(view(acc, pos, engine.mark(world, name)))
+            for pos in acc.sides(name):
+                if only_open and not pos.amount:
+                    continue
+                rows.append(view(acc, pos, engine.mark(world, name)))
     return rows
 
 

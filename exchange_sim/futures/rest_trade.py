@@ -32,6 +32,19 @@ def _client_id(params: Params, name: str, acc: Account) -> str:
     return client_id
 
 
+def parse_position_side(params: Params, acc: Account) -> str:
+    """``positionSide``: BOTH in One-way mode, LONG / SHORT (required) in Hedge mode, where
+    ``reduceOnly`` may not be sent (Binance: "cannot be sent in Hedge Mode")."""
+    side = (params.get("positionSide") or "BOTH").upper()
+    if side not in ("BOTH", "LONG", "SHORT"):
+        raise ApiError(-1130, "Data sent for parameter 'positionSide' is not valid.")
+    if (side == "BOTH") == acc.dual_side:
+        raise ApiError(-4061, "Order's position side does not match user's setting.")
+    if acc.dual_side and params.get("reduceOnly"):
+        raise ApiError(-1106, "Parameter 'reduceOnly' sent when not required.")
+    return side
+
+
 def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
     symbol, side, kind = params.req("symbol").upper(), params.req("side"), params.req("type")
     engine.spec_of(symbol)
@@ -45,8 +58,7 @@ def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
         )
     if kind not in ("MARKET", "LIMIT"):
         raise ApiError(-1116, "Invalid orderType.")
-    if params.get("positionSide", "BOTH") != "BOTH":
-        raise ApiError(-4061, "Order's position side does not match user's setting.")
+    position_side = parse_position_side(params, acc)
     qty = params.decimal("quantity", required=True) or Decimal(0)
     price, tif = Decimal(0), params.get("timeInForce", "GTC")
     if kind == "MARKET":
@@ -65,7 +77,7 @@ def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
             raise ApiError(-4116, "ClientOrderId is duplicated.")
     return engine.NewOrder(
         symbol=symbol, side=side, type=kind, quantity=qty, price=price, time_in_force=tif,
-        reduce_only=params.flag("reduceOnly"), client_id=client_id,
+        reduce_only=params.flag("reduceOnly"), client_id=client_id, position_side=position_side,
     )  # fmt: skip
 
 
@@ -158,6 +170,7 @@ def parse_algo(world: World, params: Params, acc: Account) -> AlgoOrder:
         time_in_force=_algo_tif(params, limit),
         activate_price=params.decimal("activatePrice") or Decimal(0),
         callback_rate=params.decimal("callbackRate", required=trailing) or Decimal(0),
+        position_side=parse_position_side(params, acc),
     )  # fmt: skip
 
 

@@ -233,3 +233,23 @@ def test_official_sdk_private_stream_path_delivers_user_data(btc):
     kinds = {type(m.actual_instance).__name__ if hasattr(m, "actual_instance") else str(m)
              for m in received}  # fmt: skip
     assert any("OrderTradeUpdate" in k for k in kinds), kinds
+
+
+def test_hedge_mode_positions_per_side(btc):
+    ex = _ccxt(btc, _account(btc))
+    ex.set_position_mode(True)
+    assert ex.fetch_position_mode(BTC)["hedged"] is True
+    ex.create_order(BTC, "market", "buy", 0.02, params={"positionSide": "LONG"})
+    ex.create_order(BTC, "market", "sell", 0.01, params={"positionSide": "SHORT"})
+    with pytest.raises(ccxt.BaseError, match="-4061"):
+        ex.create_order(BTC, "market", "buy", 0.01)  # no positionSide in Hedge mode
+    with pytest.raises(ccxt.BaseError, match="-2022"):  # closing more than the LONG holds
+        ex.create_order(BTC, "market", "sell", 0.05, params={"positionSide": "LONG"})
+    sides = {p["info"]["positionSide"]: p["info"]["positionAmt"]
+             for p in ex.fetch_positions([BTC]) if float(p["info"]["positionAmt"])}  # fmt: skip
+    assert sides == {"LONG": "0.020", "SHORT": "-0.010"}
+    btc.control.set_price("BTCUSDT", "51000.00")
+    closed = ex.create_order(BTC, "market", "sell", 0.02, params={"positionSide": "LONG"})
+    assert closed["status"] == "closed"
+    trades = ex.fetch_my_trades(BTC)
+    assert float(trades[-1]["info"]["realizedPnl"]) == 20.0  # 0.02 × (51,000 − 50,000)

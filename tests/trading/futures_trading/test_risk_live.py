@@ -113,15 +113,28 @@ def test_daily_loss_limit_crossing_mid_day_holds_until_next_utc_day(sim, desk):
     assert tomorrow.state == IntentState.PROTECTED, tomorrow.error
 
 
-def test_short_trade_in_hedge_mode_is_refused_by_the_sim_but_sized_right(sim, desk):
-    """Hedge-mode accounts send positionSide=SHORT (the sim trades One-way only: -4061)."""
+def test_short_trade_in_hedge_mode_uses_position_side(sim, desk):
+    """A Hedge-mode account: the entry, the legs and the close carry positionSide=SHORT."""
     d = desk(dual_side=True)
     from trading.futures_trading.services import futures_key_test
 
-    check = futures_key_test(account=d.account)
-    assert check.hedge is True
+    assert futures_key_test(account=d.account).hedge is True
+    d.account.refresh_from_db()
     intent = trade_open_now(trader=d.trader,
                             spec=spec("h", sl="51000", tp="48000", direction=Direction.SHORT),
                             choice=choice())  # fmt: skip
-    assert intent.position_side == "SHORT"
-    assert intent.state == IntentState.FAILED and "-4061" in intent.error
+    assert (intent.position_side, intent.state) == ("SHORT", IntentState.PROTECTED), intent.error
+    venue = sim.control.ok("GET", f"/sim/futures/accounts/{d.api_key}")
+    assert [(p["positionSide"], p["positionAmt"]) for p in venue["positions"]] == [
+        ("SHORT", "-0.020")
+    ]
+    assert {a["positionSide"] for a in venue["algo_orders"]} == {"SHORT"}
+    sim.control.set_price("BTCUSDT", "51100.00")  # the SHORT's stop at 51,000 fires
+    from trading.futures_trading.repair import repair_once
+
+    repair_once()
+    intent.refresh_from_db()
+    assert (intent.state, intent.close_reason) == (IntentState.CLOSED, CloseReason.STOP_LOSS)
+    venue = sim.control.ok("GET", f"/sim/futures/accounts/{d.api_key}")
+    assert venue["positions"] == []
+    assert {a["algoStatus"] for a in venue["algo_orders"]} == {"FINISHED", "EXPIRED"}
