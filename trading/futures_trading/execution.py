@@ -136,7 +136,9 @@ def _position_side(intent: TradeIntent) -> PositionSide | None:
 def _prepare_symbol(intent: TradeIntent, account: FuturesAccount, has_position: bool) -> None:
     """Isolated margin (knob) while the symbol has no position, and the chosen leverage — sent
     together. "No need to change" (-4046 margin type, -4059) means it already is: success."""
+    key = (account.credential_id, intent.symbol)
     isolated = bool(config_get("futures_isolated_margin")) and not has_position
+    isolated = isolated and key not in venues.ISOLATED  # set once per symbol and process
 
     async def both(c: FuturesClient) -> list[object]:
         calls = [c.set_leverage(intent.symbol, intent.leverage)]
@@ -144,11 +146,14 @@ def _prepare_symbol(intent: TradeIntent, account: FuturesAccount, has_position: 
             calls.append(c.set_margin_type(intent.symbol, MarginType.ISOLATED))
         return await asyncio.gather(*calls, return_exceptions=True)
 
-    for outcome in venues.call(account.credential, both):
+    outcomes = venues.call(account.credential, both)
+    for outcome in outcomes:
         if isinstance(outcome, OrderRejected) and is_no_change(outcome):
             continue
         if isinstance(outcome, BaseException):
             raise outcome
+    if isolated:
+        venues.ISOLATED.add(key)
 
 
 def _resolve_entry(intent: TradeIntent, account: FuturesAccount) -> None:

@@ -19,14 +19,19 @@ from trading.exchanges.binance_futures.client import FuturesClient
 T = TypeVar("T")
 
 
+_rules: dict[str, dict[str, Any]] = {}  # symbol rules shared per environment (public data)
+
+
 def _build(cred: ExchangeCredential) -> FuturesClient:
     return FuturesClient(
-        ApiCredentials(cred.api_key, cred.api_secret), env=cred.environment, timeout=5.0
-    )
+        ApiCredentials(cred.api_key, cred.api_secret), env=cred.environment, timeout=5.0,
+        rules_cache=_rules.setdefault(cred.environment, {}),
+    )  # fmt: skip
 
 
 FACTORY: dict[str, Callable[[ExchangeCredential], FuturesClient]] = {"build": _build}
 _clients: dict[int, tuple[Any, FuturesClient]] = {}
+ISOLATED: set[tuple[int, str]] = set()  # (credential, symbol) this process set to ISOLATED
 
 
 def client_for(cred: ExchangeCredential) -> FuturesClient:
@@ -50,5 +55,7 @@ def call[T](cred: ExchangeCredential, fn: Callable[[FuturesClient], Awaitable[T]
 
 
 def reset() -> None:
-    """Forget every client (tests)."""
+    """Forget every client and the shared rules (tests)."""
     _clients.clear()
+    _rules.clear()
+    ISOLATED.clear()

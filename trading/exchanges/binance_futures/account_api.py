@@ -10,6 +10,7 @@ than 1000 fills of one symbol in the same millisecond would be cut (not a trader
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -58,6 +59,7 @@ class FuturesAccountApi:
 
     rest: FuturesRest
     sapi: FuturesRest | None
+    _brackets: dict[str, tuple[float, list[Bracket]]]
 
     async def mark_price(self, symbol: str) -> Decimal:
         """The symbol's current mark price (``GET /fapi/v1/premiumIndex``, weight 1)."""
@@ -95,7 +97,17 @@ class FuturesAccountApi:
             raise
         return True
 
-    async def leverage_brackets(self, symbol: str) -> list[Bracket]:
+    async def leverage_brackets(self, symbol: str, *, max_age_s: float = 600.0) -> list[Bracket]:
+        """The account's brackets for ``symbol`` (cached ``max_age_s``: they change rarely)."""
+        cache = self._brackets
+        hit = cache.get(symbol)
+        if hit is not None and time.monotonic() - hit[0] < max_age_s:
+            return hit[1]
+        brackets = await self._fetch_brackets(symbol)
+        cache[symbol] = (time.monotonic(), brackets)
+        return brackets
+
+    async def _fetch_brackets(self, symbol: str) -> list[Bracket]:
         body: Any = await self.rest.signed("GET", c.LEVERAGE_BRACKET, {"symbol": symbol})
         item = body[0] if isinstance(body, list) else body
         return [

@@ -70,7 +70,10 @@ class FuturesClient(FuturesAccountApi):
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
         reconcile_sleep: Callable[[float], Awaitable[None]] | None = None,
+        rules_cache: dict[str, SymbolRules] | None = None,
     ) -> None:
+        """``rules_cache``: a dict shared by the clients of one environment (symbol rules are the
+        same for every key), so only the first client fetches ``exchangeInfo``."""
         self.rest = FuturesRest(
             credentials, env=env, base_url=base_url, transport=transport, timeout=timeout
         )
@@ -81,7 +84,8 @@ class FuturesClient(FuturesAccountApi):
             else None
         )
         self.stream_url = stream_url or endpoints("binance_futures", env).ws
-        self._rules: dict[str, SymbolRules] = {}
+        self._rules: dict[str, SymbolRules] = rules_cache if rules_cache is not None else {}
+        self._brackets = {}
         self._reconcile_kw: dict[str, Any] = (
             {"sleep": reconcile_sleep} if reconcile_sleep is not None else {}
         )
@@ -102,7 +106,7 @@ class FuturesClient(FuturesAccountApi):
     async def exchange_info(self) -> dict[str, SymbolRules]:
         """Rules of every symbol (cached for :meth:`symbol_rules`)."""
         body = await self.rest.public("GET", c.EXCHANGE_INFO)
-        self._rules = {s["symbol"]: mapping.parse_symbol_rules(s) for s in body["symbols"]}
+        self._rules.update({s["symbol"]: mapping.parse_symbol_rules(s) for s in body["symbols"]})
         return dict(self._rules)
 
     async def symbol_rules(self, symbol: str) -> SymbolRules:
