@@ -180,7 +180,6 @@ def _record_entry(intent: TradeIntent, result: OrderResult) -> None:
             entry_price=result.avg_price or intent.entry_ref, filled_qty=result.executed_base,
             entry_at=result.updated_at or timezone.now(), error="",
         )  # fmt: skip
-        position_opened(intent)
         notify(
             kind=notices.POSITION_OPENED, key=f"futures:{intent.pk}:opened",
             recipients=[Recipient.trader(intent.trader_id)],
@@ -189,6 +188,7 @@ def _record_entry(intent: TradeIntent, result: OrderResult) -> None:
                      "leverage": intent.leverage, "stop_loss": intent.stop_loss or "-",
                      "take_profit": intent.take_profit or "-"},
         )  # fmt: skip
+    position_opened(intent)
 
 
 def wanted_legs(intent: TradeIntent) -> list[tuple[str, object]]:

@@ -17,8 +17,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import Trader
 from trading.exchanges.binance_futures.client import FuturesClient
 from trading.exchanges.binance_futures.models import (
     AccountUpdate,
@@ -129,28 +131,39 @@ def income_store(account: FuturesAccount, rows: Iterable[Income]) -> int:
 
 def positions_store(account: FuturesAccount, positions: Iterable[Position]) -> None:
     """Replace the trader's position snapshots with what the venue reports now."""
-    now = timezone.now()
     live = [p for p in positions if p.amount]
     PositionSnapshot.objects.filter(trader=account.trader).exclude(
         symbol__in=[p.symbol for p in live]
     ).delete()
     for p in live:
-        PositionSnapshot.objects.update_or_create(
-            trader=account.trader, symbol=p.symbol, position_side=p.position_side,
-            defaults={"amount": p.amount, "entry_price": p.entry_price,
-                      "mark_price": p.mark_price, "unrealized_pnl": p.unrealized_pnl,
-                      "updated_at": now},
+        upsert_position(
+            account.trader, p.symbol, p.position_side, amount=p.amount,
+            entry_price=p.entry_price, mark_price=p.mark_price, unrealized_pnl=p.unrealized_pnl,
         )  # fmt: skip
+
+
+def upsert_position(trader: Trader, symbol: str, side: str, **values: object) -> None:
+    """Write one position snapshot without ``SELECT … FOR UPDATE``: on InnoDB that takes a gap
+    lock on a missing row, and concurrent first positions of different traders then wait on each
+    other (seconds, in bench_futures) — an UPDATE, else an INSERT, else the UPDATE again."""
+    values["updated_at"] = timezone.now()
+    rows = PositionSnapshot.objects.filter(trader=trader, symbol=symbol, position_side=side)
+    if rows.update(**values):
+        return
+    try:
+        with transaction.atomic():
+            PositionSnapshot.objects.create(trader=trader, symbol=symbol, position_side=side,
+                                            **values)  # fmt: skip
+    except IntegrityError:
+        rows.update(**values)
 
 
 def position_opened(intent: TradeIntent) -> None:
     """Our own fill, shown at once (the stream / REST sync overwrite it with the venue's view)."""
     sign = 1 if intent.direction == "LONG" else -1
-    PositionSnapshot.objects.update_or_create(
-        trader=intent.trader, symbol=intent.symbol, position_side=intent.position_side,
-        defaults={"amount": sign * intent.filled_qty, "entry_price": intent.entry_price,
-                  "mark_price": intent.entry_price, "unrealized_pnl": ZERO,
-                  "updated_at": timezone.now()},
+    upsert_position(
+        intent.trader, intent.symbol, intent.position_side, amount=sign * intent.filled_qty,
+        entry_price=intent.entry_price, mark_price=intent.entry_price, unrealized_pnl=ZERO,
     )  # fmt: skip
 
 
@@ -194,7 +207,6 @@ def algo_update(account: FuturesAccount, client_algo_id: str, status: str, actua
 
 
 def _account_update(account: FuturesAccount, event: AccountUpdate) -> None:
-    now = timezone.now()
     for b in event.balances:
         if b.asset == "USDT":
             account.wallet = b.wallet_balance
@@ -205,10 +217,9 @@ def _account_update(account: FuturesAccount, event: AccountUpdate) -> None:
                 trader=account.trader, symbol=p.symbol, position_side=p.position_side
             ).delete()
             continue
-        PositionSnapshot.objects.update_or_create(
-            trader=account.trader, symbol=p.symbol, position_side=p.position_side,
-            defaults={"amount": p.amount, "entry_price": p.entry_price,
-                      "unrealized_pnl": p.unrealized_pnl, "updated_at": now},
+        upsert_position(
+            account.trader, p.symbol, p.position_side, amount=p.amount,
+            entry_price=p.entry_price, unrealized_pnl=p.unrealized_pnl,
         )  # fmt: skip
 
 

@@ -23,13 +23,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--traders", type=int, default=100)
         parser.add_argument("--port", type=int, default=0, help="simulator port (0: a free one)")
+        parser.add_argument(
+            "--threads", type=int, default=16, help="request threads serving the clicks"
+        )
         parser.add_argument("--json", dest="json_path", default="")
 
     def handle(self, *args, **o):  # type: ignore[no-untyped-def]
         if o["traders"] < 1:
             raise CommandError("--traders must be at least 1")
         try:
-            result = bench.run(o["traders"], o["port"] or free_port())
+            result = bench.run(o["traders"], o["port"] or free_port(), o["threads"])
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         text = json.dumps(result, indent=2)
