@@ -231,3 +231,24 @@ def test_the_celery_path_advances_after_commit(sim, desk):
         assert sim_account(sim, d.api_key)["orders"] == []
     intent.refresh_from_db()
     assert intent.state == IntentState.PROTECTED
+
+
+def test_replayed_stream_events_store_each_fill_once(sim, desk):
+    from trading.exchanges.binance_futures.models import FuturesOrderUpdate
+    from trading.exchanges.types import OrderStatus, Side
+    from trading.futures_trading.sync import on_event
+
+    d = desk()
+    intent = trade_open_now(trader=d.trader, spec=spec(), choice=choice())
+    account_sync(d.account)
+    fill = FuturesFill.objects.get(trader=d.trader)
+    event = FuturesOrderUpdate(
+        venue="binance_futures", symbol="BTCUSDT", venue_order_id=fill.order_id,
+        client_order_id=f"ft{intent.pk}e", status=OrderStatus.FILLED, side=Side.BUY,
+        execution_type="TRADE", last_qty=fill.qty, last_price=fill.price, fee=fill.commission,
+        trade_id=fill.trade_id, event_time=fill.time,
+    )  # fmt: skip
+    for _ in range(3):
+        on_event(d.account, event)
+    assert FuturesFill.objects.filter(trader=d.trader).count() == 1
+    assert FuturesFill.objects.get(trader=d.trader).intent_id == intent.pk
