@@ -150,11 +150,43 @@ class StatementRow:
         )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class KeyStatus:
+    """The bound key as the server reports it (masked), and what "test connection" read."""
+
+    api_key_masked: str
+    environment: str
+    hedge_mode: bool
+    multi_assets: bool
+    wallet: Decimal | None
+    ok: bool | None = None
+    error: str = ""
+    can_withdraw: bool | None = None
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> KeyStatus:
+        return cls(
+            d["api_key_masked"], d["environment"], bool(d["hedge_mode"]),
+            bool(d["multi_assets"]), dec(d.get("wallet")), d.get("ok"),
+            d.get("error") or d.get("check_error") or "", d.get("can_withdraw"),
+        )  # fmt: skip
+
+
 class FuturesApi:
     """Blocking calls (run them off the GUI thread) on a logged-in :class:`ApiClient`."""
 
     def __init__(self, api: ApiClient) -> None:
         self.api = api
+
+    def key(self) -> KeyStatus:
+        return KeyStatus.from_json(self.api.request("GET", f"{BASE}/key"))
+
+    def set_key(self, api_key: str, api_secret: str, environment: str) -> KeyStatus:
+        body = {"api_key": api_key, "api_secret": api_secret, "environment": environment}
+        return KeyStatus.from_json(self.api.request("PUT", f"{BASE}/key", body))
+
+    def test_key(self) -> KeyStatus:
+        return KeyStatus.from_json(self.api.request("POST", f"{BASE}/key/test", {}))
 
     def preview(self, trade: TradeRequest) -> Preview:
         return Preview.from_json(self.api.request("POST", f"{BASE}/preview", trade.json()))

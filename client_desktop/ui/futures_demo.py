@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from client_desktop.core.futures_api import (
     Check,
+    KeyStatus,
     Pnl,
     PnlDay,
     PositionRow,
@@ -21,6 +22,7 @@ from client_desktop.core.futures_api import (
     TradeRow,
 )
 from client_desktop.ui.futures_confirm import TradeConfirmDialog
+from client_desktop.ui.futures_key import KeyDialog
 from client_desktop.ui.futures_tab import FuturesTab
 
 SIGNAL = TradeRequest("sig-20261207-btc-1", "BTCUSDT", "LONG", D("98250"), D("101200"),
@@ -60,6 +62,9 @@ class DemoFuturesApi:
 
     def open(self, trade: TradeRequest) -> TradeRow:
         raise RuntimeError("demo")
+
+    def key(self) -> KeyStatus:
+        return KeyStatus("hT4x••••9QeL", "test", False, False, D("1250.00"), True, "", None)
 
     def positions(self) -> list[PositionRow]:
         return [PositionRow("BTCUSDT", D("0.020"), D("97410.2"), D("98248.5"), D("16.77")),
@@ -121,4 +126,12 @@ def render(window: QWidget, add_tab, out_dir: Path, lang: str) -> list[Path]:  #
     dialog.show()
     paths.append(grab(dialog, out_dir / "futures_confirm.png"))
     dialog.close()
+    key = KeyDialog(api, lang)
+    key.runner.wait()
+    for _ in range(5):
+        QApplication.processEvents()
+    key.show_status(api.key())
+    key.show()
+    paths.append(grab(key, out_dir / "futures_key.png"))
+    key.close()
     return paths

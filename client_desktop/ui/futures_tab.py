@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from client_desktop.core.futures_api import Pnl, PositionRow, StatementRow, TradeRequest, TradeRow
 from client_desktop.core.i18n import tr
 from client_desktop.ui.futures_confirm import TradeConfirmDialog, money
+from client_desktop.ui.futures_key import KeyDialog
 from client_desktop.ui.tasks import TaskRunner
 
 GREEN, RED = QColor("#1b7f3b"), QColor("#c62828")
@@ -140,6 +141,8 @@ class FuturesTab(QWidget):
         self.totals = QLabel()
         self.refresh_button = QPushButton()
         self.close_button = QPushButton()
+        self.key_button = QPushButton()
+        self.key_button.clicked.connect(self.bind_key)
         self.refresh_button.clicked.connect(self.refresh)
         self.close_button.clicked.connect(self.close_selected)
         self.position_table = _table(POSITION_COLS, self.lang)
@@ -149,6 +152,7 @@ class FuturesTab(QWidget):
         self.titles = {k: QLabel() for k in ("positions", "trades", "statements")}
         top = QHBoxLayout()
         top.addWidget(self.totals, 1)
+        top.addWidget(self.key_button)
         top.addWidget(self.close_button)
         top.addWidget(self.refresh_button)
         grid = QGridLayout()
@@ -170,6 +174,7 @@ class FuturesTab(QWidget):
         self.lang = self.chart.lang = lang
         self.refresh_button.setText(tr("futures.refresh", lang))
         self.close_button.setText(tr("futures.close", lang))
+        self.key_button.setText(tr("futures.key", lang))
         for key, label in self.titles.items():
             label.setText(f"<b>{tr(f'futures.{key}', lang)}</b>")
         for table, cols in ((self.position_table, POSITION_COLS), (self.trade_table, TRADE_COLS),
@@ -247,6 +252,11 @@ class FuturesTab(QWidget):
             return
         self.runner.start(lambda: self.api.close(trade.id), lambda _: self.refresh(),
                           lambda exc: self.totals.setText(str(exc)))  # fmt: skip
+
+    def bind_key(self) -> KeyDialog:
+        dialog = KeyDialog(self.api, self.lang, self)
+        dialog.open()
+        return dialog
 
     def open_trade(self, trade: TradeRequest) -> TradeConfirmDialog:
         """Show the confirmation for a signal; the tab refreshes after a placed trade."""

@@ -77,3 +77,50 @@ def test_confirmation_places_the_chosen_margin_and_leverage(qtbot):
     with qtbot.waitSignal(dialog.placed, timeout=5000):
         dialog.confirm()
     assert [(t.margin, t.leverage) for t in api.opened] == [(Decimal("150"), 5)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.integration
+def test_key_dialog_and_the_api_client_against_a_live_server(qtbot, live_server, sim):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.services import trader_create
+    from client_desktop.core.api_client import ApiClient
+    from client_desktop.core.futures_api import FuturesApi, TradeRequest
+    from client_desktop.ui.futures_key import KeyDialog
+    from trading.futures_trading import venues
+
+    venues.reset()
+    sim.control.set_price("BTCUSDT", "50000.00")
+    trader_create(username="ft_ui", password="pw-12345678",
+                  expires_at=timezone.now() + timedelta(days=1))  # fmt: skip
+    client = ApiClient(live_server.url)
+    client.login("ft_ui", "pw-12345678", "dev-ft-ui")
+    api = FuturesApi(client)
+    dialog = KeyDialog(api, "zh")
+    qtbot.addWidget(dialog)
+    risky = sim.control.ok("POST", "/sim/futures/accounts", json={"can_withdraw": True})
+    dialog.key_edit.setText(risky["api_key"])
+    dialog.secret_edit.setText(risky["secret"])
+    dialog.env.setCurrentIndex(dialog.env.findData("sim"))
+    assert dialog.env.itemData(0) == "test"  # testnet is the default
+    dialog.submit()
+    qtbot.waitUntil(lambda: "提现" in dialog.status.text(), timeout=10_000)
+    assert dialog.secret_edit.text() == ""
+    safe = sim.control.ok("POST", "/sim/futures/accounts", json={"balance": "1250"})
+    dialog.key_edit.setText(safe["api_key"])
+    dialog.secret_edit.setText(safe["secret"])
+    dialog.submit()
+    qtbot.waitUntil(lambda: "1,250.00" in dialog.status.text(), timeout=10_000)
+    assert safe["api_key"] not in dialog.status.text() and "单向持仓" in dialog.status.text()
+    trade = TradeRequest("ui-1", "BTCUSDT", "LONG", Decimal("50000"), Decimal("52000"),
+                         Decimal("49000"), Decimal("100"), 10)  # fmt: skip
+    preview = api.preview(trade)
+    assert preview.ok and preview.quantity == Decimal("0.02")
+    placed = api.open(trade)
+    assert placed.state == "protected"
+    assert [p.symbol for p in api.positions()] == ["BTCUSDT"]
+    assert api.close(placed.id).state == "closed"
+    venues.reset()

@@ -42,6 +42,7 @@ def test_demo_screenshots_are_rendered(qapp, tmp_path, capsys):
     assert names == [
         "futures.png",
         "futures_confirm.png",
+        "futures_key.png",
         "login.png",
         "login_device_not_allowed.png",
         "qr_binding.png",
