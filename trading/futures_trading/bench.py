@@ -1,6 +1,6 @@
 """The one-click benchmark: N traders click the same signal at the same moment.
 
-The simulator runs in its own process (``manage.py runsim`` on a free loopback port); the N
+The simulator runs in its own process (``exchange_sim.serve`` on a free loopback port); the N
 traders get futures accounts there and rows here (usernames ``bench-ft-…``, removed afterwards),
 their clients are warmed by a "test connection" (clock sync, rules), then every trader clicks
 at the same instant ``t0``, served by ``--threads`` request threads (the web server's: 16 by
@@ -50,18 +50,22 @@ def calibration_s() -> float:
 
 
 def start_sim(port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "manage.py", "runsim", "--port", str(port), "--walk-ms", "0"]
+    # The simulator is Django-free: serve it directly (what ``manage.py runsim`` calls).
+    code = f"from exchange_sim.serve import serve; serve(port={int(port)}, walk_ms=0)"
+    cmd = [sys.executable, "-c", code]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(f"{url}/sim/health", timeout=1).status_code == 200:
+                if proc.poll() is not None:
+                    break  # another process answers on that port, not ours
                 return proc
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("the simulator did not start")
+    raise RuntimeError(f"the simulator did not start on port {port} (in use?)")
 
 
 def make_traders(url: str, count: int) -> list[Trader]:
@@ -162,10 +166,10 @@ def run(traders: int, port: int, threads: int = 16) -> dict[str, Any]:
             "calibration_s": calibration,
         }  # fmt: skip
     finally:
+        proc.terminate()  # first: a failing cleanup must not leave the simulator running
+        proc.wait(10)
         cleanup()
         venues.reset()
-        proc.terminate()
-        proc.wait(10)
         if previous is None:
             os.environ.pop("FLEET_SIM_URL", None)
         else:
