@@ -3,8 +3,9 @@
 The simulator runs in its own process (``exchange_sim.serve`` on a free loopback port); the N
 traders get futures accounts there and rows here (usernames ``bench-ft-…``, removed afterwards),
 their clients are warmed by a "test connection" (clock sync, rules), then every trader clicks
-at the same instant ``t0``, served by ``--threads`` request threads (the web server's: 16 by
-default) calling ``trade_open_now``. Figures:
+at the same instant ``t0``, served by ``--processes`` forked processes (1 by default) of
+``--threads`` request threads each (16 by default) — like web server workers — calling
+``trade_open_now``. Figures:
 
 - ``p50_ms`` / ``p95_ms``: click → entry filled and both protective legs acknowledged;
 - ``duplicates``: entry orders beyond one per trader at the venue (must be 0);
@@ -14,6 +15,7 @@ default) calling ``trade_open_now``. Figures:
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -95,23 +97,65 @@ SPEC = TradeIntentSpec(symbol="BTCUSDT", direction=Direction.LONG, entry_ref=Dec
 CHOICE = TradeChoice(margin=Decimal(100), leverage=10)
 
 
-def click_all(traders: list[Trader], threads: int) -> tuple[list[float], list[str]]:
+def click_all(
+    traders: list[Trader], threads: int, t0_wall: float | None = None
+) -> tuple[list[float], list[str]]:
     """Every trader clicks at the same instant ``t0``; ``threads`` request threads (like the web
     server's) serve the clicks. Returns each click's latency from ``t0`` (ms) and final state."""
     latencies: list[float] = [0.0] * len(traders)
     states: list[str] = [""] * len(traders)
-    t0 = time.perf_counter()
+    t0 = t0_wall if t0_wall is not None else time.time()
 
     def click(i: int) -> None:
         try:
             states[i] = trade_open_now(trader=traders[i], spec=SPEC, choice=CHOICE).state
-            latencies[i] = (time.perf_counter() - t0) * 1000
+            latencies[i] = (time.time() - t0) * 1000
         finally:
             connections.close_all()
 
     with ThreadPoolExecutor(min(threads, len(traders))) as pool:
         list(pool.map(click, range(len(traders))))
     return latencies, states
+
+
+def _warm(traders: list[Trader]) -> None:
+    """Build each trader's client in this process and sync its clock (one signed read)."""
+    for t in traders:
+        cred = FuturesAccount.objects.select_related("credential").get(trader=t).credential
+        venues.call(cred, lambda c: c.balances())
+
+
+def _child(ids: list[int], threads: int, gate: Any, out: Any) -> None:
+    """One web-server-like process: warm its clients, wait at the gate with the others, click."""
+    connections.close_all()
+    venues.reset()
+    traders = list(Trader.objects.filter(pk__in=ids))
+    _warm(traders)
+    gate.wait()
+    latencies, states = click_all(traders, threads, t0_wall=time.time())
+    out.put(list(zip(latencies, states, strict=True)))
+
+
+def click_processes(
+    traders: list[Trader], threads: int, processes: int
+) -> tuple[list[float], list[str]]:
+    """The clicks spread over ``processes`` forked processes (like web server workers) with
+    ``threads`` threads each; all start together once every process has warmed its clients."""
+    if processes <= 1:
+        return click_all(traders, threads)
+    ctx = multiprocessing.get_context("fork")
+    gate, out = ctx.Barrier(processes), ctx.Queue()
+    connections.close_all()  # each child opens its own (a shared socket would be closed twice)
+    children = [
+        ctx.Process(target=_child, args=([t.pk for t in traders[i::processes]], threads, gate, out))
+        for i in range(processes)
+    ]
+    for child in children:
+        child.start()
+    pairs = [pair for _ in children for pair in out.get(timeout=300)]
+    for child in children:
+        child.join(10)
+    return [lat for lat, _ in pairs], [state for _, state in pairs]
 
 
 def duplicates(url: str, traders: list[Trader]) -> int:
@@ -144,7 +188,7 @@ def percentile(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-def run(traders: int, port: int, threads: int = 16) -> dict[str, Any]:
+def run(traders: int, port: int, threads: int = 16, processes: int = 1) -> dict[str, Any]:
     calibration = calibration_s()
     proc = start_sim(port)
     url = f"http://127.0.0.1:{port}"
@@ -155,10 +199,10 @@ def run(traders: int, port: int, threads: int = 16) -> dict[str, Any]:
         venues.reset()
         people = make_traders(url, traders)
         wall = time.perf_counter()
-        latencies, states = click_all(people, threads)
+        latencies, states = click_processes(people, threads, processes)
         elapsed = time.perf_counter() - wall
         result = {
-            "traders": traders, "threads": threads, "p50_ms": round(statistics.median(latencies), 1),
+            "traders": traders, "processes": processes, "threads": threads, "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": percentile(latencies, 0.95), "max_ms": round(max(latencies), 1),
             "protected": states.count(IntentState.PROTECTED),
             "duplicates": duplicates(url, people),

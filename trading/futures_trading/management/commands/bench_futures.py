@@ -23,8 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--traders", type=int, default=100)
         parser.add_argument("--port", type=int, default=0, help="simulator port (0: a free one)")
+        parser.add_argument("--threads", type=int, default=16, help="request threads per process")
         parser.add_argument(
-            "--threads", type=int, default=16, help="request threads serving the clicks"
+            "--processes", type=int, default=1, help="processes serving the clicks (forked)"
         )
         parser.add_argument("--json", dest="json_path", default="")
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         if o["traders"] < 1:
             raise CommandError("--traders must be at least 1")
         try:
-            result = bench.run(o["traders"], o["port"] or free_port(), o["threads"])
+            port = o["port"] or free_port()
+            result = bench.run(o["traders"], port, o["threads"], o["processes"])
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         text = json.dumps(result, indent=2)
