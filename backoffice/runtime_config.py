@@ -24,6 +24,12 @@ def _bool(v: str) -> bool:
     raise ValueError(v)
 
 
+def _settlement_period(v: str) -> str:
+    if v not in ("daily", "weekly", "monthly"):
+        raise ValueError(v)
+    return v
+
+
 @dataclass(frozen=True)
 class Knob:
     """A runtime setting: its parser, default and a description for the admin."""
@@ -54,6 +60,30 @@ KNOBS: dict[str, Knob] = {
         Knob("notify_fail_min_reports", int, "10", _("计算失败率所需的最少回报数")),
         Knob("signals_fee_bps", Decimal, "5", _("合约信号评分：每边吃单手续费（基点）")),
         Knob("signals_market_env", str, "prod", _("合约信号行情来源环境 (prod/test/demo/sim)")),
+        Knob("futures_isolated_margin", _bool, "true", _("合约：新开仓使用逐仓保证金")),
+        Knob(
+            "futures_max_position_notional",
+            Decimal,
+            "5000",
+            _("合约：单币种最大持仓名义价值 (USDT)"),
+        ),
+        Knob("futures_max_leverage", int, "20", _("合约：杠杆上限")),
+        Knob("futures_max_trades_per_day", int, "10", _("合约：每日最多开仓笔数")),
+        Knob("futures_require_stop_loss", _bool, "true", _("合约：必须设置止损")),
+        Knob("futures_max_loss_per_trade_pct", Decimal, "2", _("合约：单笔止损亏损上限（钱包 %）")),
+        Knob("futures_daily_loss_limit_pct", Decimal, "5", _("合约：每日亏损上限（钱包 %）")),
+        Knob("futures_sl_streak_limit", int, "3", _("合约：连续止损几次后冷却")),
+        Knob("futures_sl_cooldown_minutes", int, "240", _("合约：连续止损后冷却分钟数")),
+        Knob("futures_min_order_notional", Decimal, "50", _("合约：非只减仓单最低名义价值 (USDT)")),
+        Knob("futures_min_order_interval_s", int, "5", _("合约：同一合约两次下单最短间隔（秒）")),
+        Knob(
+            "futures_settlement_period",
+            _settlement_period,
+            "weekly",
+            _("合约分成：结算周期 daily/weekly/monthly"),
+        ),
+        Knob("futures_share_ratio_default", Decimal, "0.70", _("合约分成：无历史记录时的平台比例")),
+        Knob("futures_loss_carry_forward", _bool, "true", _("合约分成：亏损结转至下期")),
     ]
 }
 

@@ -29,4 +29,7 @@ SCHEDULES: list[Schedule] = [
     Schedule("futures signals: prune old klines", "futures.prune_klines", 86400),
     Schedule("alpha: timeouts and expired sessions", "alpha.timers", 5),
     Schedule("alpha: token catalogue", "alpha.refresh_tokens", 86_400),
+    Schedule("futures: repair intents and stops", "futures.repair", 15),
+    Schedule("futures: sync fills, income, positions", "futures.sync", 300),
+    Schedule("futures: issue profit-share statements", "futures.statements", 3600),
 ]

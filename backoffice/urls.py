@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("notifications.urls")),
     path("", include("trading.futures.urls")),
     path("", include("trading.alpha.urls")),
+    path("", include("trading.futures_trading.urls")),
 ]
 
 urlpatterns = [

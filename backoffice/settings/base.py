@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "trading.futures",
     "trading.alpha",
+    "trading.futures_trading",
 ]
 
 MIDDLEWARE = [

@@ -211,6 +211,7 @@ class AppController(QObject):
         self._notifications_on(api)
         self._alpha_enabled(True)
         self.window.set_user(session.trader.display_name)
+        self._mount_futures(api)
         if self.config.engine_factory is not None:
             trader = self.config.engine_factory(
                 api, session, self.binding, self.config.data_dir, self.lang
@@ -223,6 +224,15 @@ class AppController(QObject):
             for row in self.engine.history():
                 self.trade.show_order(row)
         self.on_binding_changed(self.binding.status())
+
+    def _mount_futures(self, api: ApiClient) -> None:
+        """The 「合约交易」 tab on the trader's own futures API (its data loads when shown)."""
+        from client_desktop.core.futures_api import FuturesApi
+        from client_desktop.ui.futures_tab import FuturesTab
+
+        self.window.remove_tab("tab.futures")
+        self.futures = FuturesTab(FuturesApi(api), self.lang)
+        self.window.add_tab(self.futures, "tab.futures")
 
     def end_session(self, reason: str) -> None:
         """Stop trading, forget the login, back to the login window saying why."""
@@ -243,6 +253,7 @@ class AppController(QObject):
         self.window.tabs.setTabEnabled(0, False)
         self._notifications_off()
         self._alpha_enabled(False)
+        self.window.remove_tab("tab.futures")
         self.window.set_user("")
         self.window.show_screen(self.login)
 
@@ -364,6 +375,8 @@ class AppController(QObject):
             self.notifications,
         ):
             screen.retranslate(lang)
+        if getattr(self, "futures", None) is not None:
+            self.futures.retranslate(lang)
 
     def shutdown(self) -> None:
         """Window closed: stop trading, let running calls finish."""

@@ -323,6 +323,7 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
     paths += render_signals(stage.window, stage.window.tabs, stage.window.add_tab, out_dir, lang)
     paths.append(copy_tab(stage, lang, out_dir / "copytrade.png"))
     paths += render_alpha(stage, out_dir, lang)
+    paths += render_futures(stage, out_dir, lang)
     stage.window.close()
     return paths
 
@@ -349,3 +350,14 @@ def render_alpha(stage: Stage, out_dir: Path, lang: str) -> list[Path]:
     tab.show_snapshot(demo_snapshot(paused=True, lang=other))
     paths.append(grab(stage.window, out_dir / f"alpha_{other}.png"))
     return paths
+
+
+def render_futures(stage: Stage, out_dir: Path, lang: str) -> list[Path]:
+    """The futures tab (「合约交易」) and its trade confirmation, with demo data."""
+    from client_desktop.ui import futures_demo
+
+    def add(tab: QWidget) -> None:
+        stage.window.add_tab(tab, "tab.futures")
+        stage.window.tabs.setCurrentWidget(tab)
+
+    return futures_demo.render(stage.window, add, out_dir, lang)

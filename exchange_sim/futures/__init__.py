@@ -16,7 +16,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
-from exchange_sim.futures import algo, control, rest_account, rest_market, rest_trade, stream
+from exchange_sim.futures import (
+    algo,
+    combined,
+    control,
+    rest_account,
+    rest_extra,
+    rest_market,
+    rest_trade,
+    stream,
+    weights,
+)
 from exchange_sim.futures.auth import ApiError, api_key_account, read_params, signed
 from exchange_sim.futures.hub import Hub
 from exchange_sim.futures.klines import PriceHistory
@@ -52,6 +62,15 @@ SIGNED: dict[str, dict[str, Handler]] = {
     "/fapi/v3/account": {"GET": rest_account.account},
     "/fapi/v1/userTrades": {"GET": rest_account.user_trades},
     "/fapi/v1/income": {"GET": rest_account.income},
+    "/fapi/v1/leverageBracket": {"GET": rest_extra.leverage_bracket},
+    "/fapi/v1/allOrders": {"GET": rest_extra.all_orders},
+    "/fapi/v1/positionSide/dual": {
+        "GET": rest_extra.position_mode,
+        "POST": rest_extra.position_mode,
+    },
+    "/fapi/v1/multiAssetsMargin": {"GET": rest_extra.multi_assets},
+    "/fapi/v1/commissionRate": {"GET": rest_extra.commission_rate},
+    "/sapi/v1/account/apiRestrictions": {"GET": rest_extra.api_restrictions},
 }
 KEYED: dict[str, dict[str, Handler]] = {
     "/fapi/v1/listenKey": {
@@ -69,15 +88,17 @@ PUBLIC: dict[str, Handler] = {
     "/fapi/v2/ticker/price": rest_market.ticker_price,
     "/fapi/v1/premiumIndex": rest_market.premium_index,
     "/fapi/v1/fundingRate": funding_rate,
+    "/fapi/v1/ticker/24hr": rest_extra.ticker_24hr,
+    "/fapi/v1/depth": rest_extra.depth,
 }
 FAST_PATHS = ("/fapi/v1/order", "/fapi/v1/algoOrder")
 
 
-def _weight(state: FuturesState, world: World) -> dict[str, str]:
+def _weight(state: FuturesState, world: World, amount: int) -> dict[str, str]:
     minute = world.clock_ms() // 60_000
     if state.weight[0] != minute:
         state.weight[:] = [minute, 0]
-    state.weight[1] += 1
+    state.weight[1] += amount
     return {"X-MBX-USED-WEIGHT-1M": str(state.weight[1])}
 
 
@@ -85,20 +106,24 @@ def _endpoint(world: World, handlers: dict[str, Handler], auth: str) -> Handler:
     state: FuturesState = world.venues["binance_futures"]
 
     async def endpoint(request: Request) -> Response:
-        headers = _weight(state, world)
         handler = handlers.get(request.method)
+        headers: dict[str, str] = {}
         try:
+            params, _, _ = await read_params(request)
+            path = request.url.path
+            headers = _weight(state, world, weights.weight(request.method, path, params))
             if handler is None:
                 raise ApiError(-1000, "Method not allowed.", 405)
             if auth == "signed":
                 acc, params = await signed(request, state, world)
+                if request.method == "POST" and path in weights.ORDER_PATHS:
+                    with world.lock:
+                        headers.update(weights.count_order(acc, world.clock_ms()))
                 response = await handler(request, world, acc, params)
             elif auth == "key":
-                params, _, _ = await read_params(request)
                 acc = api_key_account(request, state, world)
                 response = await handler(request, world, acc, params)
             else:
-                params, _, _ = await read_params(request)
                 response = await handler(request, world, params)
         except ApiError as err:
             response = err.response()
@@ -132,7 +157,7 @@ def _routes(world: World) -> list[BaseRoute]:
         routes.append(Route(path, _endpoint(world, {"GET": handler}, "public"), methods=["GET"]))
     routes.append(WebSocketRoute("/fstream/ws/{listen_key}", stream.ws_endpoint))
     routes.append(WebSocketRoute("/fstream/stream", kline_stream))
-    return routes + control.routes(world)
+    return routes + combined.routes(world) + control.routes(world)
 
 
 def fast_routes(world: World) -> dict[str, Any]:

@@ -5,6 +5,9 @@
 - ``GET /sim/futures/accounts/{api_key}`` → wallet, positions, open orders and algo orders
 - ``POST /sim/futures/accounts/{api_key}/balance`` ``{"balance": "500"}`` sets the wallet
 - ``POST /sim/futures/accounts/{api_key}/listen-key/expire`` expires the user stream now
+- ``POST /sim/futures/accounts/{api_key}/settings`` ``{"can_withdraw"?, "dual_side"?,
+  "multi_assets"?}`` sets the key's withdrawal permission and the account's modes (the creation
+  body accepts the same keys)
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ async def accounts_post(request: Request, world: World) -> Any:
     secret = str(body.get("secret") or secrets.token_hex(32))
     balance = decimal_field(body.get("balance", "10000"), "balance")
     acc = create_account(world, api_key, secret, balance)
+    _apply_settings(acc, body)
     if "leverage" in body:
         for symbol in body.get("symbols") or ["BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT"]:
             acc.leverage[symbol] = int(body["leverage"])
@@ -80,6 +84,23 @@ async def balance_post(request: Request, world: World) -> Any:
     return {"api_key": acc.api_key, "wallet": views.s(acc.wallet)}
 
 
+SETTINGS = ("can_withdraw", "dual_side", "multi_assets")
+
+
+def _apply_settings(acc: Account, body: dict[str, Any]) -> None:
+    for name in SETTINGS:
+        if name in body:
+            setattr(acc, name, bool(body[name]))
+
+
+async def settings_post(request: Request, world: World) -> Any:
+    acc = _account(request, world)
+    body = await read_json(request)
+    with world.lock:
+        _apply_settings(acc, body)
+    return {name: getattr(acc, name) for name in SETTINGS}
+
+
 async def expire_key(request: Request, world: World) -> Any:
     acc = _account(request, world)
     with world.lock:
@@ -96,4 +117,5 @@ def routes(world: World) -> list[BaseRoute]:
         route(world, base + "/{api_key}", account_get, ["GET"]),
         route(world, base + "/{api_key}/balance", balance_post, ["POST"]),
         route(world, base + "/{api_key}/listen-key/expire", expire_key, ["POST"]),
+        route(world, base + "/{api_key}/settings", settings_post, ["POST"]),
     ]

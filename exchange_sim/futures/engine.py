@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from exchange_sim.futures import views
+from exchange_sim.futures import filters, views
 from exchange_sim.futures.auth import ApiError
 from exchange_sim.futures.state import ZERO, Account, AlgoOrder, Income, Order, Trade
 from exchange_sim.futures.symbols import CONTRACTS, MAKER_FEE, TAKER_FEE, ContractSpec
@@ -34,6 +34,12 @@ class NewOrder:
     client_id: str
     close_position: bool = False
     orig_type: str = ""
+    position_side: str = "BOTH"  # LONG / SHORT in Hedge mode
+
+    @property
+    def hedge_close(self) -> bool:
+        """A Hedge-mode order that reduces its side (SELL on LONG, BUY on SHORT)."""
+        return (self.position_side, self.side) in (("LONG", "SELL"), ("SHORT", "BUY"))
 
 
 def spec_of(symbol: str) -> ContractSpec:
@@ -50,29 +56,33 @@ def mark(world: World, symbol: str) -> Decimal:
     return price
 
 
-def check_filters(spec: ContractSpec, qty: Decimal, price: Decimal, reduce_only: bool) -> None:
-    if qty <= 0 or qty < spec.min_qty:
-        raise ApiError(-4003, "Quantity less than or equal to zero.")
-    if qty > spec.max_qty:
-        raise ApiError(-4005, "Quantity greater than max quantity.")
-    if qty % spec.step:
-        raise ApiError(-1111, "Precision is over the maximum defined for this asset.")
-    if price % spec.tick:
-        raise ApiError(-4014, "Price not increased by tick size.")
-    if not reduce_only and qty * price < spec.min_notional:
-        raise ApiError(
-            -4164,
-            f"Order's notional must be no smaller than {spec.min_notional} "
-            "(unless you choose reduce only).",
-        )
+def check_filters(
+    spec: ContractSpec,
+    qty: Decimal,
+    price: Decimal,
+    reduce_only: bool,
+    *,
+    market: bool = False,
+    side: str = "",
+    mark_price: Decimal | None = None,
+) -> None:
+    """Quantity, price and PERCENT_PRICE (LIMIT only), MIN_NOTIONAL — see ``filters``."""
+    filters.check_quantity(spec, qty, market=market)
+    if not market:  # a MARKET order carries no price; the reference is the market's
+        filters.check_price(spec, price)
+        if side and mark_price is not None:
+            filters.check_percent_price(spec, side, price, mark_price)
+    filters.check_notional(spec, qty, price, reduce_only)
 
 
 def signed_qty(side: str, qty: Decimal) -> Decimal:
     return qty if side == "BUY" else -qty
 
 
-def check_reduce_only(acc: Account, symbol: str, side: str, qty: Decimal) -> None:
-    amount = acc.position(symbol).amount
+def check_reduce_only(
+    acc: Account, symbol: str, side: str, qty: Decimal, position_side: str = "BOTH"
+) -> None:
+    amount = acc.position(symbol, position_side).amount
     if amount == 0 or (amount > 0) == (side == "BUY") or qty > abs(amount):
         raise ApiError(-2022, "ReduceOnly Order is rejected.")
 
@@ -91,9 +101,9 @@ def available(world: World, acc: Account) -> Decimal:
 
 
 def check_margin(world: World, acc: Account, new: NewOrder, price: Decimal) -> None:
-    if new.reduce_only:
+    if new.reduce_only or new.hedge_close:
         return
-    amount = acc.position(new.symbol).amount
+    amount = acc.position(new.symbol, new.position_side).amount
     opening = new.quantity
     if amount and (amount > 0) != (new.side == "BUY"):
         opening = max(ZERO, new.quantity - abs(amount))
@@ -106,16 +116,19 @@ def place(world: World, acc: Account, new: NewOrder) -> Order:
     """Validate, accept and (if marketable) execute a regular order."""
     spec = spec_of(new.symbol)
     price_now = mark(world, new.symbol)
-    check_filters(spec, new.quantity, new.price or price_now, new.reduce_only)
-    if new.reduce_only:
-        check_reduce_only(acc, new.symbol, new.side, new.quantity)
+    check_filters(
+        spec, new.quantity, new.price or price_now, new.reduce_only,
+        market=new.type == "MARKET", side=new.side, mark_price=price_now,
+    )  # fmt: skip
+    if new.reduce_only or new.hedge_close:
+        check_reduce_only(acc, new.symbol, new.side, new.quantity, new.position_side)
     check_margin(world, acc, new, new.price or price_now)
     now = world.clock_ms()
     order = Order(
         order_id=world.next_id(), client_id=new.client_id, symbol=new.symbol, side=new.side,
         type=new.type, quantity=new.quantity, price=new.price, time_in_force=new.time_in_force,
         reduce_only=new.reduce_only, time=now, orig_type=new.orig_type,
-        close_position=new.close_position,
+        close_position=new.close_position, position_side=new.position_side,
     )  # fmt: skip
     acc.orders[order.order_id] = order
     publish(world, acc, views.order_event(order, now, "NEW", None))
@@ -138,10 +151,12 @@ def fill(world: World, acc: Account, order: Order, price: Decimal, maker: bool) 
     now = world.clock_ms()
     fee_rate = MAKER_FEE if maker else TAKER_FEE
     commission = (qty * price * fee_rate).quantize(Decimal("0.00000001"), ROUND_DOWN)
-    realized = apply_fill(acc, order.symbol, signed_qty(order.side, qty), price, now)
+    side = order.position_side
+    realized = apply_fill(acc, order.symbol, signed_qty(order.side, qty), price, now, side)
     trade = Trade(
         trade_id=world.next_id(), order_id=order.order_id, symbol=order.symbol, side=order.side,
         price=price, qty=qty, commission=commission, realized_pnl=realized, maker=maker, time=now,
+        position_side=side,
     )  # fmt: skip
     acc.trades.append(trade)
     acc.wallet += realized - commission
@@ -151,16 +166,19 @@ def fill(world: World, acc: Account, order: Order, price: Decimal, maker: bool) 
     order.status = "FILLED"
     order.update_time = now
     publish(world, acc, views.order_event(order, now, "TRADE", trade))
-    pos = acc.position(order.symbol)
+    pos = acc.position(order.symbol, side)
     publish(world, acc, views.account_event(acc, pos, mark(world, order.symbol), now, "ORDER"))
     if pos.amount == 0:
-        expire_close_position_algos(world, acc, order.symbol)
+        expire_close_position_algos(world, acc, order.symbol, side)
     return trade
 
 
-def apply_fill(acc: Account, symbol: str, delta: Decimal, price: Decimal, now: int) -> Decimal:
-    """Update the net position by ``delta`` at ``price``; return the realized PnL."""
-    pos = acc.position(symbol)
+def apply_fill(
+    acc: Account, symbol: str, delta: Decimal, price: Decimal, now: int, side: str = "BOTH"
+) -> Decimal:
+    """Update the position (net, or one Hedge side) by ``delta`` at ``price``; return the
+    realized PnL."""
+    pos = acc.position(symbol, side)
     pos.update_time = now
     if pos.amount == 0 or (pos.amount > 0) == (delta > 0):
         total = abs(pos.amount) + abs(delta)
@@ -213,10 +231,12 @@ def publish_algo(world: World, acc: Account, algo: AlgoOrder) -> None:
     publish(world, acc, views.algo_event(algo, world.clock_ms()))
 
 
-def expire_close_position_algos(world: World, acc: Account, symbol: str) -> None:
+def expire_close_position_algos(
+    world: World, acc: Account, symbol: str, side: str = "BOTH"
+) -> None:
     """With no position left, closePosition / reduceOnly algo orders are cancelled by the system."""
     for algo in acc.algos.values():
-        if algo.symbol == symbol and algo.status == "NEW":
+        if algo.symbol == symbol and algo.status == "NEW" and algo.position_side == side:
             if algo.close_position or algo.reduce_only:
                 algo.status = "EXPIRED"
                 algo.update_time = world.clock_ms()

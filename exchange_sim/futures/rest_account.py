@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from exchange_sim.futures import engine, views
 from exchange_sim.futures.auth import ApiError, Params, missing
 from exchange_sim.futures.state import Account
-from exchange_sim.futures.symbols import CONTRACTS, MAX_NOTIONAL
+from exchange_sim.futures.symbols import CONTRACTS, MAINT_MARGIN_RATE, MAX_NOTIONAL
 from exchange_sim.world import World
 
 DAY_MS = 86_400_000
@@ -40,7 +40,7 @@ async def margin_type(request: Request, world: World, acc: Account, params: Para
     with world.lock:
         if acc.margin_type.get(symbol, "cross") == wanted:
             raise ApiError(-4046, "No need to change margin type.")
-        if acc.position(symbol).amount:
+        if any(p.amount for p in acc.sides(symbol)):
             raise ApiError(-4048, "Margin type cannot be changed if there exists position.")
         acc.margin_type[symbol] = wanted
     return JSONResponse({"code": 200, "msg": "success"})
@@ -64,10 +64,10 @@ def _positions(world: World, acc: Account, params: Params, view: Any, only_open:
     with world.lock:
         rows = []
         for name in symbols:
-            pos = acc.position(name)
-            if only_open and not pos.amount:
-                continue
-            rows.append(view(acc, pos, engine.mark(world, name)))
+            for pos in acc.sides(name):
+                if only_open and not pos.amount:
+                    continue
+                rows.append(view(acc, pos, engine.mark(world, name)))
     return rows
 
 
@@ -93,28 +93,61 @@ async def balance(request: Request, world: World, acc: Account, params: Params) 
     return JSONResponse([row])
 
 
+def _margins(world: World, acc: Account) -> dict[str, Decimal]:
+    """Initial / maintenance margin of the open positions and resting orders (USDT)."""
+    position_im = maint = orders_im = Decimal(0)
+    for p in acc.positions.values():
+        if p.amount:
+            notional = abs(p.amount) * engine.mark(world, p.symbol)
+            position_im += notional / acc.lev(p.symbol)
+            maint += notional * MAINT_MARGIN_RATE
+    for o in acc.orders.values():
+        if o.status in ("NEW", "PARTIALLY_FILLED") and not o.reduce_only:
+            orders_im += (o.quantity - o.executed) * o.price / acc.lev(o.symbol)
+    return {"position": position_im, "orders": orders_im, "maint": maint}
+
+
 async def account(request: Request, world: World, acc: Account, params: Params) -> Response:
+    """``/fapi/v2/account`` keeps the v2-only flags; ``/fapi/v3/account`` has the v3 shape
+    (Binance "Account Information V3": no ``canTrade``/``feeTier``, slim position rows)."""
     with world.lock:
-        t = _totals(world, acc)
-        wallet, upnl, avail = (views.s(v, 8) for v in (acc.wallet, t["unrealized"], t["available"]))
-        positions = [
-            views.position_v3(acc, p, engine.mark(world, p.symbol))
-            for p in acc.positions.values()
-            if p.amount
-        ]
+        t, m = _totals(world, acc), _margins(world, acc)
+        positions = [(p, engine.mark(world, p.symbol)) for p in acc.positions.values() if p.amount]
+        now = world.clock_ms()
+    v3 = request.url.path.startswith("/fapi/v3/")
+    body = _account_body(acc, t, m, now)
+    if v3:
+        body["positions"] = [views.position_account_v3(acc, p, mark) for p, mark in positions]
+        return JSONResponse(body)
+    body["positions"] = [views.position_v3(acc, p, mark) for p, mark in positions]
+    body.update(canTrade=True, canDeposit=True, canWithdraw=acc.can_withdraw, feeTier=0)
+    body.update(feeBurn=True, multiAssetsMargin=acc.multi_assets, tradeGroupId=-1, updateTime=0)
+    return JSONResponse(body)
+
+
+def _account_body(acc: Account, t: dict, m: dict, now: int) -> dict[str, Any]:
+    f = views.s
+    initial = m["position"] + m["orders"]
+    margin_balance = acc.wallet + t["unrealized"]
+    avail = f(t["available"], 8)
     asset = {
-        "asset": "USDT", "walletBalance": wallet, "unrealizedProfit": upnl,
-        "marginBalance": views.s(acc.wallet + t["unrealized"], 8), "availableBalance": avail,
-        "crossWalletBalance": wallet, "crossUnPnl": upnl, "maxWithdrawAmount": avail,
-        "marginAvailable": True, "updateTime": world.clock_ms(),
+        "asset": "USDT", "walletBalance": f(acc.wallet, 8),
+        "unrealizedProfit": f(t["unrealized"], 8), "marginBalance": f(margin_balance, 8),
+        "maintMargin": f(m["maint"], 8), "initialMargin": f(initial, 8),
+        "positionInitialMargin": f(m["position"], 8),
+        "openOrderInitialMargin": f(m["orders"], 8), "crossWalletBalance": f(acc.wallet, 8),
+        "crossUnPnl": f(t["unrealized"], 8), "availableBalance": avail,
+        "maxWithdrawAmount": avail, "updateTime": now,
     }  # fmt: skip
-    return JSONResponse({
-        "totalWalletBalance": wallet, "totalUnrealizedProfit": upnl,
-        "totalMarginBalance": asset["marginBalance"], "availableBalance": avail,
-        "maxWithdrawAmount": avail, "totalCrossWalletBalance": wallet, "totalCrossUnPnl": upnl,
-        "canTrade": True, "canDeposit": True, "canWithdraw": True, "feeTier": 0,
-        "assets": [asset], "positions": positions,
-    })  # fmt: skip
+    return {
+        "totalInitialMargin": f(initial, 8), "totalMaintMargin": f(m["maint"], 8),
+        "totalWalletBalance": f(acc.wallet, 8), "totalUnrealizedProfit": f(t["unrealized"], 8),
+        "totalMarginBalance": f(margin_balance, 8),
+        "totalPositionInitialMargin": f(m["position"], 8),
+        "totalOpenOrderInitialMargin": f(m["orders"], 8),
+        "totalCrossWalletBalance": f(acc.wallet, 8), "totalCrossUnPnl": f(t["unrealized"], 8),
+        "availableBalance": avail, "maxWithdrawAmount": avail, "assets": [asset],
+    }  # fmt: skip
 
 
 def _window(params: Params, now: int) -> tuple[int, int, int]:

@@ -32,6 +32,19 @@ def _client_id(params: Params, name: str, acc: Account) -> str:
     return client_id
 
 
+def parse_position_side(params: Params, acc: Account) -> str:
+    """``positionSide``: BOTH in One-way mode, LONG / SHORT (required) in Hedge mode, where
+    ``reduceOnly`` may not be sent (Binance: "cannot be sent in Hedge Mode")."""
+    side = (params.get("positionSide") or "BOTH").upper()
+    if side not in ("BOTH", "LONG", "SHORT"):
+        raise ApiError(-1130, "Data sent for parameter 'positionSide' is not valid.")
+    if (side == "BOTH") == acc.dual_side:
+        raise ApiError(-4061, "Order's position side does not match user's setting.")
+    if acc.dual_side and params.get("reduceOnly"):
+        raise ApiError(-1106, "Parameter 'reduceOnly' sent when not required.")
+    return side
+
+
 def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
     symbol, side, kind = params.req("symbol").upper(), params.req("side"), params.req("type")
     engine.spec_of(symbol)
@@ -45,10 +58,13 @@ def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
         )
     if kind not in ("MARKET", "LIMIT"):
         raise ApiError(-1116, "Invalid orderType.")
-    if params.get("positionSide", "BOTH") != "BOTH":
-        raise ApiError(-4061, "Order's position side does not match user's setting.")
+    position_side = parse_position_side(params, acc)
     qty = params.decimal("quantity", required=True) or Decimal(0)
     price, tif = Decimal(0), params.get("timeInForce", "GTC")
+    if kind == "MARKET":
+        for name in ("timeInForce", "price"):
+            if params.get(name):
+                raise ApiError(-1106, f"Parameter '{name}' sent when not required.")
     if kind == "LIMIT":
         price = params.decimal("price", required=True) or Decimal(0)
         if not params.get("timeInForce"):
@@ -61,7 +77,7 @@ def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
             raise ApiError(-4116, "ClientOrderId is duplicated.")
     return engine.NewOrder(
         symbol=symbol, side=side, type=kind, quantity=qty, price=price, time_in_force=tif,
-        reduce_only=params.flag("reduceOnly"), client_id=client_id,
+        reduce_only=params.flag("reduceOnly"), client_id=client_id, position_side=position_side,
     )  # fmt: skip
 
 
@@ -141,14 +157,30 @@ def parse_algo(world: World, params: Params, acc: Account) -> AlgoOrder:
     client_id = _client_id(params, "clientAlgoId", acc)
     if any(a.client_id == client_id and a.status == "NEW" for a in acc.algos.values()):
         raise ApiError(-4116, "ClientOrderId is duplicated.")
+    trailing = kind == algos.TRAILING
+    limit = kind in algos.LIMIT_TYPES
     now = world.clock_ms()
     return AlgoOrder(
         algo_id=world.next_id(), client_id=client_id, symbol=symbol, side=side, type=kind,
-        quantity=qty, trigger=params.decimal("triggerPrice", required=True) or Decimal(0),
+        quantity=qty, trigger=params.decimal("triggerPrice", required=not trailing) or Decimal(0),
         close_position=close, reduce_only=params.flag("reduceOnly"),
         working_type=params.get("workingType", "CONTRACT_PRICE"),
         price_protect=params.flag("priceProtect"), create_time=now,
+        price=params.decimal("price", required=limit) or Decimal(0),
+        time_in_force=_algo_tif(params, limit),
+        activate_price=params.decimal("activatePrice") or Decimal(0),
+        callback_rate=params.decimal("callbackRate", required=trailing) or Decimal(0),
+        position_side=parse_position_side(params, acc),
     )  # fmt: skip
+
+
+def _algo_tif(params: Params, limit: bool) -> str:
+    tif = params.get("timeInForce", "GTC")
+    if tif not in TIME_IN_FORCE:
+        raise ApiError(-1115, "Invalid timeInForce.")
+    if limit and not params.get("timeInForce"):
+        raise missing("timeInForce")
+    return tif
 
 
 async def new_algo(request: Request, world: World, acc: Account, params: Params) -> Response:

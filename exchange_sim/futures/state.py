@@ -17,12 +17,14 @@ OPEN_STATUSES = frozenset({"NEW", "PARTIALLY_FILLED"})
 
 @dataclass
 class Position:
-    """Net position of one symbol (positionSide BOTH). ``amount`` > 0 long, < 0 short."""
+    """A position of one symbol: net (``side`` BOTH, One-way mode) or one side of a Hedge-mode
+    account (LONG / SHORT). ``amount`` > 0 long, < 0 short."""
 
     symbol: str
     amount: Decimal = ZERO
     entry: Decimal = ZERO
     update_time: int = 0
+    side: str = "BOTH"
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Order:
     cum_quote: Decimal = ZERO
     update_time: int = 0
     hidden_until: int = 0  # fault "not_found_window": lookups answer -2013 until then
+    position_side: str = "BOTH"
 
     @property
     def avg_price(self) -> Decimal:
@@ -73,6 +76,13 @@ class AlgoOrder:
     trigger_time: int = 0
     actual_order_id: int = 0
     actual_price: Decimal = ZERO
+    price: Decimal = ZERO  # STOP / TAKE_PROFIT: the LIMIT price placed on trigger
+    time_in_force: str = "GTC"
+    activate_price: Decimal = ZERO  # TRAILING_STOP_MARKET: tracking starts once crossed
+    callback_rate: Decimal = ZERO  # TRAILING_STOP_MARKET: retrace in percent (0.1 … 10)
+    activated: bool = False
+    extreme: Decimal = ZERO  # best price seen since activation (high for SELL, low for BUY)
+    position_side: str = "BOTH"
 
 
 @dataclass
@@ -89,6 +99,7 @@ class Trade:
     realized_pnl: Decimal
     maker: bool
     time: int
+    position_side: str = "BOTH"
 
 
 @dataclass
@@ -120,9 +131,21 @@ class Account:
     income: list[Income] = field(default_factory=list)
     listen_key: str = ""
     listen_key_expiry: int = 0
+    dual_side: bool = False  # Hedge mode (positionSide LONG/SHORT); the engine trades One-way
+    multi_assets: bool = False
+    can_withdraw: bool = False  # the API key's "enable withdrawals" restriction
+    order_times: list[int] = field(default_factory=list)  # for X-MBX-ORDER-COUNT-10S/1M
 
-    def position(self, symbol: str) -> Position:
-        return self.positions.setdefault(symbol, Position(symbol))
+    def position(self, symbol: str, side: str = "BOTH") -> Position:
+        """The net position (``BOTH``) or one Hedge-mode side; keyed ``SYMBOL`` / ``SYMBOL:SIDE``."""
+        key = symbol if side == "BOTH" else f"{symbol}:{side}"
+        return self.positions.setdefault(key, Position(symbol, side=side))
+
+    def sides(self, symbol: str) -> list[Position]:
+        """The positions of ``symbol`` this account's mode reports (BOTH, or LONG and SHORT)."""
+        if self.dual_side:
+            return [self.position(symbol, "LONG"), self.position(symbol, "SHORT")]
+        return [self.position(symbol)]
 
     def lev(self, symbol: str) -> int:
         return self.leverage.get(symbol, 20)

@@ -25,6 +25,8 @@ TAKER_FEE = Decimal("0.0005")
 MAKER_FEE = Decimal("0.0002")
 MAINT_MARGIN_RATE = Decimal("0.004")
 MAX_NOTIONAL = Decimal("1000000")
+PERCENT_UP = Decimal("1.0500")  # PERCENT_PRICE multiplierUp
+PERCENT_DOWN = Decimal("0.9500")  # PERCENT_PRICE multiplierDown
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,11 @@ class ContractSpec:
     min_notional: Decimal
     price_precision: int
     qty_precision: int
+
+    @property
+    def market_max_qty(self) -> Decimal:
+        """``MARKET_LOT_SIZE.maxQty``: MARKET orders are capped lower than LIMIT ones."""
+        return self.max_qty / 10
 
     def filters(self) -> list[dict[str, Any]]:
         return [
@@ -58,7 +65,7 @@ class ContractSpec:
             {
                 "filterType": "MARKET_LOT_SIZE",
                 "minQty": str(self.min_qty),
-                "maxQty": str(self.max_qty / 10),
+                "maxQty": str(self.market_max_qty),
                 "stepSize": str(self.step),
             },
             {"filterType": "MAX_NUM_ORDERS", "limit": 200},
@@ -66,8 +73,8 @@ class ContractSpec:
             {"filterType": "MIN_NOTIONAL", "notional": str(self.min_notional)},
             {
                 "filterType": "PERCENT_PRICE",
-                "multiplierUp": "1.0500",
-                "multiplierDown": "0.9500",
+                "multiplierUp": str(PERCENT_UP),
+                "multiplierDown": str(PERCENT_DOWN),
                 "multiplierDecimal": "4",
             },
         ]

@@ -39,7 +39,7 @@ def order_json(o: Order) -> dict[str, Any]:
         "reduceOnly": o.reduce_only,
         "closePosition": o.close_position,
         "side": o.side,
-        "positionSide": "BOTH",
+        "positionSide": o.position_side,
         "stopPrice": "0.00",
         "workingType": "CONTRACT_PRICE",
         "priceProtect": False,
@@ -71,14 +71,14 @@ def algo_json(a: AlgoOrder) -> dict[str, Any]:
         "orderType": a.type,
         "symbol": a.symbol,
         "side": a.side,
-        "positionSide": "BOTH",
-        "timeInForce": "GTC",
+        "positionSide": a.position_side,
+        "timeInForce": a.time_in_force,
         "quantity": s(a.quantity, spec.qty_precision),
         "algoStatus": a.status,
         "actualOrderId": str(a.actual_order_id) if a.actual_order_id else "",
         "actualPrice": s(a.actual_price, spec.price_precision),
         "triggerPrice": s(a.trigger, spec.price_precision),
-        "price": s(Decimal(0), spec.price_precision),
+        "price": s(a.price, spec.price_precision),
         "icebergQuantity": None,
         "tpTriggerPrice": "0.000",
         "tpPrice": "0.000",
@@ -91,8 +91,8 @@ def algo_json(a: AlgoOrder) -> dict[str, Any]:
         "closePosition": a.close_position,
         "priceProtect": a.price_protect,
         "reduceOnly": a.reduce_only,
-        "activatePrice": "",
-        "callbackRate": "",
+        "activatePrice": s(a.activate_price, spec.price_precision) if a.activate_price else "",
+        "callbackRate": s(a.callback_rate) if a.callback_rate else "",
         "createTime": a.create_time,
         "updateTime": a.update_time or a.create_time,
         "triggerTime": a.trigger_time,
@@ -114,7 +114,7 @@ def trade_json(t: Trade) -> dict[str, Any]:
         "quoteQty": s(t.price * t.qty, 8),
         "realizedPnl": s(t.realized_pnl, 8),
         "side": t.side,
-        "positionSide": "BOTH",
+        "positionSide": t.position_side,
         "symbol": t.symbol,
         "time": t.time,
         "marginAsset": "USDT",
@@ -155,7 +155,7 @@ def position_v2(acc: Account, p: Position, mark: Decimal) -> dict[str, Any]:
         "marginType": acc.margin_type.get(p.symbol, "cross"),
         "isolatedMargin": "0.00000000",
         "isAutoAddMargin": "false",
-        "positionSide": "BOTH",
+        "positionSide": p.side,
         "notional": s(p.amount * mark, 8),
         "isolatedWallet": "0",
         "updateTime": p.update_time,
@@ -167,7 +167,7 @@ def position_v3(acc: Account, p: Position, mark: Decimal) -> dict[str, Any]:
     initial = abs(p.amount) * mark / lev
     return {
         "symbol": p.symbol,
-        "positionSide": "BOTH",
+        "positionSide": p.side,
         "positionAmt": s(p.amount, CONTRACTS[p.symbol].qty_precision),
         "entryPrice": s(p.entry, 8),
         "breakEvenPrice": s(break_even(p), 8),
@@ -189,6 +189,20 @@ def position_v3(acc: Account, p: Position, mark: Decimal) -> dict[str, Any]:
     }
 
 
+def position_account_v3(acc: Account, p: Position, mark: Decimal) -> dict[str, Any]:
+    """A position row of ``/fapi/v3/account`` (slimmer than ``positionRisk``)."""
+    initial = abs(p.amount) * mark / acc.lev(p.symbol)
+    return {
+        "symbol": p.symbol, "positionSide": p.side,
+        "positionAmt": s(p.amount, CONTRACTS[p.symbol].qty_precision),
+        "unrealizedProfit": s(unrealized(p, mark), 8), "isolatedMargin": "0",
+        "notional": s(p.amount * mark, 8), "isolatedWallet": "0",
+        "initialMargin": s(initial, 8),
+        "maintMargin": s(abs(p.amount) * mark * MAINT_MARGIN_RATE, 8),
+        "updateTime": p.update_time,
+    }  # fmt: skip
+
+
 def order_event(o: Order, now: int, execution: str, trade: Trade | None) -> dict[str, Any]:
     """``ORDER_TRADE_UPDATE`` for one execution (NEW, TRADE, CANCELED, EXPIRED)."""
     spec = CONTRACTS[o.symbol]
@@ -202,7 +216,7 @@ def order_event(o: Order, now: int, execution: str, trade: Trade | None) -> dict
         "N": "USDT", "n": s(trade.commission if trade else Decimal(0), 8),
         "T": now, "t": trade.trade_id if trade else 0, "b": "0", "a": "0",
         "m": trade.maker if trade else False, "R": o.reduce_only, "wt": "CONTRACT_PRICE",
-        "ot": o.orig_type or o.type, "ps": "BOTH", "cp": o.close_position, "pP": False,
+        "ot": o.orig_type or o.type, "ps": o.position_side, "cp": o.close_position, "pP": False,
         "si": 0, "ss": 0, "rp": s(trade.realized_pnl if trade else Decimal(0), 8),
         "V": "EXPIRE_MAKER", "pm": "NONE", "gtd": 0, "er": "0",
     }  # fmt: skip
@@ -215,7 +229,7 @@ def account_event(acc: Account, p: Position, mark: Decimal, now: int, reason: st
         "s": p.symbol, "pa": s(p.amount, CONTRACTS[p.symbol].qty_precision),
         "ep": s(p.entry, 8), "bep": s(break_even(p), 8),
         "cr": "0", "up": s(unrealized(p, mark), 8), "mt": acc.margin_type.get(p.symbol, "cross"),
-        "iw": "0", "ps": "BOTH",
+        "iw": "0", "ps": p.side,
     }  # fmt: skip
     bal = {"a": "USDT", "wb": s(acc.wallet, 8), "cw": s(acc.wallet, 8), "bc": "0"}
     return {"e": "ACCOUNT_UPDATE", "E": now, "T": now, "a": {"m": reason, "B": [bal], "P": [pos]}}
@@ -225,10 +239,11 @@ def algo_event(a: AlgoOrder, now: int) -> dict[str, Any]:
     spec = CONTRACTS[a.symbol]
     body = {
         "caid": a.client_id, "aid": a.algo_id, "at": "CONDITIONAL", "o": a.type, "s": a.symbol,
-        "S": a.side, "ps": "BOTH", "f": "GTC", "q": s(a.quantity, spec.qty_precision),
+        "S": a.side, "ps": a.position_side, "f": "GTC", "q": s(a.quantity, spec.qty_precision),
         "X": a.status, "ai": str(a.actual_order_id) if a.actual_order_id else "",
         "ap": s(a.actual_price, spec.price_precision), "aq": "0",
-        "act": "0", "tp": s(a.trigger, spec.price_precision), "p": "0", "V": "EXPIRE_MAKER",
+        "act": "0", "tp": s(a.trigger, spec.price_precision), "p": s(a.price, spec.price_precision),
+        "V": "EXPIRE_MAKER",
         "wt": a.working_type, "pm": "NONE", "cp": a.close_position, "pP": a.price_protect,
         "R": a.reduce_only, "tt": a.trigger_time, "gtd": 0, "rm": "", "ia": "",
     }  # fmt: skip

@@ -50,6 +50,7 @@ JOBS: tuple[Job, ...] = (
     Job("health_watch", "backoffice.health_notices:run"),
     Job("futures_klines", "trading.futures.kline_stream:run", optional=True),
     Job("alpha_streams", "trading.streams.alpha:run", optional=True),
+    Job("futures_user_streams", "trading.futures_trading.user_streams:run", optional=True),
 )
 
 

@@ -18,6 +18,7 @@ import httpx
 
 from trading.exchanges.binance_futures import constants as c
 from trading.exchanges.binance_futures import mapping
+from trading.exchanges.binance_futures.account_api import FuturesAccountApi
 from trading.exchanges.binance_futures.auth import ApiCredentials
 from trading.exchanges.binance_futures.constants import AlgoOrderType, PositionSide, WorkingType
 from trading.exchanges.binance_futures.models import (
@@ -47,7 +48,16 @@ def _num(value: Decimal | None) -> str | None:
     return format(value, "f") if value is not None else None
 
 
-class FuturesClient:
+def _sapi_url(env: Env, base_url: str | None) -> str | None:
+    """Where ``/sapi`` lives: the spot host on prod, the simulator itself; testnets have none."""
+    if env is Env.SIM:
+        return base_url or endpoints("binance_futures", env).rest
+    if env is Env.PROD:
+        return endpoints("binance_spot", env).rest
+    return None
+
+
+class FuturesClient(FuturesAccountApi):
     """Async USDⓈ-M futures client. Close it (or use ``async with``) to release connections."""
 
     def __init__(
@@ -60,18 +70,30 @@ class FuturesClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
         reconcile_sleep: Callable[[float], Awaitable[None]] | None = None,
+        rules_cache: dict[str, SymbolRules] | None = None,
     ) -> None:
+        """``rules_cache``: a dict shared by the clients of one environment (symbol rules are the
+        same for every key), so only the first client fetches ``exchangeInfo``."""
         self.rest = FuturesRest(
             credentials, env=env, base_url=base_url, transport=transport, timeout=timeout
         )
+        sapi = _sapi_url(Env(env), base_url)
+        self.sapi = (
+            FuturesRest(credentials, env=env, base_url=sapi, transport=transport, timeout=timeout)
+            if sapi
+            else None
+        )
         self.stream_url = stream_url or endpoints("binance_futures", env).ws
-        self._rules: dict[str, SymbolRules] = {}
+        self._rules: dict[str, SymbolRules] = rules_cache if rules_cache is not None else {}
+        self._brackets = {}
         self._reconcile_kw: dict[str, Any] = (
             {"sleep": reconcile_sleep} if reconcile_sleep is not None else {}
         )
 
     async def close(self) -> None:
         await self.rest.close()
+        if self.sapi is not None:
+            await self.sapi.close()
 
     async def __aenter__(self) -> FuturesClient:
         return self
@@ -84,7 +106,7 @@ class FuturesClient:
     async def exchange_info(self) -> dict[str, SymbolRules]:
         """Rules of every symbol (cached for :meth:`symbol_rules`)."""
         body = await self.rest.public("GET", c.EXCHANGE_INFO)
-        self._rules = {s["symbol"]: mapping.parse_symbol_rules(s) for s in body["symbols"]}
+        self._rules.update({s["symbol"]: mapping.parse_symbol_rules(s) for s in body["symbols"]})
         return dict(self._rules)
 
     async def symbol_rules(self, symbol: str) -> SymbolRules:
@@ -227,13 +249,16 @@ class FuturesClient:
         symbol: str,
         side: Side,
         order_type: AlgoOrderType,
-        trigger_price: Decimal,
+        trigger_price: Decimal | None,
         client_algo_id: str,
         *,
         quantity: Decimal | None = None,
         close_position: bool = False,
         reduce_only: bool = False,
         working_type: WorkingType = WorkingType.MARK_PRICE,
+        position_side: PositionSide | None = None,
+        activate_price: Decimal | None = None,
+        callback_rate: Decimal | None = None,
         reconcile: bool = True,
     ) -> AlgoOrder:
         """A STOP_MARKET / TAKE_PROFIT_MARKET through the algo service (``/fapi/v1/order``
@@ -244,6 +269,11 @@ class FuturesClient:
             quantity=quantity, close_position=close_position, reduce_only=reduce_only,
             working_type=working_type,
         )  # fmt: skip
+        params.update(
+            positionSide=position_side.value if position_side else None,
+            activatePrice=_num(activate_price),
+            callbackRate=_num(callback_rate),
+        )
         try:
             body = await self.rest.signed(
                 "POST", c.ALGO_ORDER, params, client_order_id=client_algo_id
@@ -322,7 +352,7 @@ def algo_params(
     symbol: str,
     side: Side,
     order_type: AlgoOrderType,
-    trigger_price: Decimal,
+    trigger_price: Decimal | None,
     client_algo_id: str,
     *,
     quantity: Decimal | None,

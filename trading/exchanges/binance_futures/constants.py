@@ -25,6 +25,15 @@ ACCOUNT: Final = "/fapi/v3/account"
 USER_TRADES: Final = "/fapi/v1/userTrades"
 INCOME: Final = "/fapi/v1/income"
 LISTEN_KEY: Final = "/fapi/v1/listenKey"
+PREMIUM_INDEX: Final = "/fapi/v1/premiumIndex"
+LEVERAGE_BRACKET: Final = "/fapi/v1/leverageBracket"
+POSITION_MODE: Final = "/fapi/v1/positionSide/dual"
+MULTI_ASSETS_MODE: Final = "/fapi/v1/multiAssetsMargin"
+COMMISSION_RATE: Final = "/fapi/v1/commissionRate"
+ALL_ALGO_ORDERS: Final = "/fapi/v1/allAlgoOrders"
+API_RESTRICTIONS: Final = "/sapi/v1/account/apiRestrictions"  # on the spot host (api.binance.com)
+USER_TRADES_MAX_WINDOW_MS: Final = 7 * 24 * 3600 * 1000  # userTrades: endTime − startTime ≤ 7 days
+HISTORY_PAGE_LIMIT: Final = 1000
 
 KLINES_MAX_LIMIT: Final = 1500
 LISTEN_KEY_KEEPALIVE_S: Final = 30 * 60  # key lives 60 min; Binance advises a PUT every 30 min
@@ -41,6 +50,14 @@ class AlgoOrderType(StrEnum):
 
     STOP_MARKET = "STOP_MARKET"
     TAKE_PROFIT_MARKET = "TAKE_PROFIT_MARKET"
+    STOP = "STOP"
+    TAKE_PROFIT = "TAKE_PROFIT"
+    TRAILING_STOP_MARKET = "TRAILING_STOP_MARKET"
+
+
+class MarginType(StrEnum):
+    ISOLATED = "ISOLATED"
+    CROSSED = "CROSSED"
 
 
 class WorkingType(StrEnum):
@@ -90,3 +107,9 @@ E_USE_ALGO_API: Final = -4120
 E_MIN_NOTIONAL: Final = -4164
 E_NO_NEED_MARGIN_TYPE: Final = -4046
 E_POSITION_SIDE_MISMATCH: Final = -4061
+E_NO_NEED_POSITION_SIDE: Final = -4059  # "No need to change position side." — already so
+E_POSITION_SIDE_LOCKED: Final = -4068  # position side cannot change with a position / open order
+E_MARGIN_TYPE_LOCKED: Final = -4048  # margin type cannot change with a position
+E_MARKET_QTY_TOO_BIG: Final = -4005
+INCOME_COMMISSION: Final = "COMMISSION"
+INCOME_FUNDING_FEE: Final = "FUNDING_FEE"

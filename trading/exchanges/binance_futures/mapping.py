@@ -67,6 +67,10 @@ ERRORS: dict[int, type[ExchangeError]] = {
     c.E_MIN_NOTIONAL: FilterRejected,
     c.E_NO_NEED_MARGIN_TYPE: OrderRejected,
     c.E_POSITION_SIDE_MISMATCH: OrderRejected,
+    c.E_NO_NEED_POSITION_SIDE: OrderRejected,
+    c.E_POSITION_SIDE_LOCKED: OrderRejected,
+    c.E_MARGIN_TYPE_LOCKED: OrderRejected,
+    c.E_MARKET_QTY_TOO_BIG: FilterRejected,
 }
 
 _STATUS = {s.value: s for s in OrderStatus}

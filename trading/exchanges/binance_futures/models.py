@@ -184,3 +184,39 @@ class FuturesBalance:
     unrealized_pnl: Decimal
     margin_balance: Decimal
     raw: RawJson = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ApiRestrictions:
+    """What an API key may do (``GET /sapi/v1/account/apiRestrictions``)."""
+
+    enable_reading: bool
+    enable_futures: bool
+    enable_withdrawals: bool
+    ip_restrict: bool
+    raw: RawJson = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class AccountModes:
+    """Hedge (``positionSide`` LONG/SHORT) vs One-way, and multi- vs single-asset margin."""
+
+    hedge: bool
+    multi_assets: bool
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """One leverage bracket: up to ``initial_leverage`` while the notional is ≤ ``notional_cap``."""
+
+    initial_leverage: int
+    notional_floor: Decimal
+    notional_cap: Decimal
+    maint_margin_ratio: Decimal
+
+
+@dataclass(frozen=True)
+class CommissionRate:
+    symbol: str
+    maker: Decimal
+    taker: Decimal
