@@ -29,6 +29,10 @@ class SessionEndReason(models.TextChoices):
     LOGOUT = "logout", _("主动登出")
     EXPIRED = "expired", _("会话到期")
     REVOKED = "revoked", _("被管理员撤销")
+    PASSWORD_CHANGED = "password_changed", _("密码已修改")
+    DISABLED = "disabled", _("账号被禁用")
+    ACCOUNT_EXPIRED = "account_expired", _("账号到期")
+    DEVICE_REVOKED = "device_revoked", _("设备被撤销")
 
 
 class Venue(models.TextChoices):

@@ -111,7 +111,8 @@ class LoginLock(models.Model):
         IP = "ip", _("IP")
 
     scope = models.CharField(_("范围"), max_length=16, choices=Scope.choices)
-    value = models.CharField(_("值"), max_length=128)
+    # an account (trader username ≤ 64, ``user:`` + Django username ≤ 150) or an IP address
+    value = models.CharField(_("值"), max_length=255)
     failures = models.PositiveIntegerField(_("失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"))
     created_at = models.DateTimeField(_("锁定时间"), auto_now_add=True)
@@ -133,7 +134,8 @@ class AuditEvent(models.Model):
     trader = models.ForeignKey(
         Trader, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
     )
-    username = models.CharField(_("用户名"), max_length=64, blank=True)
+    # what was typed at a trader, operator or admin login (Django usernames are up to 150)
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from accounts.choices import SessionEndReason
 from accounts.errors import (
+    ACCOUNT_DISABLED,
+    ACCOUNT_EXPIRED,
     INVALID_TOKEN,
     RefusedError,
 )
@@ -35,8 +38,9 @@ def _load_from_db(thash: str) -> SessionInfo:
     session = ClientSession.objects.select_related("trader").filter(token_hash=thash).first()
     if session is None:
         raise RefusedError(INVALID_TOKEN)
-    if session.ended_at is not None and session.end_reason != "expired":
-        raise RefusedError(INVALID_TOKEN)  # logged out or revoked
+    if session.ended_at is not None and session.end_reason != SessionEndReason.EXPIRED:
+        # logged out, revoked, password changed, disabled, expired, device revoked
+        raise RefusedError(_ended_refusal(session.trader), lang=session.trader.language)
     trader = session.trader
     if session.ended_at is None and session.is_active:
         session_cache_put(thash, trader.pk, session.expires_at.timestamp())
@@ -50,6 +54,14 @@ def _load_from_db(thash: str) -> SessionInfo:
         lang=trader.language,
         username=trader.username,
     )
+
+
+def _ended_refusal(trader):
+    """An ended session's token is dead; while its trader is disabled or expired the client is
+    told that (what the trader can act on), otherwise to log in again."""
+    if trader.is_disabled:
+        return ACCOUNT_DISABLED
+    return ACCOUNT_EXPIRED if trader.is_expired else INVALID_TOKEN
 
 
 def session_for_token(token: str) -> ClientSession | None:

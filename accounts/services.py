@@ -108,8 +108,21 @@ def trader_update(*, trader: Trader, actor=None, password: str | None = None, **
     trader.save()
     if changed:
         audit_record(action=_change_action(changed), trader=trader, actor=actor, detail=changed)
+    if reason := _sessions_end_reason(trader, changed):
+        sessions_end_all(trader=trader, reason=reason)
     transaction.on_commit(lambda: trader_cache_put(trader))
     return trader
+
+
+def _sessions_end_reason(trader: Trader, changed: dict) -> str | None:
+    """A new password, a disable or an expiry ends every session of the trader at once."""
+    if "password" in changed:
+        return SessionEndReason.PASSWORD_CHANGED
+    if trader.is_disabled and "is_disabled" in changed:
+        return SessionEndReason.DISABLED
+    if trader.is_expired and "expires_at" in changed:
+        return SessionEndReason.ACCOUNT_EXPIRED
+    return None
 
 
 def _change_action(changed: dict) -> str:
@@ -146,19 +159,16 @@ class LoginResult:
 
 @sensitive_variables("password")
 def session_login(*, username: str, password: str, device_id: str, ip: str | None) -> LoginResult:
-    """Check lock, credentials, account state and device; open a 24 h session. Raises RefusedError."""
-    lock = bruteforce.active_lock(username, ip)
-    if lock:
-        _refuse(
-            LOGIN_LOCKED,
-            username,
-            ip,
-            device_id,
-            detail={"locked_until": lock.locked_until.isoformat()},
-        )
+    """Check waits and locks, credentials, account state and device; open a 24 h session.
+    Raises RefusedError. Only an existing trader's own name is ever counted or locked
+    (``accounts.bruteforce``), so a made-up username cannot lock a real one."""
     trader = Trader.objects.filter(username=username).first()
+    account = trader.username if trader else None
+    blocked = bruteforce.login_gate(account=account, ip=ip)
+    if blocked:
+        _refuse(LOGIN_LOCKED, username, ip, device_id, trader=trader, detail=blocked.detail)
     if trader is None or not trader.check_password(password):
-        retry = bruteforce.record_failure(username, ip)
+        retry = bruteforce.login_failed(account=account, ip=ip)
         _refuse(
             INVALID_CREDENTIALS,
             username,
@@ -187,7 +197,7 @@ def session_login(*, username: str, password: str, device_id: str, ip: str | Non
             trader=trader,
             detail={"device_id": device_id},
         )
-    bruteforce.record_success(username, ip)
+    bruteforce.login_succeeded(account=trader.username)
     return _open_session(trader, device_id, ip)
 
 
@@ -212,6 +222,8 @@ def device_allowed(device_id: str) -> bool:
 
 @transaction.atomic
 def _open_session(trader: Trader, device_id: str, ip: str | None) -> LoginResult:
+    """Write the session and fill its Redis mirror before the commit: with Redis down the login
+    fails whole (503) instead of leaving a session row behind that no client holds."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     session = ClientSession.objects.create(
@@ -223,8 +235,8 @@ def _open_session(trader: Trader, device_id: str, ip: str | None) -> LoginResult
         expires_at=now + timedelta(hours=settings.CLIENT_SESSION_HOURS),
     )
     audit_record(action=AuditAction.LOGIN, trader=trader, ip=ip, device_id=device_id)
+    _cache_session(session, trader)
     log.info("login user=%s session=%s device=%s", trader.username, session.pk, device_id)
-    transaction.on_commit(lambda: _cache_session(session, trader))
     return LoginResult(token=token, session=session, trader=trader)
 
 
@@ -247,6 +259,25 @@ def session_end(*, session: ClientSession, reason: str) -> None:
         session.end_reason = reason
         session.save(update_fields=["ended_at", "end_reason"])
     session_cache_drop(session.token_hash)
+
+
+@transaction.atomic
+def sessions_end_all(*, trader: Trader | None = None, device_id: str = "", reason: str) -> int:
+    """End every open session of a trader (or of a device) now, Redis mirror included. The
+    mirror is dropped inside the transaction (Redis down: nothing is ended, the caller sees the
+    error) and again after the commit (a pull in between may have refilled it from the rows)."""
+    sessions = ClientSession.objects.select_for_update().filter(ended_at__isnull=True)
+    sessions = sessions.filter(trader=trader) if trader else sessions.filter(device_id=device_id)
+    hashes = list(sessions.values_list("token_hash", flat=True))
+    if not hashes:
+        return 0
+    ClientSession.objects.filter(token_hash__in=hashes).update(
+        ended_at=timezone.now(), end_reason=reason
+    )
+    session_cache_drop(*hashes)
+    transaction.on_commit(lambda: session_cache_drop(*hashes))
+    log.info("sessions ended n=%d reason=%s", len(hashes), reason)
+    return len(hashes)
 
 
 def sessions_sweep_expired() -> int:
@@ -289,10 +320,13 @@ def device_save(*, device: Device | None = None, device_id: str, label: str, act
     return device
 
 
+@transaction.atomic
 def device_set_revoked(*, device: Device, revoked: bool, actor=None) -> Device:
-    """Revoke (no further logins from it) or restore a whitelisted device."""
+    """Revoke (no further logins from it, its open sessions end now) or restore a device."""
     device.revoked_at = timezone.now() if revoked else None
     device.save(update_fields=["revoked_at"])
+    if revoked:
+        sessions_end_all(device_id=device.device_id, reason=SessionEndReason.DEVICE_REVOKED)
     audit_record(
         action=AuditAction.DEVICE_CHANGED,
         actor=actor,

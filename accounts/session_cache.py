@@ -71,8 +71,9 @@ def session_cache_put(thash: str, trader_id: int, expires_at: float) -> None:
     pipe.execute()
 
 
-def session_cache_drop(thash: str) -> None:
-    get_redis().delete(SESSION_PREFIX + thash)
+def session_cache_drop(*thashes: str) -> None:
+    if thashes:
+        get_redis().delete(*(SESSION_PREFIX + h for h in thashes))
 
 
 def trader_cache_put(trader) -> None:
@@ -82,7 +83,7 @@ def trader_cache_put(trader) -> None:
         mapping={
             "expires_at": trader.expires_at.timestamp(),
             "disabled": int(trader.is_disabled),
-            "amount": str(trader.order_amount),
+            "amount": f"{Decimal(trader.order_amount):.2f}",  # the column's 2 places, always
             "lang": trader.language,
             "username": trader.username,
         },

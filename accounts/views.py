@@ -13,10 +13,12 @@ from accounts.models import Trader
 from accounts.selectors import session_for_token
 from accounts.serializers import ErrorOut, LoginIn, LoginOut, TraderOut
 from accounts.services import session_login, session_logout
+from backoffice.client_ip import request_ip
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The real client address (behind trusted proxies: ``backoffice.client_ip``)."""
+    return request_ip(request)
 
 
 def trader_payload(trader: Trader) -> dict:

@@ -40,3 +40,11 @@ class RuntimeSettingAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         config_set(obj.key, obj.value)
+
+
+# The admin login goes through the same locks and audit as the API logins, with TOTP two-factor
+# (backoffice/two_factor.py).
+from backoffice.two_factor import AdminLoginForm  # noqa: E402
+
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "admin/fleet_login.html"

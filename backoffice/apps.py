@@ -9,6 +9,7 @@ class BackofficeConfig(AppConfig):
     def ready(self) -> None:
         """LOGGING puts the redaction filter on its own handlers; this adds it to the handlers
         Django configured outside LOGGING (the ``django`` logger's defaults)."""
+        from backoffice import health_notices  # noqa: F401  (registers the system kinds)
         from backoffice.logging import install_everywhere
 
         install_everywhere()

@@ -46,6 +46,14 @@ KNOBS: dict[str, Knob] = {
         Knob("copy_running", _bool, "false", _("跟单总开关")),
         Knob("online_window_s", int, "10", _("多少秒内拉单视为在线")),
         Knob("copy_fanout_chunk", int, "100", _("跟单扇出每个任务的跟单账户数")),
+        Knob("notify_leader_down_s", int, "60", _("主账户数据流断开多少秒后通知")),
+        Knob("notify_health_down_s", int, "120", _("健康检查失败多少秒后通知")),
+        Knob("notify_expiry_days", int, "3", _("账户到期前多少天通知")),
+        Knob("notify_binding_hours", int, "24", _("币安绑定到期前多少小时通知")),
+        Knob("notify_fail_rate", Decimal, "0.30", _("近 10 分钟下单失败率超过多少时通知")),
+        Knob("notify_fail_min_reports", int, "10", _("计算失败率所需的最少回报数")),
+        Knob("signals_fee_bps", Decimal, "5", _("合约信号评分：每边吃单手续费（基点）")),
+        Knob("signals_market_env", str, "prod", _("合约信号行情来源环境 (prod/test/demo/sim)")),
     ]
 }
 

@@ -19,4 +19,12 @@ SCHEDULES: list[Schedule] = [
     Schedule("expire client sessions", "accounts.sweep_expired_sessions", 300),
     Schedule("expire event orders", "orders.sweep_expired_orders", 30),
     Schedule("copy trading: follower balances", "copytrade.poll_balances", 3),
+    Schedule("notifications: held messages and digests", "notifications.flush", 10),
+    Schedule("notifications: watched conditions", "notifications.watch", 30),
+    Schedule("futures signals: klines backfill + decide", "futures.sync_market", 60),
+    Schedule("futures signals: funding + mark price", "futures.sync_funding", 600),
+    Schedule("futures signals: grade", "futures.grade_signals", 60),
+    Schedule("futures signals: live scorecards", "futures.update_scorecards", 300),
+    Schedule("futures signals: backtest scorecards", "futures.update_backtest_scorecards", 3600),
+    Schedule("futures signals: prune old klines", "futures.prune_klines", 86400),
 ]

@@ -4,19 +4,24 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from backoffice import two_factor
 from backoffice.health import health
 
+public: dict = {"permission_classes": [], "authentication_classes": []}  # any token, or none
 api_v1 = [
     path("health", health, name="health"),
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[])),
+    path("schema/", SpectacularAPIView.as_view(**public), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", **public)),
     path("auth/", include("accounts.urls")),
     path("", include("orders.urls")),
     path("", include("trading.copytrade.urls")),
+    path("", include("notifications.urls")),
+    path("", include("trading.futures.urls")),
 ]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/2fa/", two_factor.setup_view, name="admin-2fa"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]

@@ -73,3 +73,13 @@ def resolve(recipients: Iterable[Recipient]) -> list[str]:
         else:
             raise ValueError(f"unknown recipient kind {recipient.kind!r}")
     return sorted(refs)
+
+
+def owner_recipient(ref: str) -> Recipient:
+    """The recipient a concrete ref (``"t:3"`` / ``"u:1"``) names."""
+    who, _, pk = ref.partition(":")
+    if who == "t":
+        return Recipient.trader(int(pk))
+    if who == "u":
+        return Recipient.user(int(pk))
+    raise ValueError(f"not a recipient ref: {ref!r}")

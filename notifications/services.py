@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications import kinds
-from notifications.models import Notification
+from notifications.models import Channel, Notification, Subscription
 from notifications.recipients import Recipient, resolve
 
 log = logging.getLogger("fleet.notifications")
@@ -83,3 +83,66 @@ def notifications_mark_read(*, recipient: str, ids: Iterable[int] | None = None)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.update(read_at=timezone.now())
+
+
+# --- channels and subscriptions ------------------------------------------------------------------
+def channel_create(
+    *,
+    owner: str,
+    kind: str,
+    name: str,
+    url: str = "",
+    secret: str = "",
+    chat_id: str = "",
+    language: str = "zh",
+    subscribe: bool = True,
+) -> Channel:
+    """A new channel of ``owner`` ("t:<id>" / "u:<id>"), subscribed by its owner (every kind from
+    WARNING up) unless ``subscribe`` is False."""
+    with transaction.atomic():
+        channel = Channel.objects.create(
+            owner=owner,
+            kind=kind,
+            name=name,
+            url=url,
+            secret=secret,
+            chat_id=chat_id,
+            language=language,
+        )
+        if subscribe:
+            Subscription.objects.create(recipient=owner, channel=channel)
+    return channel
+
+
+def channel_update(*, channel: Channel, **fields: Any) -> Channel:
+    """Change a channel; new settings clear a broken mark (the owner fixed something)."""
+    for name, value in fields.items():
+        setattr(channel, name, value)
+    channel.broken_at, channel.failures = None, 0
+    channel.save()
+    return channel
+
+
+def subscription_save(
+    *,
+    recipient: str,
+    channel: Channel,
+    kinds: str = "",
+    min_severity: str = "warning",
+    quiet_start: Any = None,
+    quiet_end: Any = None,
+    is_active: bool = True,
+) -> Subscription:
+    """Create or change ``recipient``'s subscription to ``channel``."""
+    row, _ = Subscription.objects.update_or_create(
+        recipient=recipient,
+        channel=channel,
+        defaults={
+            "kinds": kinds,
+            "min_severity": min_severity,
+            "quiet_start": quiet_start,
+            "quiet_end": quiet_end,
+            "is_active": is_active,
+        },
+    )
+    return row

@@ -22,6 +22,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from django.conf import settings
+from django.core import signals
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -30,9 +32,11 @@ from redis.exceptions import RedisError
 from accounts.api_auth import token_from_header
 from accounts.errors import NOT_AUTHENTICATED, Refusal, RefusedError
 from accounts.selectors import session_resolve, session_token_hash
+from backoffice.api.middleware import drain
+from backoffice.front_door import front_door
 from orders import delivery
 from orders.errors import UNAVAILABLE, OrderError
-from orders.report_input import report_fields
+from orders.report_input import MEDIA_REFUSED, TOO_LARGE, is_json_media, report_fields
 from orders.services import execution_report
 
 log = logging.getLogger("fleet.orders.api")
@@ -40,7 +44,7 @@ log = logging.getLogger("fleet.orders.api")
 PULL_PATH = "/api/v1/event-orders/pull"
 REPORT_PATH = re.compile(r"^/api/v1/event-orders/([^/]+)/executions$")
 JSON = "application/json"
-MAX_BODY = 64 * 1024  # a report is < 3 KB; more is refused by the JSON check, not read whole
+MAX_BODY = 64 * 1024  # a report is < 3 KB; a longer body is refused 413 (API_MAX_BODY_BYTES)
 Headers = list[tuple[str, str]]
 Reply = tuple[int, bytes, Headers]
 
@@ -66,7 +70,7 @@ def pull_reply(
             info, fragments, flush_due = hit
     except RefusedError as exc:
         return refused(exc.refusal, exc.detail, exc.lang or _accepted(accept_language))
-    except (delivery.DeliveryUnavailable, RedisError) as exc:
+    except (delivery.DeliveryUnavailable, RedisError, DatabaseError) as exc:
         log.warning("pull refused, delivery state unavailable: %s", type(exc).__name__)
         return refused(UNAVAILABLE, lang=_accepted(accept_language))
     if flush_due:
@@ -78,15 +82,25 @@ def pull_reply(
 
 
 def report_reply(
-    method: str, authorization: str | None, accept_language: str, order_id: str, body: bytes
+    method: str,
+    authorization: str | None,
+    accept_language: str,
+    order_id: str,
+    body: bytes | None,
+    content_type: str = JSON,
 ) -> Reply:
     """The whole answer to one execution report: 201 with the stored report, 200 with the first
-    report on a repeat, or a refusal (401/403 session, 400 body, 404 order, 409 not delivered)."""
+    report on a repeat, or a refusal (401/403 session, 400 body, 404 order, 409 not delivered,
+    413 body over ``MAX_BODY`` (``None``), 415 not JSON, 503 Redis or the database down)."""
     if method != "POST":
         return _not_allowed("POST")
     if not authorization:
         return refused(NOT_AUTHENTICATED, lang=_accepted(accept_language))
     lang = _accepted(accept_language)
+    if body is None:
+        return refused(TOO_LARGE, lang=lang)
+    if not is_json_media(content_type):
+        return refused(MEDIA_REFUSED, lang=lang)
     try:
         info = session_resolve(token_from_header(authorization))
         lang = info.lang or lang
@@ -96,8 +110,8 @@ def report_reply(
         return refused(exc.refusal, exc.detail, exc.lang or lang)
     except OrderError as exc:
         return refused(exc.refusal, exc.detail, lang)
-    except RedisError as exc:
-        log.warning("report refused, Redis unavailable: %s", type(exc).__name__)
+    except (RedisError, DatabaseError) as exc:
+        log.warning("report refused, Redis or the database unavailable: %r", exc)
         return refused(UNAVAILABLE, lang=lang)
     return (201 if created else 200), json.dumps(report_json(report)).encode(), []
 
@@ -161,7 +175,10 @@ _STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 
 class HotPaths:
     """WSGI middleware: the pull and the execution report are answered here, every other
-    request goes to ``app``."""
+    request goes to ``app``. Both get what Django's request cycle would give them: the host
+    check, HTTPS redirect and security headers (``backoffice.front_door``), and connection handling
+    (``request_started`` / ``request_finished``: ``close_old_connections``, so a connection the
+    database dropped is replaced, never reused)."""
 
     def __init__(self, app: WsgiApp) -> None:
         self.app = app
@@ -172,17 +189,21 @@ class HotPaths:
         auth = environ.get("HTTP_AUTHORIZATION")
         lang = environ.get("HTTP_ACCEPT_LANGUAGE", "")
         if path == PULL_PATH:
-            reply = pull_reply(method, auth, lang, _ack_param(environ.get("QUERY_STRING", "")))
+            ack = _ack_param(environ.get("QUERY_STRING", ""))
+            answer = lambda: pull_reply(method, auth, lang, ack)  # noqa: E731
         elif (match := REPORT_PATH.match(path)) and method == "POST":
-            reply = report_reply(method, auth, lang, match.group(1), _body(environ))
+            answer = lambda: report_reply(  # noqa: E731
+                method, auth, lang, match.group(1), _body(environ), environ.get("CONTENT_TYPE", "")
+            )
         else:
             return self.app(environ, start_response)
-        status, body, extra = reply
+        early, security = front_door(environ)
+        status, body, extra = early or _served(environ, answer)
         headers = [
             ("Content-Type", JSON),
             ("Content-Length", str(len(body))),
-            ("X-Content-Type-Options", "nosniff"),
             ("Cache-Control", "no-store"),
+            *security,
             *extra,
         ]
         start_response(_STATUS[status], headers)
@@ -194,10 +215,34 @@ def _ack_param(query: str) -> str:
     return ",".join(parse_qs(query).get("ack", [])) if "ack=" in query else ""
 
 
-def _body(environ: dict[str, Any]) -> bytes:
-    """The request body (reports are small; a missing or bad length reads as empty)."""
+def _served(environ: dict[str, Any], answer: Callable[[], Reply]) -> Reply:
+    """Run one answer inside Django's request signals; a failure is a JSON error, never a bare
+    500 page, and never leaves a broken connection to the next request of this thread."""
+    signals.request_started.send(sender=HotPaths, environ=environ)
+    try:
+        return answer()
+    except DatabaseError as exc:
+        log.warning("hot path refused, database unavailable: %r", exc)
+        return refused(UNAVAILABLE)
+    except Exception:
+        log.exception("hot path failed: %s", environ.get("PATH_INFO"))
+        return _error(500, "server_error", "服务器内部错误")
+    finally:
+        signals.request_finished.send(sender=HotPaths)
+
+
+def _error(status: int, code: str, message: str) -> Reply:
+    return status, json.dumps({"code": code, "message": message}).encode(), []
+
+
+def _body(environ: dict[str, Any]) -> bytes | None:
+    """The request body; ``None`` when it is longer than ``MAX_BODY`` (refused; the rest is
+    drained). A missing or bad length reads as empty."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return b""
-    return environ["wsgi.input"].read(min(length, MAX_BODY)) if length > 0 else b""
+    if length > MAX_BODY:
+        drain(environ["wsgi.input"], length)
+        return None
+    return environ["wsgi.input"].read(length) if length > 0 else b""

@@ -174,3 +174,23 @@ class OrdersDashboard(EventOrder):
         proxy = True
         verbose_name = _("运营看板")
         verbose_name_plural = _("运营看板")
+
+
+class BindingReport(models.Model):
+    """What a trader's desktop client last reported about its Binance web binding (the QR-bound
+    session it places event orders with): when Binance says it expires. The server never sees
+    the session itself; this row only lets it warn the trader before orders start failing."""
+
+    trader = models.OneToOneField(
+        Trader, on_delete=models.CASCADE, related_name="binding_report", verbose_name=_("交易员")
+    )
+    bound = models.BooleanField(_("已绑定"), default=False)
+    expires_at = models.DateTimeField(_("绑定到期"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("币安绑定状态")
+        verbose_name_plural = _("币安绑定状态")
+
+    def __str__(self) -> str:
+        return f"{self.trader_id}: {self.expires_at or '-'}"

@@ -21,6 +21,8 @@ from orders.errors import OrderError
 
 MALFORMED = Refusal("malformed_request", 400, _("请求格式错误"))
 INVALID_INPUT = Refusal("invalid_input", 400, _("输入有误"))
+TOO_LARGE = Refusal("payload_too_large", 413, _("请求体过大"))
+MEDIA_REFUSED = Refusal("unsupported_media_type", 415, _("不支持的内容类型"))
 
 TEXT_LIMITS = {"binance_order_id": 64, "error_code": 64, "error_message": 2000}
 MAX_LATENCY_MS = 86_400_000
@@ -47,6 +49,11 @@ def report_fields(body: bytes) -> dict[str, Any]:
     return out
 
 
+def is_json_media(content_type: str) -> bool:
+    """``application/json`` (any parameters, e.g. ``; charset=utf-8``): a report is JSON."""
+    return content_type.split(";", 1)[0].strip().lower() == "application/json"
+
+
 def _outcome(value: Any) -> str:
     if value is None:
         raise ValueError(_("必填项"))
@@ -65,9 +72,20 @@ def _text(name: str):
             raise ValueError(_("必须是文本"))
         if len(value) > limit:
             raise ValueError(_("最多 %(n)d 个字符") % {"n": limit})
+        if not _encodable(value):
+            raise ValueError(_("包含无效字符"))
         return value
 
     return check
+
+
+def _encodable(value: str) -> bool:
+    """Text the database can store: a lone surrogate (``"\\ud800"``) is valid JSON, not UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _amount(value: Any) -> Decimal | None:

@@ -61,3 +61,8 @@ class SettingsOut(serializers.Serializer):
     order_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     amount_min = serializers.DecimalField(max_digits=12, decimal_places=2)
     amount_max = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class BindingIn(serializers.Serializer):
+    bound = serializers.BooleanField()
+    expires_at = serializers.DateTimeField(allow_null=True, required=False, default=None)

@@ -22,7 +22,15 @@ from accounts.serializers import ErrorOut
 from orders import delivery
 from orders.errors import OrderError
 from orders.hotpath import JSON, pull_reply, report_reply
-from orders.serializers import ExecutionIn, ExecutionOut, PullOut, SettingsIn, SettingsOut
+from orders.notices import binding_report
+from orders.serializers import (
+    BindingIn,
+    ExecutionIn,
+    ExecutionOut,
+    PullOut,
+    SettingsIn,
+    SettingsOut,
+)
 from orders.services import amount_range, trader_amount_set
 
 log = logging.getLogger("fleet.orders.api")
@@ -108,6 +116,7 @@ class ExecutionView(APIView):
             request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
             kwargs["order_id"],
             request.body,
+            request.META.get("CONTENT_TYPE", ""),
         )
         return _as_response(reply)
 
@@ -148,3 +157,19 @@ class SettingsView(APIView):
     )
     def patch(self, request):
         return self.put(request)
+
+
+class BindingView(APIView):
+    """``PUT /api/v1/event-orders/binding`` — the client reports its Binance web binding (bound or
+    not, and when Binance says it expires) so the server can warn the trader before it lapses."""
+
+    @extend_schema(
+        operation_id="event_orders_binding_report",
+        request=BindingIn,
+        responses={200: BindingIn, 400: ErrorOut, 401: ErrorOut},
+    )
+    def put(self, request):
+        data = BindingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = binding_report(trader_id=request.user.pk, **data.validated_data)
+        return Response(BindingIn({"bound": row.bound, "expires_at": row.expires_at}).data)

@@ -4,11 +4,18 @@ for bad input."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+
+log = logging.getLogger("fleet.api")
 
 
 class ApiError(exceptions.APIException):
@@ -34,6 +41,32 @@ _DEFAULT_CODES = {
 }
 
 
+UNAVAILABLE = ("service_unavailable", _("服务暂不可用，请稍后重试"))
+# The error of a bare HTTP status (what Django or the WSGI front answered on its own).
+STATUS_ERRORS = {
+    400: ("malformed_request", _("请求格式错误")),
+    401: _DEFAULT_CODES[exceptions.NotAuthenticated],
+    403: _DEFAULT_CODES[exceptions.PermissionDenied],
+    404: _DEFAULT_CODES[exceptions.NotFound],
+    405: _DEFAULT_CODES[exceptions.MethodNotAllowed],
+    413: ("payload_too_large", _("请求体过大")),
+    415: _DEFAULT_CODES[exceptions.UnsupportedMediaType],
+    429: _DEFAULT_CODES[exceptions.Throttled],
+    500: ("server_error", _("服务器内部错误")),
+    503: UNAVAILABLE,
+}
+
+
+def status_error(http_status: int) -> tuple[str, Any]:
+    return STATUS_ERRORS.get(http_status, (f"http_{http_status}", _("请求失败")))
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database, Redis or the Celery broker failed: a 503 the client retries, not a 500.
+    (Any ``DatabaseError``: the request is refused whole, its transaction rolled back.)"""
+    return isinstance(exc, DatabaseError | RedisError | BrokerError)
+
+
 def error_body(code: str, message: Any, detail: Any = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": str(message)}
     if detail is not None:
@@ -45,6 +78,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF exception handler: map every known exception to the one error shape."""
     if isinstance(exc, ApiError):
         return Response(error_body(exc.code, exc.message, exc.extra), status=exc.status_code)
+    if is_unavailable(exc):
+        log.warning("API call refused, a backing service is unavailable: %r", exc)
+        return Response(error_body(*UNAVAILABLE), status=503)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body(*STATUS_ERRORS[413]), status=413)
     from rest_framework.views import exception_handler as drf_exception_handler  # avoids a cycle
 
     response = drf_exception_handler(exc, context)

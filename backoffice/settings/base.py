@@ -45,9 +45,14 @@ INSTALLED_APPS = [
     "trading.copytrade",
     "exchange_sim",
     "notifications",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "trading.futures",
 ]
 
 MIDDLEWARE = [
+    # /api/ answers only {code, message} JSON: 404/413/503 included (backoffice/api/middleware.py)
+    "backoffice.api.middleware.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (admin CSS/JS, Swagger UI) are served by the web process itself in every mode:
     # the demo and dev read them straight from the apps (WHITENOISE_USE_FINDERS), production from
@@ -58,9 +63,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backoffice.api.utc.ApiUtcMiddleware",
+    "backoffice.two_factor.AdminTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "backoffice.urls"
@@ -91,6 +98,9 @@ def database_from_url(url: str) -> dict:
         )
         db["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
         db.setdefault("CONN_MAX_AGE", 60)
+        # a connection the server dropped (restart, failover, wait_timeout) is noticed and
+        # replaced at the next request instead of failing it (docs/operations.md)
+        db["CONN_HEALTH_CHECKS"] = True
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db.setdefault("OPTIONS", {}).update(SQLITE_CONCURRENCY)
     return db
@@ -168,6 +178,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backoffice.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["backoffice.api.parsers.StrictJSONParser"],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -175,6 +186,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API for the Fleet desktop client and operators.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backoffice.api.schema.add_common_refusals",
+    ],
 }
 
 # --- Celery ---------------------------------------------------------------------------------------
@@ -215,3 +230,14 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+
+# --- Hardening (docs/operations.md) ----------------------------------------------------------------
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks): the client IP of the
+# brute-force locks and the audit log (backoffice/client_ip.py). Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# TOTP two-factor is compulsory in the admin (and the operator API) for users who hold
+# copytrade.operate (backoffice/two_factor.py).
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Fleet"
+# Largest request body any /api/ endpoint reads; more is refused 413 payload_too_large.
+API_MAX_BODY_BYTES = 64 * 1024

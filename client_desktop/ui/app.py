@@ -25,13 +25,16 @@ from client_desktop.core.api_client import ApiClient
 from client_desktop.core.autotrader import TradingState
 from client_desktop.core.binding import EXPIRED_REASON, Binding, BindingPhase, BindingStatus
 from client_desktop.core.i18n import error_text
+from client_desktop.core.notifications_api import NotificationPage, NotificationsApi
 from client_desktop.core.settings import Settings
 from client_desktop.core.vault import Vault
 from client_desktop.ui.engine_bridge import EngineBridge, EngineFactory, counters_of
 from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
+from client_desktop.ui.notifications_tab import NotificationsTab
 from client_desktop.ui.operator import OperatorLoginDialog, copytrade_parts
 from client_desktop.ui.qr_screen import QrScreen, QrSource
+from client_desktop.ui.signals_tab import SignalsTab
 from client_desktop.ui.status_bar import StatusBar
 from client_desktop.ui.tasks import TaskRunner
 from client_desktop.ui.trade_tab import TradeTab
@@ -96,7 +99,17 @@ class AppController(QObject):
         for screen in (self.login, self.qr, self.window.tabs):
             self.window.add_screen(screen)
         self.window.add_tab(self.trade, "tab.event")
+        self.signals = SignalsTab(api=lambda: self.api, lang=self.lang)
+        self.window.add_tab(self.signals, "signals.tab")
         self.window.tabs.setTabEnabled(0, False)  # until a trader logs in
+        self.notifications = NotificationsTab(lang=self.lang)
+        self.notifications.unread_changed.connect(
+            lambda n: self.window.set_tab_count("tab.notifications", n)
+        )
+        self.window.add_tab(self.notifications, "tab.notifications")
+        self.window.tabs.setTabEnabled(self.window.tab_keys.index("tab.notifications"), False)
+        self.unread_timer = QTimer(self, interval=30_000)  # the unread count, every 30 s
+        self.unread_timer.timeout.connect(self.notifications.poll_unread)
         self.window.show_screen(self.login)
 
     def _wire_operator(self) -> None:
@@ -177,6 +190,7 @@ class AppController(QObject):
         self.binding = Binding(self.vault, owner=f"{api.server}|{session.trader.username}")
         self.binding.subscribe(self.binding_changed.emit)
         self.window.tabs.setTabEnabled(0, True)
+        self._notifications_on(api)
         self.window.set_user(session.trader.display_name)
         if self.config.engine_factory is not None:
             trader = self.config.engine_factory(
@@ -207,6 +221,7 @@ class AppController(QObject):
         self.trade.clear()
         self.login.show_reason(reason)
         self.window.tabs.setTabEnabled(0, False)
+        self._notifications_off()
         self.window.set_user("")
         self.window.show_screen(self.login)
 
@@ -227,6 +242,7 @@ class AppController(QObject):
         if self.session is None:
             return
         self.status.set_binding(status.usable, status.expires_at)
+        self._report_binding(status)
         if status.usable:
             self.qr.stop()
             self.window.show_screen(self.window.tabs)
@@ -286,17 +302,50 @@ class AppController(QObject):
             return
         self.end_session(reason)
 
+    # --- notifications -------------------------------------------------------------------------
+    def _notifications_on(self, api: ApiClient) -> None:
+        self.notifications.api = NotificationsApi(api)
+        self.window.tabs.setTabEnabled(self.window.tab_keys.index("tab.notifications"), True)
+        self.notifications.refresh()
+        self.unread_timer.start()
+
+    def _notifications_off(self) -> None:
+        self.unread_timer.stop()
+        self.notifications.api = None
+        self.notifications.show_page(NotificationPage(0, []))
+        self.notifications.show_channels([])
+        self.window.tabs.setTabEnabled(self.window.tab_keys.index("tab.notifications"), False)
+
+    def _report_binding(self, status: BindingStatus) -> None:
+        """Tell the server when the Binance binding expires (it warns the trader before)."""
+        api = self.notifications.api
+        if api is not None:
+            bound, expires = status.usable, status.expires_at
+            self.runner.start(
+                lambda: api.report_binding(bound=bound, expires_at=expires),
+                lambda _r: None,
+                lambda _e: None,  # advisory: a failed report only costs the early warning
+            )
+
     # --- language --------------------------------------------------------------------------------
     def set_language(self, lang: str) -> None:
         self.lang = lang
         self.config.settings.language = lang
         self.config.settings.save(self.config.data_dir)
-        for screen in (self.login, self.qr, self.trade, self.window):
+        for screen in (
+            self.login,
+            self.qr,
+            self.trade,
+            self.signals,
+            self.window,
+            self.notifications,
+        ):
             screen.retranslate(lang)
 
     def shutdown(self) -> None:
         """Window closed: stop trading, let running calls finish."""
         self.ticker.stop()
+        self.unread_timer.stop()
         self.qr.stop()
         engine, self.engine = self.engine, None
         if engine is not None:

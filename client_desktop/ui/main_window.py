@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.tabs = QTabWidget(documentMode=True)
         self.tab_keys: list[str] = []
+        self.tab_counts: dict[str, int] = {}  # a count shown after a tab's name (unread badge)
         self.user = ""  # the logged-in trader's display name, shown in the title
         self.setCentralWidget(self.stack)
         self.status = status
@@ -124,5 +125,15 @@ class MainWindow(QMainWindow):
         for code, action in self.language_actions.items():
             action.setChecked(code == lang)
         for index, key in enumerate(self.tab_keys):
-            self.tabs.setTabText(index, tr(key, lang))
+            self.tabs.setTabText(index, self._tab_title(key))
         self.status.set_language(lang)
+
+    def set_tab_count(self, key: str, count: int) -> None:
+        """Show ``count`` after the tab's name ("通知 (3)"); nothing when it is zero."""
+        self.tab_counts[key] = count
+        if key in self.tab_keys:
+            self.tabs.setTabText(self.tab_keys.index(key), self._tab_title(key))
+
+    def _tab_title(self, key: str) -> str:
+        count = self.tab_counts.get(key, 0)
+        return f"{tr(key, self.lang)} ({count})" if count else tr(key, self.lang)

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from client_desktop.core.api_client import ApiClient, ApiError
 from client_desktop.core.i18n import error_text
+from client_desktop.core.notifications_api import ChannelInfo, NotificationItem, NotificationPage
 from client_desktop.ui.fonts import load_bundled_fonts
 from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
+from client_desktop.ui.notifications_tab import NotificationsTab
 from client_desktop.ui.orders_model import OrderRow
 from client_desktop.ui.qr_screen import QrScreen
 from client_desktop.ui.status_bar import StatusBar
@@ -56,6 +58,89 @@ def demo_orders(lang: str) -> list[OrderRow]:
     ]
 
 
+def demo_notifications(lang: str) -> NotificationPage:
+    """What a trader sees on a Monday morning: two unread warnings, older ones read."""
+    local = datetime.now().astimezone().replace(hour=9, minute=30, second=0, microsecond=0)
+    zh = lang != "en"
+    rows = [
+        (
+            5,
+            0,
+            "warning",
+            "币安绑定即将到期" if zh else "Binance binding expiring",
+            "您的币安账号绑定将于 2026-12-08 02:10（UTC）到期，剩余约 16 小时。到期后事件合约无法下单，请在客户端重新扫码绑定。"
+            if zh
+            else "Your Binance binding expires at 2026-12-08 02:10 (UTC), in about 16 h: scan the QR code again.",
+            False,
+        ),
+        (
+            4,
+            12,
+            "warning",
+            "账户即将到期：trader1" if zh else "Account expiring: trader1",
+            "交易员「trader1」的账户将于 2026-12-10 00:00（UTC）到期，剩余约 62 小时。"
+            if zh
+            else "Trader “trader1”'s account expires at 2026-12-10 00:00 (UTC), in about 62 h.",
+            False,
+        ),
+        (
+            3,
+            95,
+            "critical",
+            "通知渠道故障：我的钉钉" if zh else "Notification channel broken: my DingTalk",
+            "渠道「我的钉钉」连续 3 次发送失败，已暂停使用。最近错误：[310000] sign not match。"
+            if zh
+            else "Channel “my DingTalk” failed 3 times in a row and is paused. Last error: [310000] sign not match.",
+            True,
+        ),
+        (
+            2,
+            600,
+            "info",
+            "Fleet 测试消息" if zh else "Fleet test message",
+            "这是来自 Fleet 的测试消息。收到即表示配置正确。"
+            if zh
+            else "This is a test message from Fleet.",
+            True,
+        ),
+    ]
+    items = [
+        NotificationItem(
+            pk, f"k{pk}", sev, title, body, (local - timedelta(minutes=m)).astimezone(UTC), read
+        )
+        for pk, m, sev, title, body, read in rows
+    ]
+    return NotificationPage(2, items)
+
+
+def demo_channels() -> list[ChannelInfo]:
+    return [
+        ChannelInfo(
+            1,
+            "dingtalk",
+            "我的钉钉",
+            "https://oapi.dingtalk.com/robot/send?access_token=9f3c••••71ab",
+            True,
+            False,
+            "",
+            "warning",
+        ),
+        ChannelInfo(
+            2, "telegram", "Telegram 提醒", "https://api.telegram.org", True, False, "", "info"
+        ),
+        ChannelInfo(
+            3,
+            "wecom",
+            "企业微信群",
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=4b1e••••c09d",
+            True,
+            True,
+            "[93000] invalid webhook url",
+            "warning",
+        ),
+    ]
+
+
 class Stage:
     """The main window with the three screens, as the running app builds it."""
 
@@ -68,6 +153,11 @@ class Stage:
         for screen in (self.login, self.qr, self.window.tabs):
             self.window.add_screen(screen)
         self.window.add_tab(self.trade, "tab.event")
+        self.notifications = NotificationsTab(lang=lang)
+        self.notifications.unread_changed.connect(
+            lambda n: self.window.set_tab_count("tab.notifications", n)
+        )
+        self.window.add_tab(self.notifications, "tab.notifications")
         self.window.resize(1040, 660)
         self.window.show()
 
@@ -116,5 +206,14 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
     for screen in (stage.trade, stage.window):
         screen.retranslate(other)
     paths.append(grab(stage.window, out_dir / f"trading_{other}.png"))
+    for screen in (stage.trade, stage.window):
+        screen.retranslate(lang)
+    stage.notifications.show_page(demo_notifications(lang))
+    stage.notifications.show_channels(demo_channels())
+    stage.window.tabs.setCurrentWidget(stage.notifications)
+    paths.append(grab(stage.window, out_dir / "notifications.png"))
+    from client_desktop.ui.signals_screenshots import render_signals
+
+    paths += render_signals(stage.window, stage.window.tabs, stage.window.add_tab, out_dir, lang)
     stage.window.close()
     return paths

@@ -20,6 +20,7 @@ from exchange_sim.futures import algo, control, rest_account, rest_market, rest_
 from exchange_sim.futures.auth import ApiError, api_key_account, read_params, signed
 from exchange_sim.futures.hub import Hub
 from exchange_sim.futures.klines import PriceHistory
+from exchange_sim.futures.market_data import funding_rate, kline_stream
 from exchange_sim.futures.replies import raw_endpoint, starlette_endpoint
 from exchange_sim.futures.state import FuturesState
 from exchange_sim.world import World
@@ -67,6 +68,7 @@ PUBLIC: dict[str, Handler] = {
     "/fapi/v1/ticker/price": rest_market.ticker_price,
     "/fapi/v2/ticker/price": rest_market.ticker_price,
     "/fapi/v1/premiumIndex": rest_market.premium_index,
+    "/fapi/v1/fundingRate": funding_rate,
 }
 FAST_PATHS = ("/fapi/v1/order", "/fapi/v1/algoOrder")
 
@@ -129,6 +131,7 @@ def _routes(world: World) -> list[BaseRoute]:
     for path, handler in PUBLIC.items():
         routes.append(Route(path, _endpoint(world, {"GET": handler}, "public"), methods=["GET"]))
     routes.append(WebSocketRoute("/fstream/ws/{listen_key}", stream.ws_endpoint))
+    routes.append(WebSocketRoute("/fstream/stream", kline_stream))
     return routes + control.routes(world)
 
 

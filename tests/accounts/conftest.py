@@ -52,3 +52,23 @@ def committed(django_capture_on_commit_callbacks):
 
 def auth(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Token {token}"}
+
+
+class Clock:
+    """``accounts.bruteforce._now`` under the test's control: login waits pass without sleeping."""
+
+    def __init__(self, monkeypatch) -> None:
+        import time
+
+        from accounts import bruteforce
+
+        self.t = time.time()
+        monkeypatch.setattr(bruteforce, "_now", lambda: self.t)
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)

@@ -131,7 +131,7 @@ def test_extend_adds_to_a_future_expiry(admin_client, make_trader):
     assert trader.expires_at - timezone.now() > timedelta(days=39)
 
 
-def test_disable_action_cuts_a_live_session_and_enable_restores(
+def test_disable_action_ends_a_live_session_and_enable_allows_a_new_login(
     admin_client, admin_user, client, make_trader, api_login, committed
 ):
     trader = make_trader("neo")
@@ -141,7 +141,9 @@ def test_disable_action_cuts_a_live_session_and_enable_restores(
     assert client.get("/api/v1/auth/me", **auth(token)).json()["code"] == "account_disabled"
     with committed():
         _action(admin_client, TRADERS, "enable", [trader.pk])
-    assert client.get("/api/v1/auth/me", **auth(token)).status_code == 200
+    # the disable ended the session for good: the trader logs in again
+    assert client.get("/api/v1/auth/me", **auth(token)).json()["code"] == "invalid_token"
+    assert api_login("neo").status_code == 200
     actions = AuditEvent.objects.filter(actor=admin_user).values_list("action", flat=True)
     assert sorted(actions) == ["trader_disabled", "trader_enabled"]
 

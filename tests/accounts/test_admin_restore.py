@@ -70,10 +70,11 @@ def test_expired_trader_restored_through_the_change_form_logs_in_again(
     )
 
 
-def test_a_session_opened_before_expiry_works_again_after_the_restore(
+def test_a_session_ended_by_expiry_stays_ended_after_the_restore(
     client, admin_client, make_trader, api_login, committed
 ):
-    """Expiry cuts a live session off; the restore gives it back (it is still within its 24 h)."""
+    """Setting an expiry in the past ends every session of the trader; the restore lets the
+    trader log in again but does not bring the old session back."""
     trader = make_trader("neo", days=1)
     token = api_login("neo").json()["token"]
     with committed():
@@ -88,7 +89,8 @@ def test_a_session_opened_before_expiry_works_again_after_the_restore(
             f"{TRADERS}{trader.pk}/change/",
             _change_form(trader, expires_at=timezone.now() + timedelta(days=30)),
         )
-    assert client.get("/api/v1/auth/me", **auth(token)).status_code == 200
+    assert client.get("/api/v1/auth/me", **auth(token)).json()["code"] == "invalid_token"
+    assert api_login("neo").status_code == 200
 
 
 def test_disabled_trader_re_enabled_through_the_change_form(

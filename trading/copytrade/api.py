@@ -16,7 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import ErrorOut
+from accounts.staff_login import StaffRefused
 from backoffice.api.errors import ApiError
+from backoffice.client_ip import request_ip
 from trading.copytrade import controls, selectors, services
 from trading.copytrade.api_auth import OPERATOR_AUTH, OPERATOR_PERMISSIONS
 from trading.copytrade.errors import CopyError
@@ -40,10 +42,14 @@ from trading.copytrade.serializers import (
 TAG = ["copytrade"]
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
 COPY_ERROR_STATUS = {"login_locked": 429, "invalid_credentials": 401, "not_operator": 403}
+COPY_ERROR_STATUS |= {"otp_required": 401, "otp_invalid": 401, "otp_setup_required": 403}
 COPY_ERROR_MESSAGES = {
     "login_locked": _("登录失败次数过多，请稍后再试"),
     "invalid_credentials": _("用户名或密码错误"),
     "not_operator": _("该用户没有跟单操作权限"),
+    "otp_required": _("请输入两步验证的动态验证码"),
+    "otp_invalid": _("动态验证码错误"),
+    "otp_setup_required": _("请先在后台设置两步验证"),
     "follower_disabled": _("跟单账户已停用，请先验证密钥"),
 }
 STATUS_EVENTS = 20
@@ -54,6 +60,12 @@ def log_action(request, action: str, target: object = "") -> None:
     """One INFO line per operator write (who, what, which) — never a key or a secret."""
     user = getattr(request.user, "username", "?")
     log.info("operator %s: %s %s", user, action, target)
+
+
+def staff_refusal(exc: StaffRefused) -> ApiError:
+    """A refused operator login in the API error shape (``not_staff`` reads ``not_operator``)."""
+    code = "not_operator" if exc.code == "not_staff" else exc.code
+    return ApiError(code, COPY_ERROR_MESSAGES[code], COPY_ERROR_STATUS[code], exc.detail)
 
 
 def copy_error(exc: CopyError) -> ApiError:
@@ -168,11 +180,9 @@ class OperatorLoginView(APIView):
         data = OperatorLoginIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            login = controls.operator_login(
-                ip=request.META.get("REMOTE_ADDR"), **data.validated_data
-            )
-        except CopyError as exc:
-            raise copy_error(exc) from None
+            login = controls.operator_login(ip=request_ip(request), **data.validated_data)
+        except StaffRefused as exc:
+            raise staff_refusal(exc) from None
         body = {
             "token": login.token,
             "expires_at": login.expires_at,

@@ -10,6 +10,7 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.permissions import BasePermission
 
 from accounts.api_auth import token_from_header
+from accounts.staff_login import two_factor_required
 from trading.copytrade.operators import OPERATE_PERMISSION
 from trading.copytrade.selectors import operator_token_resolve
 
@@ -41,7 +42,17 @@ class IsCopyOperator(BasePermission):
             and user.is_active
             and user.is_staff
             and user.has_perm(OPERATE_PERMISSION)
+            and not _session_needs_second_factor(request, user)
         )
+
+
+def _session_needs_second_factor(request, user) -> bool:
+    """An admin browser session of a user who must use two-factor (``ADMIN_REQUIRE_2FA``) counts
+    only once a TOTP code verified it (operator tokens were checked at their own login)."""
+    if not isinstance(request.successful_authenticator, SessionAuthentication):
+        return False
+    verified = getattr(user, "is_verified", lambda: False)()
+    return two_factor_required(user) and not verified
 
 
 OPERATOR_AUTH = [OperatorTokenAuthentication, SessionAuthentication]

@@ -14,10 +14,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth import authenticate
 from django.utils import timezone
 
-from accounts import bruteforce
+from accounts.staff_login import StaffRefused, staff_login
 from backoffice.redis import get_redis
 from trading.copytrade import services
 from trading.copytrade.choices import FollowerState
@@ -41,20 +40,25 @@ class OperatorLogin:
     row: OperatorToken
 
 
-def operator_login(*, username: str, password: str, ip: str | None = None) -> OperatorLogin:
-    """Check an operator's Django credentials (staff + ``copytrade.operate``) and issue a 24 h
-    token. Failures count towards the same brute-force locks as trader logins (key ``op:<name>``).
-    Raises ``CopyError`` with code ``login_locked`` / ``invalid_credentials`` / ``not_operator``."""
-    lock_name = f"op:{username}"
-    if bruteforce.active_lock(lock_name, ip) is not None:
-        raise CopyError("login_locked", "too many failed logins; try again later")
-    user = authenticate(username=username, password=password)
-    if user is None:
-        bruteforce.record_failure(lock_name, ip)
-        raise CopyError("invalid_credentials", "wrong username or password")
-    if not (user.is_active and user.is_staff and user.has_perm(OPERATE_PERMISSION)):
-        raise CopyError("not_operator", "this user may not operate copy trading")
-    bruteforce.record_success(lock_name, ip)
+def operator_login(
+    *, username: str, password: str, ip: str | None = None, otp_token: str = ""
+) -> OperatorLogin:
+    """Check an operator's Django credentials (staff + ``copytrade.operate``, TOTP when the user
+    has a device) through the same waits, locks and audit as every login
+    (``accounts.staff_login``) and issue a 24 h token. Raises ``StaffRefused`` (``login_locked``,
+    ``invalid_credentials``, ``not_staff``, ``otp_required``, ``otp_invalid``,
+    ``otp_setup_required`` when two-factor is required and not yet set up in the admin)."""
+    login = staff_login(
+        username=username,
+        password=password,
+        ip=ip,
+        via="operator_api",
+        otp_token=otp_token,
+        permission=OPERATE_PERMISSION,
+    )
+    if login.needs_enrolment:
+        raise StaffRefused("otp_setup_required")
+    user = login.user
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     row = OperatorToken.objects.create(
@@ -80,8 +84,12 @@ def leader_connection_report(*, state: str, detail: str = "") -> None:
     ``stalled``. Readers treat a report older than 60 s as ``unknown`` (stream process gone)."""
     if state not in LEADER_CONN_STATES:
         raise ValueError(f"unknown leader connection state {state!r}")
-    mapping = {"state": state, "detail": detail[:200], "at_ms": int(time.time() * 1000)}
-    get_redis().hset(LEADER_CONN_KEY, mapping=mapping)
+    now_ms = int(time.time() * 1000)
+    mapping = {"state": state, "detail": detail[:200], "at_ms": now_ms}
+    r = get_redis()
+    if r.hget(LEADER_CONN_KEY, "state") != state:  # ``since_ms``: when this state began
+        mapping["since_ms"] = now_ms
+    r.hset(LEADER_CONN_KEY, mapping=mapping)
 
 
 def follower_pause(*, follower: Follower) -> Follower:

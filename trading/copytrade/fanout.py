@@ -32,6 +32,7 @@ from trading.copytrade import (
     fanout_record,
     fanout_send,
     loop,
+    notices,
     venues,
 )
 from trading.copytrade.choices import ExecutionStatus, FollowerState
@@ -109,6 +110,12 @@ def _prepare(event_id: int, follower_ids: list[int]) -> Chunk | None:
         balances.STALE_AFTER_S,
     )
     fanout_record.rows_write(event, plan)
+    notices.copies_skipped(
+        event_id=event.pk,
+        leader_order=event.leader_order_id,
+        side=event.side,
+        skipped=[(followers[p.follower_id].name, p.skip_reason) for p in plan if p.skipped],
+    )
     rows = fanout_record.rows_open(event_id, list(followers))
     sends = [
         Send(row, _client(clients, followers[row.follower_id]), row.status == ExecutionStatus.SENT)
@@ -120,7 +127,9 @@ def _prepare(event_id: int, follower_ids: list[int]) -> Chunk | None:
 
 def _send_and_record(chunk: Chunk) -> int | None:
     """Send the chunk's orders, recording outcomes as they come; the newest acknowledgement."""
-    record = functools.partial(fanout_record.results_record, chunk.event, chunk.cached)
+    record = functools.partial(
+        fanout_record.results_record, chunk.event, chunk.followers, chunk.cached
+    )
     return fanout_send.send_all(chunk.sends, record, label=f"of event {chunk.event.pk}")
 
 

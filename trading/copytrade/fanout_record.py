@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from trading.copytrade import balances
+from trading.copytrade import balances, notices
 from trading.copytrade.balance_poller import store_if_newer
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.fanout_plan import PlannedCopy
@@ -69,9 +69,13 @@ def rows_mark_sent(rows: list[CopyExecution]) -> None:
 
 
 def results_record(
-    event: LeaderEvent, cached: dict[int, balances.CachedBalance], batch: list[Result]
+    event: LeaderEvent,
+    followers: dict[int, Follower],
+    cached: dict[int, balances.CachedBalance],
+    batch: list[Result],
 ) -> None:
-    """One batch of outcomes: the rows updated, refused keys disabled, traded balances cached."""
+    """One batch of outcomes: the rows updated, refused keys disabled, failures told to the
+    operators, traded balances cached."""
     rows, now = [], timezone.now()
     for send, out in batch:
         row = send.row
@@ -84,7 +88,8 @@ def results_record(
         row.updated_at = now
         rows.append(row)
     results_write(rows)
-    followers_disable_refused(batch)
+    followers_disable_refused(event, followers, batch)
+    failures_notify(event, followers, batch)
     balances_refresh(cached, batch)
 
 
@@ -107,16 +112,48 @@ def results_write(rows: list[CopyExecution]) -> None:
         cursor.executemany(sql, params)
 
 
-def followers_disable_refused(batch: list[Result]) -> None:
-    """Followers whose key the venue refused → DISABLED with the reason; nobody else."""
+def followers_disable_refused(
+    event: LeaderEvent, followers: dict[int, Follower], batch: list[Result]
+) -> None:
+    """Followers whose key the venue refused → DISABLED with the reason; nobody else. Operators
+    are told once per follower and event (the key makes a re-run's notice a no-op)."""
     by_error: dict[str, list[int]] = {}
     for send, out in batch:
         if out.auth_failed:
             by_error.setdefault(out.error[:2000], []).append(send.row.follower_id)
     for error, ids in by_error.items():
-        Follower.objects.filter(Q(pk__in=ids), ~Q(state=FollowerState.DISABLED)).update(
-            state=FollowerState.DISABLED, last_error=error
-        )
+        with transaction.atomic():
+            rows = Follower.objects.filter(Q(pk__in=ids), ~Q(state=FollowerState.DISABLED))
+            newly = list(rows.select_for_update().values_list("pk", flat=True))
+            Follower.objects.filter(pk__in=newly).update(
+                state=FollowerState.DISABLED, last_error=error
+            )
+            for pk in newly:
+                follower = followers[pk]
+                notices.follower_disabled(
+                    follower_id=pk,
+                    name=follower.name,
+                    venue=follower.credential.venue,
+                    error=error,
+                    cause=f"ev{event.pk}",
+                )
+
+
+def failures_notify(
+    event: LeaderEvent, followers: dict[int, Follower], batch: list[Result]
+) -> None:
+    """A copy that FAILED (other than a refused key, told above) or ended UNKNOWN needs an
+    operator: one notice per execution."""
+    for send, out in batch:
+        if out.status in (ExecutionStatus.FAILED, ExecutionStatus.UNKNOWN) and not out.auth_failed:
+            notices.copy_failed(
+                execution_id=send.row.pk,
+                follower=followers[send.row.follower_id].name,
+                leader_order=event.leader_order_id,
+                side=event.side,
+                status=out.status,
+                error=out.error,
+            )
 
 
 def balances_refresh(cached: dict[int, balances.CachedBalance], batch: list[Result]) -> None:

@@ -79,6 +79,30 @@ def leader_connection() -> LeaderConnection:
     return LeaderConnection(row.get("state", "unknown"), row.get("detail", ""), age)
 
 
+@dataclass(frozen=True)
+class LeaderDown:
+    """The leader stream is not connected, since ``since`` (epoch seconds)."""
+
+    state: str
+    detail: str
+    since: float
+
+
+def leader_down_since() -> LeaderDown | None:
+    """Since when the leader stream has not been connected (``None`` while it is, or when
+    nothing was ever reported). A silent stream process counts as down from its last report."""
+    row = get_redis().hgetall(LEADER_CONN_KEY)
+    if not row:
+        return None
+    at = int(row.get("at_ms", 0)) / 1000
+    state, detail = row.get("state", "unknown"), row.get("detail", "")
+    if time.time() - at > LEADER_CONN_STALE_S:
+        return LeaderDown("unknown", "stream process silent", at)
+    if state == "connected":
+        return None
+    return LeaderDown(state, detail, int(row.get("since_ms", row.get("at_ms", 0))) / 1000)
+
+
 def leader_active() -> Leader | None:
     return Leader.objects.select_related("credential").filter(is_active=True).first()
 

@@ -39,6 +39,9 @@ def check_pair(exchange: str, env: str, passphrase: str) -> dict[str, list[str]]
 class OperatorLoginIn(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        max_length=16, required=False, allow_blank=True, default="", help_text="TOTP code"
+    )
 
 
 class FollowerIn(serializers.Serializer):

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ExchangeCredential
-from backoffice.runtime_config import config_get, config_set
-from trading.copytrade import balances, fanout_lease, loop, tasks, venues
+from backoffice.runtime_config import KNOBS, config_get, config_set, validate
+from trading.copytrade import balances, fanout_lease, loop, notices, tasks, venues
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.errors import CopyError
 from trading.copytrade.leader_events import LeaderOrder
@@ -103,7 +103,17 @@ def follower_verify(*, follower: Follower) -> VerifyResult:
     try:
         found = loop.run(client.balances(), timeout=20)
     except AuthError as exc:
-        follower_set_state(follower=follower, state=FollowerState.DISABLED, error=str(exc))
+        was_disabled = follower.state == FollowerState.DISABLED
+        with transaction.atomic():
+            follower_set_state(follower=follower, state=FollowerState.DISABLED, error=str(exc))
+            if not was_disabled:
+                notices.follower_disabled(
+                    follower_id=follower.pk,
+                    name=follower.name,
+                    venue=follower.venue,
+                    error=str(exc),
+                    cause=f"verify{int(time.time() * 1000)}",
+                )
         return VerifyResult(False, error=str(exc))
     except ExchangeError as exc:
         Follower.objects.filter(pk=follower.pk).update(last_error=str(exc))
@@ -134,8 +144,16 @@ def leader_set(*, environment: str, api_key: str, api_secret: str, label: str = 
 
 
 def copy_set_running(*, running: bool) -> bool:
-    """Global start / stop: stops dispatching new copies; connections and streams stay up."""
-    config_set("copy_running", "true" if running else "false")
+    """Global start / stop: stops dispatching new copies; connections and streams stay up.
+    Operators are notified when the switch actually changes."""
+    from backoffice.models import RuntimeSetting
+
+    with transaction.atomic():
+        before = RuntimeSetting.objects.filter(key="copy_running").values_list("value", flat=True)
+        was = validate("copy_running", next(iter(before), KNOBS["copy_running"].default))
+        config_set("copy_running", "true" if running else "false")
+        if was != running:
+            notices.running_changed(running=running)
     return running
 
 

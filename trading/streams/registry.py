@@ -47,6 +47,8 @@ JOBS: tuple[Job, ...] = (
     Job("leader_watcher", "trading.copytrade.watcher:run"),
     Job("follower_balances", "trading.copytrade.balance_poller:run", optional=True),
     Job("follower_balance_stream", "trading.copytrade.balance_stream:run", optional=True),
+    Job("health_watch", "backoffice.health_notices:run"),
+    Job("futures_klines", "trading.futures.kline_stream:run", optional=True),
 )
 
 

@@ -19,6 +19,7 @@ from accounts.session_cache import trader_cache_put
 
 # Each product adds its seeder module here: a ``seed(stdout) -> list[str]`` returning banner lines.
 PRODUCT_SEEDERS: list[str] = ["trading.copytrade.demo", "orders.demo"]
+PRODUCT_SEEDERS.append("trading.futures.demo")
 
 DEMO_TRADERS = [
     # username, display name, days until expiry, disabled

@@ -42,7 +42,10 @@ def test_demo_screenshots_are_rendered(qapp, tmp_path, capsys):
     assert names == [
         "login.png",
         "login_device_not_allowed.png",
+        "notifications.png",
         "qr_binding.png",
+        "signals.png",
+        "signals_en.png",
         "trading.png",
         "trading_en.png",
     ]

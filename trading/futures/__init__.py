@@ -1,0 +1,1 @@
+"""USDⓈ-M futures products: market data, signals with a public scorecard (``signals/``)."""
