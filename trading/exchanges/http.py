@@ -164,7 +164,10 @@ class AiohttpSender:
     def __del__(self) -> None:
         """A client dropped without ``close()`` (a cache replaced it, a test ended) releases its
         pooled connections on their own loop instead of leaving aiohttp to log an error."""
-        self.release(at_exit=False)
+        try:
+            self.release(at_exit=False)
+        except Exception:  # noqa: S110 — interpreter teardown: modules half gone, nothing to do
+            pass
 
     def release(self, *, at_exit: bool) -> None:
         """Let go of the pool without awaiting: closed on its loop when that loop still runs
@@ -195,13 +198,16 @@ class AiohttpSender:
 
 _live: weakref.WeakSet[AiohttpSender] = weakref.WeakSet()
 _exiting = False
+_hooked = False
 
 
 def _track(sender: AiohttpSender) -> None:
     """Remember a live sender; the exit hook is registered with the first one — after every
     module's own hooks, so it runs before them (atexit is last-in, first-out)."""
-    if not _live:
+    global _hooked
+    if not _hooked:
         atexit.register(_release_all)
+        _hooked = True
     _live.add(sender)
 
 
