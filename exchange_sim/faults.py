@@ -3,7 +3,7 @@
 A fault is armed with a kind and a count (how many times it fires; -1 = until cleared) and optional
 parameters. Venue handlers ask ``faults.take(kind, account)`` at the point where the fault applies;
 a per-account fault wins over a global one. Accounts are named by their API key (Binance, Bitget,
-futures) or web session id (Alpha, event contracts). Kinds (see PROTOCOLS.md §10):
+futures) or web session id (Alpha, event contracts). Kinds (see docs/protocols.md §10):
 
 - ``drop_reply``        execute the order, then reset the connection without a reply (param
                         ``mode``: ``reset`` (default) or ``hang`` = no reply for ``ms``, then reset)

@@ -12,8 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from backoffice.venue_words import report_error_html
 from orders import admin_views, services
-from orders.choices import OrderStatus
+from orders.choices import DIRECTION_WORDS, OrderStatus
 from orders.errors import OrderError
 from orders.forms import EventSymbolForm, OrderCreateForm, OrderTemplateForm, TraderAmountForm
 from orders.models import (
@@ -32,6 +33,11 @@ STATUS_COLOURS = {
     OrderStatus.EXPIRED: "#777",
     OrderStatus.CANCELLED: "#c62828",
 }
+
+
+def _seconds(moment) -> str:
+    """A local time to the second (validity windows are seconds long)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
 
 
 @admin.register(EventSymbol)
@@ -55,23 +61,21 @@ class EventSymbolAdmin(admin.ModelAdmin):
 class EventOrderAdmin(admin.ModelAdmin):
     form = OrderCreateForm
     change_list_template = "admin/orders/eventorder/change_list.html"
+    # Fits a 1400 px screen: times to the second in short form, counts in one column.
     list_display = [
         "id",
         "symbol",
-        "direction",
+        "direction_s",
         "time_increment",
-        "payout_ratio",
-        "validity_seconds",
-        "created_at",
-        "valid_until",
+        "payout_s",
+        "created_at_s",
+        "valid_until_s",
         "status_badge",
-        "delivered",
-        "placed",
-        "failed",
+        "results",
     ]
     list_filter = ["created_at", "symbol", "direction", "time_increment"]
     actions = ["cancel_orders"]
-    readonly_fields = ["created_by", "created_at", "valid_until", "cancelled_at", "deliveries"]
+    readonly_fields = ["created_by", "created_full", "valid_full", "cancelled_full", "deliveries"]
 
     def get_queryset(self, request):
         return orders_with_counts().select_related("created_by")
@@ -94,6 +98,59 @@ class EventOrderAdmin(admin.ModelAdmin):
         status = obj.status_at(timezone.now(), getattr(obj, "delivered_count", 0) > 0)
         label = OrderStatus(status).label
         return format_html('<b style="color:{}">{}</b>', STATUS_COLOURS[status], label)
+
+    class Media:
+        css = {"all": ["orders/admin_lists.css"]}
+
+    @admin.display(description=_("方向"), ordering="direction")
+    def direction_s(self, obj):
+        colour = "#2e7d32" if obj.direction == "LONG" else "#c62828"
+        word = DIRECTION_WORDS.get(obj.direction, obj.direction)
+        return format_html('<span style="color:{}">{}</span>', colour, word)
+
+    @admin.display(description=_("赔率"), ordering="payout_ratio")
+    def payout_s(self, obj):
+        return f"{obj.payout_ratio:.2f}"
+
+    @admin.display(description=_("创建时间"), ordering="created_at")
+    def created_at_s(self, obj):
+        return timezone.localtime(obj.created_at).strftime("%m-%d %H:%M:%S")
+
+    @admin.display(description=_("有效至"), ordering="valid_until")
+    def valid_until_s(self, obj):
+        return timezone.localtime(obj.valid_until).strftime("%m-%d %H:%M:%S")
+
+    @admin.display(description=_("送达/成功/失败"), ordering="delivered_count")
+    def results(self, obj):
+        return format_html(
+            '{} / <b style="color:#2e7d32">{}</b> / <b style="color:#c62828">{}</b>',
+            obj.delivered_count,
+            obj.placed_count,
+            obj.failed_count,
+        )
+
+    @admin.display(description=_("创建时间"))
+    def created_full(self, obj):
+        return _seconds(obj.created_at)
+
+    @admin.display(description=_("有效至"))
+    def valid_full(self, obj):
+        return _seconds(obj.valid_until)
+
+    @admin.display(description=_("取消时间"))
+    def cancelled_full(self, obj):
+        return _seconds(obj.cancelled_at)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An existing order is history: every field read-only, so no 保存 buttons."""
+        extra = {
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "title": _("查看事件订单"),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra)
 
     @admin.display(description=_("已送达"), ordering="delivered_count")
     def delivered(self, obj):
@@ -123,7 +180,7 @@ class EventOrderAdmin(admin.ModelAdmin):
                     else "-",
                     r.outcome_label or _("未上报"),
                     r.binance_order_id or "-",
-                    f"{r.error_code} {r.error_message}".strip() or "-",
+                    report_error_html(r.error_code, r.error_message),
                     r.latency_ms if r.latency_ms is not None else "-",
                 )
                 for r in rows
@@ -291,3 +348,6 @@ class OrdersDashboardAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return admin_views.dashboard_view(request, self.admin_site)
+
+
+from orders import admin_reports  # noqa: E402, F401  (report page + execution-report history)

@@ -114,6 +114,7 @@ class Bar:
 
 
 CHART_H = 120
+DASHBOARD_REFRESH_S = 10  # the page reloads itself, like the copy-trading dashboard
 SLOT_W = 28
 
 
@@ -144,6 +145,7 @@ def dashboard_view(request, admin_site):
         "chart_height": CHART_H + 30,
         "baseline_y": CHART_H + 10,
         "online_window_s": config_get("online_window_s"),
+        "refresh_s": DASHBOARD_REFRESH_S,
         "opts": _opts(),
     }
     return TemplateResponse(request, "admin/orders/dashboard.html", context)

@@ -9,6 +9,10 @@ class Direction(models.TextChoices):
     SHORT = "SHORT", _("看跌 SHORT")
 
 
+# The short words for titles and lists (the choice labels also carry the code: "看涨 LONG").
+DIRECTION_WORDS = {Direction.LONG: _("看涨"), Direction.SHORT: _("看跌")}
+
+
 class TimeIncrement(models.TextChoices):
     TEN_MINUTE = "TEN_MINUTE", _("10 分钟")
     THIRTY_MINUTE = "THIRTY_MINUTE", _("30 分钟")

@@ -32,6 +32,7 @@ from redis.exceptions import RedisError
 from accounts.api_auth import token_from_header
 from accounts.errors import NOT_AUTHENTICATED, Refusal, RefusedError
 from accounts.selectors import session_resolve, session_token_hash
+from backoffice import metrics
 from backoffice.api.middleware import drain
 from backoffice.front_door import front_door
 from orders import delivery
@@ -75,6 +76,10 @@ def pull_reply(
         return refused(UNAVAILABLE, lang=_accepted(accept_language))
     if flush_due:
         _schedule_flush()
+    if fragments:
+        metrics.EVENT_ORDERS_DELIVERED.inc(len(fragments))
+    if acks:
+        metrics.EVENT_ORDERS_ACKNOWLEDGED.inc(len(acks))
     tail = f',"amount":"{info.amount}"}}'
     orders = ",".join(f + tail for f in fragments)
     body = f'{{"server_time":"{delivery.iso(now)}","orders":[{orders}]}}'
@@ -188,17 +193,21 @@ class HotPaths:
         method = environ.get("REQUEST_METHOD", "")
         auth = environ.get("HTTP_AUTHORIZATION")
         lang = environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        started = time.perf_counter()
         if path == PULL_PATH:
             ack = _ack_param(environ.get("QUERY_STRING", ""))
             answer = lambda: pull_reply(method, auth, lang, ack)  # noqa: E731
+            timer = metrics.PULL_SECONDS
         elif (match := REPORT_PATH.match(path)) and method == "POST":
             answer = lambda: report_reply(  # noqa: E731
                 method, auth, lang, match.group(1), _body(environ), environ.get("CONTENT_TYPE", "")
             )
+            timer = metrics.REPORT_SECONDS
         else:
             return self.app(environ, start_response)
         early, security = front_door(environ)
         status, body, extra = early or _served(environ, answer)
+        timer.observe(time.perf_counter() - started)
         headers = [
             ("Content-Type", JSON),
             ("Content-Length", str(len(body))),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Trader
-from orders.choices import Direction, OrderStatus, Outcome, TimeIncrement
+from orders.choices import DIRECTION_WORDS, Direction, OrderStatus, Outcome, TimeIncrement
 
 # Binance's form of a symbol (BTCUSDT): what the allowed list accepts, so a typo or stray
 # character never reaches the pull body or every trader's Binance account.
@@ -64,7 +64,9 @@ class EventOrder(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.symbol} {self.direction} {self.time_increment}"
+        """Titles read the labels (看涨/看跌, 10 分钟), not the raw codes."""
+        direction = DIRECTION_WORDS.get(self.direction, self.direction)
+        return f"#{self.pk} {self.symbol} {direction} {self.get_time_increment_display()}"
 
     def status_at(self, now: datetime, delivered: bool) -> str:
         """待分配 / 已分配 / 已过期 / 已取消 — derived, so it can never go stale."""
@@ -194,3 +196,21 @@ class BindingReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trader_id}: {self.expires_at or '-'}"
+
+
+class OrdersReport(EventOrder):
+    """Proxy that puts the event-order report (订单统计报表) on the admin index."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("订单统计报表")
+        verbose_name_plural = _("订单统计报表")
+
+
+class ExecutionReportHistory(ExecutionReport):
+    """Proxy for the read-only, filterable history of execution reports (用户交易历史)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("交易历史（执行回报）")
+        verbose_name_plural = _("交易历史（执行回报）")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Trader
 from accounts.services import trader_update
+from backoffice import metrics
 from backoffice.runtime_config import config_get
 from orders import delivery
 from orders.errors import (
@@ -123,6 +124,7 @@ def _order_insert(symbol: str, direction: str, fields: OrderFields, created_by) 
 
 
 def _publish_logged(order: EventOrder) -> None:
+    metrics.safely(metrics.EVENT_ORDERS_CREATED.inc)
     try:
         delivery.publish([order])
     except Exception:  # Redis down: the sweep (and the rebuild after a restart) republishes
@@ -284,6 +286,7 @@ def deliveries_acknowledge(*, trader_id: int, delivery_ids: list[str]) -> list[i
     and each becomes a ``Claim`` row (the admin's 已分配). Any transport calls this (the pull does
     the same step inside its own script). Returns the state per id (see ``delivery.acknowledge``)."""
     states, flush_due = delivery.acknowledge(trader_id, delivery_ids, time.time())
+    metrics.safely(metrics.EVENT_ORDERS_ACKNOWLEDGED.inc, states.count(1))
     if flush_due:
         claims_flush_schedule()
     return states
@@ -353,6 +356,7 @@ def execution_report(
         error_code,
         latency_ms,
     )
+    metrics.safely(metrics.report_counted, outcome, error_code)
     return report, True
 
 

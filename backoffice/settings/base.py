@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served locally: /api/v1/docs/ works offline
     "django_celery_beat",
     "accounts",
     "orders",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "backoffice.language.OperatorLanguageMiddleware",  # admin: zh-hans unless the operator chose
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backoffice.api.utc.ApiUtcMiddleware",
@@ -170,6 +172,12 @@ def _demo_field_key() -> list[str]:
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or _demo_field_key()
 CLIENT_SESSION_HOURS = env.int("CLIENT_SESSION_HOURS", default=24)
 FLEET_SIM_URL = env.str("FLEET_SIM_URL", default="http://127.0.0.1:8900")
+# GET /metrics (Prometheus): a bearer token when set, else only these networks (docs/operations.md)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETS = env.list(
+    "METRICS_ALLOWED_NETS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+)
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -190,6 +198,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "backoffice.api.schema.add_common_refusals",
     ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery ---------------------------------------------------------------------------------------

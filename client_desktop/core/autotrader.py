@@ -24,8 +24,8 @@ For the UI (h6)
   ``binance_session_expired`` → the QR screen (``binding.status().phase`` is ``expired``).
   ``i18n.error_text(reason, lang)`` gives the words. After re-binding, ``start()`` again.
 
-Rules (issue 5, STYLE "orders exactly once")
---------------------------------------------
+Rules (orders exactly once: docs/products.md §A.3, docs/client.md)
+------------------------------------------------------------------
 - Orders are judged valid by the SERVER clock (``api.clock``, corrected from ``server_time``).
 - Delivery is acknowledged: the server hands an order out again (same delivery id) until the
   client acknowledges it, so a lost pull reply loses nothing. The client acknowledges an order
@@ -75,6 +75,7 @@ from trading.exchanges.errors import (
     TemporaryError,
     TermsChanged,
 )
+from trading.exchanges.venue_errors import explain_error, with_detail
 
 log = logging.getLogger("fleet.client.autotrader")
 
@@ -442,9 +443,7 @@ class AutoTrader:
                     return self._failed(entry, code, str(exc), started)
                 continue
             except ExchangeError as exc:
-                return self._failed(
-                    entry, _venue_code(exc), str(exc), started, words="binance_rejected"
-                )
+                return self._rejected(entry, exc, started)
             latency = int((time.monotonic() - started) * 1000)
             return self.journal.finish(
                 entry.order_id,
@@ -500,6 +499,20 @@ class AutoTrader:
             time.time(),
             error_code=code,
             error_message=error_text(words or code, self.lang, detail=message),
+            latency_ms=int((time.monotonic() - started) * 1000),
+        )
+
+    def _rejected(self, entry: Entry, exc: ExchangeError, started: float) -> Entry:
+        """A venue refusal in the catalogue's words (``venue_errors``), the raw code and message
+        kept after them: "余额不足 — [binance_web 93420002] Insufficient balance"."""
+        said = explain_error(exc, self.lang)
+        self._update(last_error=said.text, last_error_code=_venue_code(exc))
+        return self.journal.finish(
+            entry.order_id,
+            j.FAILED,
+            time.time(),
+            error_code=_venue_code(exc),
+            error_message=with_detail(said),
             latency_ms=int((time.monotonic() - started) * 1000),
         )
 

@@ -1,6 +1,7 @@
-"""The copy-trading operator API (``/api/v1``, spec §5) as plain synchronous calls — Qt-free, run
-them off the GUI thread. Money arrives as decimal strings and becomes ``Decimal``; refusals become
-the same typed errors as the trader client (:mod:`client_desktop.core.api_client`).
+"""The copy-trading operator API (``/api/v1``, docs/products.md copy-trading §5) as plain
+synchronous calls — Qt-free, run them off the GUI thread. Money arrives as decimal strings and
+becomes ``Decimal``; refusals become the same typed errors as the trader client
+(:mod:`client_desktop.core.api_client`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class LastCopy:
     latency_ms: int | None
     error: str
     skip_reason: str
+    event_id: int = 0
 
     @classmethod
     def from_json(cls, row: Mapping[str, Any]) -> LastCopy:
@@ -46,6 +48,7 @@ class LastCopy:
             latency_ms=row.get("latency_ms"),
             error=str(row.get("error") or ""),
             skip_reason=str(row.get("skip_reason") or ""),
+            event_id=int(row.get("event_id") or 0),
         )
 
 

@@ -34,6 +34,7 @@ from client_desktop.ui.main_window import MainWindow
 from client_desktop.ui.notifications_tab import NotificationsTab
 from client_desktop.ui.operator import OperatorLoginDialog, copytrade_parts
 from client_desktop.ui.qr_screen import QrScreen, QrSource
+from client_desktop.ui.qt_translations import apply_qt_language
 from client_desktop.ui.signals_tab import SignalsTab
 from client_desktop.ui.status_bar import StatusBar
 from client_desktop.ui.tasks import TaskRunner
@@ -64,6 +65,7 @@ class AppController(QObject):
         super().__init__()
         self.config = config
         self.lang = config.settings.language
+        apply_qt_language(self.lang)
         self.api: ApiClient | None = None
         self.session: sessions.Session | None = None
         self.binding: Binding | None = None
@@ -332,6 +334,7 @@ class AppController(QObject):
         self.lang = lang
         self.config.settings.language = lang
         self.config.settings.save(self.config.data_dir)
+        apply_qt_language(lang)
         for screen in (
             self.login,
             self.qr,

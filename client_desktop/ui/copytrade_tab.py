@@ -1,6 +1,7 @@
-"""The copy-trading tab for operators (spec §7): the global switch with the leader's connection
-and fan-out latency on top, the followers with balances / state / last copy / error and their
-pause / resume / verify buttons, and the recent leader events with their fan-out result.
+"""The copy-trading tab for operators (docs/products.md copy-trading §7): the global switch with the
+leader's connection and fan-out latency on top, the followers with balances / state / last copy /
+error and their pause / resume / verify buttons, and the recent leader events with their fan-out
+result.
 
 Every server call runs on a pool thread (:class:`client_desktop.ui.tasks.TaskRunner`); results
 come back to the GUI thread by signal. The tab polls ``GET /status`` every few seconds while shown.
@@ -40,136 +41,12 @@ from client_desktop.core.copytrade_api import (
     LeaderView,
     VerifyResult,
 )
+from client_desktop.core.i18n import tr
 from client_desktop.ui.tasks import TaskRunner
+from trading.exchanges.venue_errors import explain_text
 
 POLL_MS = 3000
 
-STRINGS: dict[str, dict[str, str]] = {
-    "zh": {
-        "running": "跟单运行中",
-        "stopped": "跟单已停止",
-        "start": "开始跟单",
-        "stop": "停止跟单",
-        "refresh": "刷新",
-        "pause": "暂停",
-        "resume": "恢复",
-        "verify": "验证",
-        "leader": "主账户：{env} {key} · {conn}",
-        "no_leader": "主账户：未设置",
-        "connected": "已连接",
-        "latency": "扇出延迟 p50 / p95：{p50} / {p95} ms",
-        "followers": "跟单账户",
-        "events": "最近主单事件",
-        "select": "请先选择一个跟单账户",
-        "verified": "{name} 验证通过：USDT {usdt}，BTC {btc}",
-        "verify_failed": "{name} 验证失败：{error}",
-        "error": "操作失败：{message}",
-        "ACTIVE": "跟单中",
-        "PAUSED": "已暂停",
-        "DISABLED": "已停用",
-        "BUY": "买入",
-        "SELL": "卖出",
-        "col.name": "账户名",
-        "col.venue": "交易所/环境",
-        "col.state": "状态",
-        "col.usdt": "可用 USDT",
-        "col.btc": "可用 BTC",
-        "col.last": "最近复制",
-        "col.error": "错误",
-        "col.time": "时间",
-        "col.side": "方向",
-        "col.ratio": "比例 x/y",
-        "col.fanout": "扇出",
-        "col.ok": "成功",
-        "col.fail": "失败",
-        "col.skipped": "跳过",
-        "col.latency": "延迟 (ms)",
-        "login.title": "跟单操作员登录（后台管理员账号，需有跟单操作权限）",
-        "login.username": "用户名",
-        "login.password": "密码",
-        "login.submit": "登录",
-        "add": "添加账户",
-        "edit": "编辑",
-        "delete": "删除",
-        "confirm_delete": "确定删除跟单账户 {name}？其密钥与复制记录将一并删除。",
-        "dialog.add": "添加跟单账户",
-        "dialog.edit": "编辑跟单账户",
-        "field.name": "账户名",
-        "field.exchange": "交易所",
-        "field.env": "环境",
-        "field.api_key": "API Key",
-        "field.api_secret": "API Secret",
-        "field.passphrase": "Passphrase（Bitget）",
-        "keep": "留空则保持不变",
-        "saved": "已保存：{name}",
-        "deleted": "已删除：{name}",
-        "set_leader": "设置主账户",
-        "dialog.leader": "设置主账户（Binance）",
-        "leader_saved": "主账户已更新：{env} {key}",
-    },
-    "en": {
-        "running": "Copying is running",
-        "stopped": "Copying is stopped",
-        "start": "Start copying",
-        "stop": "Stop copying",
-        "refresh": "Refresh",
-        "pause": "Pause",
-        "resume": "Resume",
-        "verify": "Verify",
-        "leader": "Leader: {env} {key} · {conn}",
-        "no_leader": "Leader: not set",
-        "connected": "connected",
-        "latency": "Fan-out latency p50 / p95: {p50} / {p95} ms",
-        "followers": "Followers",
-        "events": "Recent leader orders",
-        "select": "Select a follower first",
-        "verified": "{name} verified: USDT {usdt}, BTC {btc}",
-        "verify_failed": "{name} failed verification: {error}",
-        "error": "Failed: {message}",
-        "ACTIVE": "Active",
-        "PAUSED": "Paused",
-        "DISABLED": "Disabled",
-        "BUY": "Buy",
-        "SELL": "Sell",
-        "col.name": "Account",
-        "col.venue": "Exchange / env",
-        "col.state": "State",
-        "col.usdt": "Free USDT",
-        "col.btc": "Free BTC",
-        "col.last": "Last copy",
-        "col.error": "Error",
-        "col.time": "Time",
-        "col.side": "Side",
-        "col.ratio": "Ratio x/y",
-        "col.fanout": "Fan-out",
-        "col.ok": "OK",
-        "col.fail": "Failed",
-        "col.skipped": "Skipped",
-        "col.latency": "Latency (ms)",
-        "login.title": "Copy-trading operator login (back-office account with the operate permission)",
-        "login.username": "Username",
-        "login.password": "Password",
-        "login.submit": "Log in",
-        "add": "Add account",
-        "edit": "Edit",
-        "delete": "Delete",
-        "confirm_delete": "Delete follower {name}? Its keys and copy history are deleted too.",
-        "dialog.add": "Add a follower",
-        "dialog.edit": "Edit follower",
-        "field.name": "Account name",
-        "field.exchange": "Exchange",
-        "field.env": "Environment",
-        "field.api_key": "API Key",
-        "field.api_secret": "API Secret",
-        "field.passphrase": "Passphrase (Bitget)",
-        "keep": "leave blank to keep",
-        "saved": "Saved: {name}",
-        "deleted": "Deleted: {name}",
-        "set_leader": "Set leader",
-        "dialog.leader": "Set the leader (Binance)",
-        "leader_saved": "Leader updated: {env} {key}",
-    },
-}
 FOLLOWER_COLUMNS = ("name", "venue", "state", "usdt", "btc", "last", "error")
 EVENT_COLUMNS = ("time", "side", "ratio", "fanout", "ok", "fail", "skipped", "latency")
 
@@ -202,7 +79,8 @@ class CopyApi(Protocol):
 
 
 def text(lang: str, msg: str, **params: object) -> str:
-    found = STRINGS.get(lang, STRINGS["zh"]).get(msg) or STRINGS["zh"].get(msg) or msg
+    """The tab's string ``msg`` (key ``copy.<msg>`` of the client catalogue) in ``lang``."""
+    found = tr(f"copy.{msg}", lang)  # formatted here: the tab's texts use a {key} placeholder
     return found.format(**params) if params else found
 
 
@@ -210,24 +88,54 @@ def money(value: Decimal | None) -> str:
     return "-" if value is None else f"{value.normalize():f}"
 
 
+def label(lang: str, kind: str, code: str) -> str:
+    """A venue / environment / status / skip code as the back office writes it (``copy.<kind>.``
+    keys); an unknown code is shown as it came."""
+    found = tr(f"copy.{kind}.{code}", lang)
+    return code if found == f"copy.{kind}.{code}" else found
+
+
+def venue_env_text(exchange: str, env: str, lang: str) -> str:
+    return f"{label(lang, 'venue', exchange)} / {label(lang, 'env', env)}"
+
+
 def last_copy_text(f: FollowerView, lang: str) -> str:
     last = f.last_copy
     if last is None:
         return "-"
     latency = f" · {last.latency_ms} ms" if last.latency_ms is not None else ""
-    return f"{text(lang, last.side)} {money(last.requested)} {last.status}{latency}"
+    status = label(lang, "status", last.status)
+    if last.skip_reason:
+        status = f"{status}（{label(lang, 'skip', last.skip_reason)}）"
+    return f"{text(lang, last.side)} {money(last.requested)} {status}{latency}"
+
+
+def error_words(raw: str, lang: str) -> str:
+    """A stored venue error in words (the one catalogue, ``venue_errors``); raw on hover."""
+    return explain_text(raw, lang).text if raw else "-"
 
 
 def follower_cells(f: FollowerView, lang: str) -> list[str]:
     return [
         f.name,
-        f"{f.exchange} / {f.env}",
+        venue_env_text(f.exchange, f.env, lang),
         text(lang, f.state),
         money(f.free_usdt),
         money(f.free_btc),
         last_copy_text(f, lang),
-        f.last_error or "-",
+        error_words(f.last_error, lang),
     ]
+
+
+def latest_failure(f: FollowerView) -> tuple[str, str] | None:
+    """(identity, raw error) of the follower's newest failure: a failed last copy, or a stored
+    error (verification refused, keys disabled). The identity changes with each new failure."""
+    last = f.last_copy
+    if last is not None and last.status == "FAILED" and last.error:
+        return f"copy:{f.id}:{last.event_id}", last.error
+    if f.last_error:
+        return f"error:{f.id}:{f.last_error}", f.last_error
+    return None
 
 
 def event_cells(e: EventView, lang: str) -> list[str]:
@@ -257,13 +165,20 @@ def _table(name: str, columns: tuple[str, ...], lang: str) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]], keys: list[int] | None = None) -> None:
+def _fill(
+    table: QTableWidget,
+    rows: list[list[str]],
+    keys: list[int] | None = None,
+    tips: dict[tuple[int, int], str] | None = None,
+) -> None:
     table.setRowCount(len(rows))
     for r, cells in enumerate(rows):
         for c, value in enumerate(cells):
             item = QTableWidgetItem(value)
             if keys is not None and c == 0:
                 item.setData(Qt.ItemDataRole.UserRole, keys[r])
+            if tips and (r, c) in tips:
+                item.setToolTip(tips[(r, c)])
             table.setItem(r, c, item)
 
 
@@ -293,6 +208,9 @@ class CopyTradeTab(QWidget):
         self.runner = runner or TaskRunner(self)
         self.status: CopyStatus | None = None
         self._refreshing = False
+        self._seen_failures: set[str] = set()
+        self._first_status = True  # failures already there when the tab opens do not pop up
+        self.failure_box: QMessageBox | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(poll_ms)
         self.timer.timeout.connect(self.refresh)
@@ -503,9 +421,13 @@ class CopyTradeTab(QWidget):
             usdt, btc = money(result.free_usdt), money(result.free_btc)
             self.show_message(self._t("verified", name=follower.name, usdt=usdt, btc=btc))
         else:
-            self.show_message(self._t("verify_failed", name=follower.name, error=result.error))
+            said = explain_text(result.error, self.lang)
+            message = self._t("verify_failed", name=follower.name, error=said.text)
+            self.show_message(message)
+            self._seen_failures.add(f"error:{follower.id}:{result.error}")
+            self.show_failure_popup(self._t("verify_failed.title"), message, said.detail)
 
-    # --- account management (spec FR-6: add / edit / delete) ---
+    # --- account management (docs/products.md copy-trading FR-6: add / edit / delete) ---
     def add_account(self) -> None:
         self._open_dialog(AccountDialog(self.lang, None, self))
 
@@ -531,7 +453,10 @@ class CopyTradeTab(QWidget):
 
         def done(saved: FollowerView) -> None:
             dialog.accept()
-            self.show_message(self._t("saved", name=saved.name))
+            if saved.state == "PENDING":
+                self.show_message(self._t("new_follower_verifying", name=saved.name))
+            else:
+                self.show_message(self._t("saved", name=saved.name))
             self.refresh()
 
         def failed(exc: Exception) -> None:
@@ -550,7 +475,8 @@ class CopyTradeTab(QWidget):
     def _save_leader(self, dialog: LeaderDialog, fields: dict[str, str]) -> None:
         def done(leader: LeaderView) -> None:
             dialog.accept()
-            self.show_message(self._t("leader_saved", env=leader.env, key=leader.api_key_masked))
+            env = label(self.lang, "env", leader.env)
+            self.show_message(self._t("leader_saved", env=env, key=leader.api_key_masked))
             self.refresh()
 
         def failed(exc: Exception) -> None:
@@ -613,18 +539,57 @@ class CopyTradeTab(QWidget):
         p95 = "-" if status.p95_ms is None else status.p95_ms
         self.latency_label.setText(self._t("latency", p50=p50, p95=p95))
         rows = [follower_cells(f, self.lang) for f in status.followers]
-        _fill(self.followers_table, rows, [f.id for f in status.followers])
+        error_col = FOLLOWER_COLUMNS.index("error")
+        tips = {
+            (r, error_col): f.last_error for r, f in enumerate(status.followers) if f.last_error
+        }
+        _fill(self.followers_table, rows, [f.id for f in status.followers], tips)
         _fill(self.events_table, [event_cells(e, self.lang) for e in status.events])
         if selected is not None:
             self.select_follower(selected.id)
+        self._pop_up_new_failure(status)
         self.status_shown.emit(status)
+
+    def _pop_up_new_failure(self, status: CopyStatus) -> None:
+        """A failure that was not there at the previous refresh pops up with its reason in words
+        (the newest one when several arrive together); the status line keeps it too."""
+        fresh = []
+        for f in status.followers:
+            failure = latest_failure(f)
+            if failure is not None and failure[0] not in self._seen_failures:
+                self._seen_failures.add(failure[0])
+                fresh.append((f, failure[1]))
+        if not fresh or self._first_status:
+            self._first_status = False
+            return
+        follower, raw = fresh[-1]
+        said = explain_text(raw, self.lang)
+        message = self._t("copy_failed", name=follower.name, error=said.text)
+        self.show_message(message)
+        self.show_failure_popup(self._t("copy_failed.title"), message, said.detail)
+
+    def show_failure_popup(self, title: str, message: str, detail: str) -> None:
+        """A non-blocking message box (tests replace or inspect ``self.failure_box``)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
+        box.setObjectName("copy_failure_popup")
+        if detail and detail != message:
+            box.setDetailedText(detail)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.failure_box = box
+        box.open()
 
     def _leader_text(self, status: CopyStatus) -> str:
         leader = status.leader
         if leader is None:
             return self._t("no_leader")
-        conn = self._t("connected") if leader.connected else leader.connection
-        return self._t("leader", env=leader.env, key=leader.api_key_masked, conn=conn)
+        conn = (
+            self._t("connected")
+            if leader.connected
+            else label(self.lang, "conn", leader.connection)
+        )
+        env = label(self.lang, "env", leader.env)
+        return self._t("leader", env=env, key=leader.api_key_masked, conn=conn)
 
     def select_follower(self, follower_id: int) -> None:
         for row in range(self.followers_table.rowCount()):
@@ -667,8 +632,10 @@ class AccountDialog(QDialog):
         self.setObjectName("copy_account_dialog")
         self.setWindowTitle(text(lang, "dialog.add" if follower is None else "dialog.edit"))
         self.name_edit = QLineEdit(follower.name if follower else "")
-        self.exchange_box = self._combo(EXCHANGES, follower.exchange if follower else "binance")
-        self.env_box = self._combo(ENVIRONMENTS, follower.env if follower else "prod")
+        self.exchange_box = self._combo(
+            "venue", EXCHANGES, follower.exchange if follower else "binance"
+        )
+        self.env_box = self._combo("env", ENVIRONMENTS, follower.env if follower else "prod")
         self.key_edit, self.secret_edit, self.passphrase_edit = (
             self._secret(follower is not None) for _ in range(3)
         )
@@ -695,11 +662,18 @@ class AccountDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
-    def _combo(self, values: tuple[str, ...], current: str) -> QComboBox:
+    def _combo(self, kind: str, values: tuple[str, ...], current: str) -> QComboBox:
+        """Labels as the back office writes them (币安, 主网…); the code is the item's data."""
         box = QComboBox()
-        box.addItems(list(values))
-        box.setCurrentText(current)
+        for value in values:
+            box.addItem(label(self.lang, kind, value), value)
+        self.choose(box, current)
         return box
+
+    @staticmethod
+    def choose(box: QComboBox, value: str) -> None:
+        """Select the item whose code is ``value``."""
+        box.setCurrentIndex(max(0, box.findData(value)))
 
     def _secret(self, editing: bool) -> QLineEdit:
         edit = QLineEdit()
@@ -713,8 +687,8 @@ class AccountDialog(QDialog):
         and the keys that were typed."""
         plain = {
             "name": self.name_edit.text().strip(),
-            "exchange": self.exchange_box.currentText(),
-            "env": self.env_box.currentText(),
+            "exchange": str(self.exchange_box.currentData()),
+            "env": str(self.env_box.currentData()),
         }
         keys = {
             "api_key": self.key_edit.text().strip(),
@@ -759,7 +733,7 @@ class LeaderDialog(AccountDialog):
 
     def fields(self) -> dict[str, str]:
         return {
-            "env": self.env_box.currentText(),
+            "env": str(self.env_box.currentData()),
             "api_key": self.key_edit.text().strip(),
             "api_secret": self.secret_edit.text().strip(),
         }

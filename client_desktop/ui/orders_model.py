@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from client_desktop.core.i18n import tr
+from trading.exchanges.venue_errors import split_detail
 
 COLUMNS = (
     "col.time",
@@ -147,7 +148,7 @@ class OrdersModel(QAbstractTableModel):
             amount_text(row.amount),
             tr(f"state.{row.state}", self.lang),
             row.binance_order_id,
-            row.error,
+            split_detail(row.error)[0],  # the words; the raw venue code and message on hover
         )
         return values[column]
 

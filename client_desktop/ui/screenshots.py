@@ -11,7 +11,14 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 
 from client_desktop.core.api_client import ApiClient, ApiError
-from client_desktop.core.i18n import error_text
+from client_desktop.core.copytrade_api import (
+    CopyStatus,
+    EventView,
+    FollowerView,
+    LastCopy,
+    LeaderView,
+)
+from client_desktop.core.i18n import tr
 from client_desktop.core.notifications_api import ChannelInfo, NotificationItem, NotificationPage
 from client_desktop.ui.fonts import load_bundled_fonts
 from client_desktop.ui.login_window import LoginWindow
@@ -23,11 +30,12 @@ from client_desktop.ui.status_bar import StatusBar
 from client_desktop.ui.trade_tab import TradeTab
 from trading.exchanges.binance_web.mapping import QrStatus
 from trading.exchanges.binance_web.qr_login import QrCode, QrPoll
+from trading.exchanges.venue_errors import explain, with_detail
 
 DEVICE_ID = "dev-3f9a61c2d84e0b57"
 SERVER = "http://127.0.0.1:8000"
 NOW = datetime.now(UTC)
-BALANCE = {"zh": "余额不足 (93420002)", "en": "insufficient balance (93420002)"}
+RAW_BALANCE = "Insufficient balance"  # what Binance web says; the words come from the catalogue
 
 
 class DemoQrSource:
@@ -42,7 +50,7 @@ class DemoQrSource:
 
 def demo_orders(lang: str) -> list[OrderRow]:
     """A morning of deliveries: placed, one balance refusal, one skipped after a restart."""
-    refusal = error_text("binance_rejected", lang, detail=BALANCE[lang])
+    refusal = with_detail(explain("binance_web", "93420002", RAW_BALANCE, lang))
     local = datetime.now().astimezone().replace(hour=10, minute=0, second=0, microsecond=0)
     specs = [
         (1041, 0, "BTCUSDT", "LONG", "TEN_MINUTE", "placed", "8821904417", ""),
@@ -141,6 +149,81 @@ def demo_channels() -> list[ChannelInfo]:
     ]
 
 
+def demo_copy_status() -> CopyStatus:
+    """Copy trading in full swing: four followers on both venues, one refused by Bitget."""
+    filled = LastCopy("BUY", Decimal("0.0812"), Decimal("81.2"), "FILLED", 142, "", "", 57)
+    sold = LastCopy("SELL", Decimal("0.0812"), Decimal("0.00093"), "FILLED", 188, "", "", 57)
+    poor = LastCopy(
+        "BUY",
+        Decimal("0.0812"),
+        Decimal("4.1"),
+        "FAILED",
+        None,
+        "[bitget 43012] Insufficient balance",
+        "",
+        57,
+    )
+    skipped = LastCopy(
+        "BUY", Decimal("0.0812"), Decimal(0), "SKIPPED", None, "", "below_min_notional", 57
+    )
+
+    def follower(fid, name, venue, env, usdt, btc, last, state="ACTIVE", error=""):
+        return FollowerView(
+            fid,
+            name,
+            venue,
+            env,
+            state,
+            Decimal(usdt),
+            Decimal(btc),
+            error,
+            last,
+            "key****" + str(fid),
+        )
+
+    return CopyStatus(
+        running=True,
+        leader=LeaderView("binance", "prod", True, "connected", "lead****9c41"),
+        followers=[
+            follower(1, "华东-01", "binance", "prod", "918.80", "0.01250", filled),
+            follower(2, "华东-02", "binance", "prod", "1204.11", "0.00093", sold),
+            follower(3, "bitget-A", "bitget", "prod", "4.10", "0", poor),
+            follower(4, "测试-小额", "bitget", "demo", "12.00", "0", skipped),
+            follower(
+                5,
+                "旧账户",
+                "binance",
+                "prod",
+                "0",
+                "0",
+                None,
+                "DISABLED",
+                "[binance_spot -2015] Invalid API-key, IP, or permissions for action.",
+            ),
+        ],
+        events=[
+            EventView(
+                57, "2026-12-07T10:41:05Z", "BUY", "L57", Decimal("8.12"), 5, 2, 1, 1, 188, ""
+            ),
+            EventView(
+                56, "2026-12-07T10:12:40Z", "SELL", "L56", Decimal("100"), 4, 4, 0, 0, 164, ""
+            ),
+            EventView(55, "2026-12-07T09:58:02Z", "BUY", "L55", Decimal("25"), 4, 4, 0, 0, 151, ""),
+        ],
+        p50_ms=151,
+        p95_ms=188,
+    )
+
+
+class DemoCopyApi:
+    """The copy tab's edge for screenshots: a logged-in operator, a fixed status."""
+
+    token = "demo"
+
+    def status(self) -> CopyStatus:
+        return demo_copy_status()
+
+
 class Stage:
     """The main window with the three screens, as the running app builds it."""
 
@@ -171,6 +254,29 @@ class Stage:
 def grab(widget: QWidget, path: Path) -> Path:
     QApplication.processEvents()
     widget.grab().save(str(path))
+    return path
+
+
+def copy_tab(stage: Stage, lang: str, path: Path) -> Path:
+    """The operator's copy-trading tab, as after the operator login."""
+    from client_desktop.ui.copytrade_tab import CopyTradeTab
+
+    tab = CopyTradeTab(DemoCopyApi(), lang=lang, poll_ms=3_600_000)  # type: ignore[arg-type]
+    stage.window.add_tab(tab, "tab.copytrade")
+    stage.window.tabs.setCurrentWidget(tab)
+    tab.show_status(demo_copy_status())
+    tab.followers_table.selectRow(2)
+    tab.show_message(
+        tr(
+            "copy.copy_failed",
+            lang,
+            name="bitget-A",
+            error="余额不足" if lang == "zh" else "Insufficient balance",
+        )
+    )
+    stage.window.resize(1180, 700)
+    path = grab(stage.window, path)
+    tab.runner.wait()
     return path
 
 
@@ -215,5 +321,6 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
     from client_desktop.ui.signals_screenshots import render_signals
 
     paths += render_signals(stage.window, stage.window.tabs, stage.window.add_tab, out_dir, lang)
+    paths.append(copy_tab(stage, lang, out_dir / "copytrade.png"))
     stage.window.close()
     return paths

@@ -32,6 +32,7 @@ from client_desktop.ui.common import named
 from client_desktop.ui.login_window import refusal_text
 from client_desktop.ui.orders_model import COLUMNS, Counters, OrderRow, OrdersModel, counters_for
 from client_desktop.ui.tasks import TaskRunner
+from trading.exchanges.venue_errors import split_detail
 
 log = logging.getLogger("fleet.client.ui")
 
@@ -270,7 +271,7 @@ class TradeTab(QWidget):
         today = (now or datetime.now().astimezone()).date()
         self.set_counters(counters_for(self.model.rows, today))
         if row.error:
-            self.set_last_error(row.error)
+            self.set_last_error(split_detail(row.error)[0])
 
     def clear(self) -> None:
         """Logged out: no orders, no counters, no error."""

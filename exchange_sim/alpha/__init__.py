@@ -1,5 +1,5 @@
-"""Binance Alpha (PROTOCOLS.md §4): public market data, the private web API (limit / OTO orders,
-cancel, open orders, history, user trades, listen key, today's volume, Alpha wallet) on the
+"""Binance Alpha (docs/protocols.md §4): public market data, the private web API (limit / OTO
+orders, cancel, open orders, history, user trades, listen key, today's volume, Alpha wallet) on the
 shared Binance web sessions, the nbstream WebSocket (``alpha@<listenKey>``, ``<sym>@aggTrade``)
 and ``/sim/alpha`` control routes.
 
@@ -24,7 +24,8 @@ from exchange_sim.world import World
 
 PUB = "/bapi/defi/v1/public"
 PRIV = "/bapi/defi/v1/private/alpha-trade"
-PREFIXES = ("/bapi/asset/v1/private/alpha-trade", PRIV)  # place: both prefixes (PROTOCOLS §4.3)
+# place: both prefixes (docs/protocols.md §4.3)
+PREFIXES = ("/bapi/asset/v1/private/alpha-trade", PRIV)
 
 PUBLIC = {
     f"{PUB}/wallet-direct/buw/wallet/cex/alpha/all/token/list": rest.token_list,

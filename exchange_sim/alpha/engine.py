@@ -1,5 +1,5 @@
 """The Alpha matching engine: validate, lock funds, rest, fill on crossing, OTO legs, cancel, and
-the ``executionReport`` events of the ``alpha@<listenKey>`` stream (PROTOCOLS.md §4.3, §4.4).
+the ``executionReport`` events of the ``alpha@<listenKey>`` stream (docs/protocols.md §4.3, §4.4).
 
 - A BUY locks ``price × qty`` (truncated to 8 dp) of the quote asset; a SELL locks the base qty.
 - An order that crosses the market on arrival fills at once, whole, at the market price (taker:
@@ -29,7 +29,8 @@ from exchange_sim.web.session import WebError, WebSession, WebUser, bad_param, s
 from exchange_sim.world import World
 
 INSUFFICIENT_CODE = "93420002"  # same [INF] code as event contracts (real one not captured)
-OPEN_LIMIT_CODE = "93420018"  # "Open order number has reached maximum limit" (PROTOCOLS §4.2)
+# "Open order number has reached maximum limit" (docs/protocols.md §4.2)
+OPEN_LIMIT_CODE = "93420018"
 NO_ORDER_CODE = "93420006"  # [INF] unknown / already finished order on cancel
 DAY_MS = 86_400_000
 

@@ -62,7 +62,7 @@ def _token(st: AlphaState, body: dict[str, Any]) -> tuple[Token, str]:
 
 def _payment(body: dict[str, Any], side: str, price: Decimal, qty: Decimal) -> None:
     """``paymentDetails`` must say what the order spends (BUY: CARD, quote string; SELL: ALPHA,
-    base number) — PROTOCOLS §4.3."""
+    base number) — docs/protocols.md §4.3."""
     details = body.get("paymentDetails")
     if not isinstance(details, list) or len(details) != 1 or not isinstance(details[0], dict):
         raise bad_param("illegal parameter: paymentDetails")
@@ -389,7 +389,7 @@ async def today_volume(
     request: Request, world: World, session: WebSession, user: WebUser
 ) -> Response:
     """``{totalVolume, tradeVolumeInfoList[{icon, tokenName, volume}]}`` — numbers, not strings;
-    each fill counts its quote value × the token's ``mulPoint`` (PROTOCOLS §4.5)."""
+    each fill counts its quote value × the token's ``mulPoint`` (docs/protocols.md §4.5)."""
     with world.lock:
         volumes = engine.today_volume(world, alpha_of(world), user.user_id)
     rows = [

@@ -125,7 +125,7 @@ class Order:
         return q8(self.cum_quote / self.executed) if self.executed else ZERO
 
     def row(self) -> dict[str, Any]:
-        """The ``get-open-order`` / ``get-order-history-merge`` row (PROTOCOLS §4.3)."""
+        """The ``get-open-order`` / ``get-order-history-merge`` row (docs/protocols.md §4.3)."""
         oto = self.list_id is not None
         return {
             "kind": "LIMIT",
@@ -166,7 +166,7 @@ class AlphaConfig:
 
     auto_fill: bool = True  # resting orders fill when the price crosses (else: control fills)
     fill_parts: int = 1  # a resting order fills in this many parts, one per crossing price move
-    fee_rate: Decimal = Decimal("0.0001")  # 0.01 % both sides (PROTOCOLS §4.4)
+    fee_rate: Decimal = Decimal("0.0001")  # 0.01 % both sides (docs/protocols.md §4.4)
     max_open: int = 50  # open orders per user before 93420018
 
 

@@ -1,4 +1,5 @@
-"""The nbstream WebSocket (``/w3w/stream``, ``/w3w/wsa/stream``, ``/w3w/wsa``), PROTOCOLS §4.1/§4.4.
+"""The nbstream WebSocket (``/w3w/stream``, ``/w3w/wsa/stream``, ``/w3w/wsa``),
+docs/protocols.md §4.1/§4.4.
 
 Clients send ``{"method":"SUBSCRIBE","params":[...],"id":n}`` and get ``{"result":null,"id":n}``;
 then frames ``{"stream": name, "data": {...}}``. ``alpha@<listenKey>`` carries the key owner's

@@ -1,4 +1,5 @@
-"""Binance request parsing and HMAC verification, written from the docs (PROTOCOLS §1.2, §8, §10).
+"""Binance request parsing and HMAC verification, written from the docs
+(docs/protocols.md §1.2, §8, §10).
 
 REST: the signature is HMAC-SHA256 (hex, compared case-insensitively) over the raw query string
 with its ``signature`` pair removed, concatenated with the raw body (also without it). Parameters

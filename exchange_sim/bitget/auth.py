@@ -1,4 +1,4 @@
-"""Bitget v2 request authentication, from the docs (PROTOCOLS §2.2).
+"""Bitget v2 request authentication, from the docs (docs/protocols.md §2.2).
 
 ``ACCESS-SIGN = base64(HMAC-SHA256(secret, timestamp + METHOD + requestPath + ["?" + query] +
 body))`` over the raw query string and the exact body bytes received; timestamps in ms within

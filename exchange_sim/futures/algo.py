@@ -1,6 +1,6 @@
 """Conditional (algo) orders: STOP_MARKET / TAKE_PROFIT_MARKET held until the price crosses.
 
-Trigger rules (PROTOCOLS.md §3.2): STOP BUY fires when price ≥ trigger, STOP SELL when ≤;
+Trigger rules (docs/protocols.md §3.2): STOP BUY fires when price ≥ trigger, STOP SELL when ≤;
 TAKE_PROFIT BUY when ≤, TAKE_PROFIT SELL when ≥. A trigger already met at placement is rejected
 with -2021. On trigger the algo order goes TRIGGERED, a MARKET order executes (the whole position
 for ``closePosition``), then FINISHED — each step an ALGO_UPDATE. Callers hold ``world.lock``.

@@ -1,8 +1,8 @@
 """Binance-style request handling for ``/fapi``: parameters, HMAC verification, error replies.
 
 Written independently of the spot module and of ``trading.exchanges`` on purpose. Rules
-(PROTOCOLS.md §1.2, §3.1): the signature is hex HMAC-SHA256 over the raw query string (minus the
-``signature`` parameter) concatenated with the raw body; parameters may sit in the query or the
+(docs/protocols.md §1.2, §3.1): the signature is hex HMAC-SHA256 over the raw query string (minus
+the ``signature`` parameter) concatenated with the raw body; parameters may sit in the query or the
 form body, in any order, the query winning on conflicts; ``timestamp`` must satisfy
 ``timestamp < server + 1000`` and ``server - timestamp <= recvWindow``.
 """

@@ -3,7 +3,7 @@
 State changes happen under ``world.lock`` on whatever thread made them (a request handler, a test
 moving a price); ``publish`` hands each event to the subscriber's event loop with
 ``call_soon_threadsafe`` so it is safe from any thread. ``serve`` runs one connection: it forwards
-events and applies the WebSocket faults of PROTOCOLS.md §10 (disconnect, silent stall, delay).
+events and applies the WebSocket faults of docs/protocols.md §10 (disconnect, silent stall, delay).
 Shared by the futures user stream and the Binance-web (Alpha) streams.
 """
 

@@ -1,4 +1,4 @@
-"""Execution faults applied to an order reply *after* the order executed (PROTOCOLS.md §10).
+"""Execution faults applied to an order reply *after* the order executed (docs/protocols.md §10).
 
 ``after_exec`` returns the normal reply, or raises ``DropReply`` (fault ``drop_reply``), or
 returns a 5xx / -1007 reply (fault ``error_after_exec``). ``raw_endpoint`` serves a Starlette-style

@@ -1,6 +1,6 @@
 """``/fapi/v1/order`` and ``/fapi/v1/algoOrder`` (+ open orders, cancel, query).
 
-Order placement applies the execution faults of PROTOCOLS.md §10 *after* executing:
+Order placement applies the execution faults of docs/protocols.md §10 *after* executing:
 ``drop_reply`` (the connection is cut before the reply), ``error_after_exec`` (HTTP 5xx or
 -1007), and ``not_found_window`` (lookups of the fresh order answer -2013 for a while).
 """

@@ -1,4 +1,4 @@
-"""JSON shapes of futures objects: REST replies and user-stream events (PROTOCOLS.md §3.2-3.4).
+"""JSON shapes of futures objects: REST replies and user-stream events (docs/protocols.md §3.2-3.4).
 
 Numbers are decimal strings as on Binance, ids and times are ints, flags are booleans.
 """

@@ -1,4 +1,4 @@
-"""Binance event contracts (事件合约, binary up/down), PROTOCOLS.md §5.
+"""Binance event contracts (事件合约, binary up/down), docs/protocols.md §5.
 
 ``place-order`` (v1 and v2 paths) validates every field, checks that ``payoutRatio`` equals the
 ratio currently offered for (symbol, timeIncrements) (default 0.80, set per pair through

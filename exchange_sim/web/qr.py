@@ -1,4 +1,4 @@
-"""Binance web QR-code login (PROTOCOLS.md §6) on the ``accounts.binance.com`` paths.
+"""Binance web QR-code login (docs/protocols.md §6) on the ``accounts.binance.com`` paths.
 
 1. ``POST /bapi/accounts/v2/public/qrcode/login/get`` → ``data: {qrCode}`` (v1: ``data`` = code).
 2. ``POST /bapi/accounts/v{1,2}/public/qrcode/login/query`` ``{qrCode}`` → ``data: {status}`` with

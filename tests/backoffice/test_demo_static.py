@@ -5,6 +5,7 @@ the exact argv of the launcher's ``web`` process on a free loopback port."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -79,3 +80,25 @@ def test_the_demo_web_process_serves_admin_static_files(demo_web, path, content_
         assert reply.status == 200
         assert reply.headers["Content-Type"].startswith(content_type)
         assert len(reply.read()) > 500
+
+
+def test_the_demo_admin_is_chinese_for_an_english_browser(demo_web):
+    asked = urllib.request.Request(
+        demo_web + "/admin/login/", headers={"Accept-Language": "en-US,en;q=0.9"}
+    )
+    with urllib.request.urlopen(asked, timeout=10) as reply:
+        page = reply.read().decode()
+    assert '<html lang="zh-hans"' in page and "用户名" in page
+    assert "/static/admin/css/base.css" in page
+
+
+def test_the_api_docs_page_needs_no_internet(demo_web):
+    """Swagger UI's assets come from the web process itself (drf-spectacular-sidecar), not a CDN."""
+    with urllib.request.urlopen(demo_web + "/api/v1/docs/", timeout=10) as reply:
+        page = reply.read().decode()
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css|png))"', page)
+    assert assets and not [a for a in assets if not a.startswith("/static/")], assets
+    assert "cdn.jsdelivr.net" not in page
+    for asset in assets:
+        with urllib.request.urlopen(demo_web + asset, timeout=10) as reply:
+            assert reply.status == 200 and len(reply.read()) > 100, asset

@@ -152,12 +152,12 @@ def test_dashboard_shows_status_followers_and_events(tab, fake):
     assert table.rowCount() == 2
     assert [cell(table, 0, c) for c in range(5)] == [
         "alpha",
-        "binance / sim",
+        "币安 / 模拟器",  # as the back office writes them
         "跟单中",
         "1000",
         "0.5",
     ]
-    assert "买入 12.5 FILLED · 37 ms" == cell(table, 0, 5)
+    assert "买入 12.5 已成交 · 37 ms" == cell(table, 0, 5)
     assert (cell(table, 1, 3), cell(table, 1, 6)) == ("-", "bad key")
     events = tab.events_table
     assert [cell(events, 0, c) for c in range(8)] == [
@@ -204,8 +204,8 @@ def test_add_account_dialog_shows_refusals_and_saves(qtbot, tab, fake):
     tab.add_button.click()
     dialog = tab.account_dialog
     dialog.name_edit.setText("new-bg")
-    dialog.exchange_box.setCurrentText("bitget")
-    dialog.env_box.setCurrentText("demo")
+    dialog.choose(dialog.exchange_box, "bitget")
+    dialog.choose(dialog.env_box, "demo")
     dialog.key_edit.setText("k-1")
     dialog.secret_edit.setText("s-1")
     with qtbot.waitSignal(tab.failed, timeout=5000):
@@ -301,18 +301,21 @@ def live(live_server, transactional_db, django_user_model):
 
 
 @pytest.mark.integration
-def test_api_client_against_a_live_server(live):
+def test_api_client_against_a_live_server(live, sim):
     from trading.copytrade.models import Follower
 
+    acct = sim.control.bitget_account({"USDT": "100"})
     created = live.create_account(
         name="desk-1",
         exchange="bitget",
-        env="demo",
-        api_key="k-1234567890",
-        api_secret="s",
-        passphrase="p",
+        env="sim",
+        api_key=acct["api_key"],
+        api_secret=acct["api_secret"],
+        passphrase=acct["passphrase"],
     )
-    assert created.exchange == "bitget" and created.state == "ACTIVE"
+    # added PENDING, verified against the venue right after the commit, then 跟单中
+    assert created.exchange == "bitget" and created.state == "PENDING"
+    assert Follower.objects.get(pk=created.id).state == "ACTIVE"
     assert [a.name for a in live.accounts()] == ["desk-1"]
     assert live.update_account(created.id, name="desk-renamed").name == "desk-renamed"
     assert live.pause(created.id).state == "PAUSED"
@@ -331,11 +334,16 @@ def test_api_client_against_a_live_server(live):
 
 
 @pytest.mark.integration
-def test_tab_against_a_live_server(qtbot, live):
+def test_tab_against_a_live_server(qtbot, live, sim):
     from trading.copytrade.models import Follower, Leader
 
+    acct = sim.control.binance_account({"USDT": "100"})
     made = live.create_account(
-        name="live-1", exchange="binance", env="sim", api_key="k-0987654321", api_secret="s"
+        name="live-1",
+        exchange="binance",
+        env="sim",
+        api_key=acct["api_key"],
+        api_secret=acct["api_secret"],
     )
     widget = CopyTradeTab(live, lang="zh", poll_ms=60_000)
     qtbot.addWidget(widget)
@@ -354,23 +362,28 @@ def test_tab_against_a_live_server(qtbot, live):
     widget.add_button.click()
     dialog = widget.account_dialog
     dialog.name_edit.setText("live-bg")
-    dialog.exchange_box.setCurrentText("bitget")
-    dialog.env_box.setCurrentText("test")  # Bitget has no testnet: refused by the server
+    dialog.choose(dialog.exchange_box, "bitget")
+    dialog.choose(dialog.env_box, "test")  # Bitget has no testnet: refused by the server
     dialog.key_edit.setText("k-live-123456")
     dialog.secret_edit.setText("s")
     dialog.passphrase_edit.setText("p")
     with qtbot.waitSignal(widget.failed, timeout=10_000):
         dialog.submit()
     assert "env" in dialog.error_label.text()
-    dialog.env_box.setCurrentText("demo")
+    bitget = sim.control.bitget_account({"USDT": "100"})
+    dialog.choose(dialog.env_box, "sim")
+    dialog.key_edit.setText(bitget["api_key"])
+    dialog.secret_edit.setText(bitget["api_secret"])
+    dialog.passphrase_edit.setText(bitget["passphrase"])
     with qtbot.waitSignal(widget.status_shown, timeout=10_000):
         dialog.submit()
-    assert Follower.objects.get(name="live-bg").credential.passphrase == "p"
+    added = Follower.objects.get(name="live-bg")
+    assert added.credential.passphrase == bitget["passphrase"] and added.state == "ACTIVE"
     assert widget.followers_table.rowCount() == 2
 
     widget.leader_button.click()
     leader_dialog = widget.leader_dialog
-    leader_dialog.env_box.setCurrentText("sim")
+    leader_dialog.choose(leader_dialog.env_box, "sim")
     leader_dialog.key_edit.setText("live-leader-key-1")
     with qtbot.waitSignal(widget.failed, timeout=10_000):
         leader_dialog.submit()  # no secret
@@ -383,5 +396,5 @@ def test_tab_against_a_live_server(qtbot, live):
         "sim",
         "live-leader-secret",
     )
-    assert "sim" in widget.leader_label.text()
+    assert "模拟器" in widget.leader_label.text()  # the environment as the admin names it
     widget.runner.wait()

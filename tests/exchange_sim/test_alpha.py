@@ -1,8 +1,8 @@
-"""Binance Alpha in the simulator over real HTTP and WebSocket (PROTOCOLS.md §4): public market
+"""Binance Alpha in the simulator over real HTTP and WebSocket (docs/protocols.md §4): public market
 data, web-session auth, strict order validation, LIMIT and OTO matching with fees, cancel,
 history/trades/volume/wallet, the nbstream streams and the faults.
 
-The requests here are written from PROTOCOLS.md, not from ``trading.exchanges`` (the contract
+The requests here are written from docs/protocols.md, not from ``trading.exchanges`` (the contract
 tests in tests/trading/exchanges/test_alpha_sim.py drive the real connector)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every fault of PROTOCOLS §10 on the simulator, per account and global."""
+"""Every fault of docs/protocols.md §10 on the simulator, per account and global."""
 
 from __future__ import annotations
 

@@ -16,9 +16,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from backoffice.venue_words import stored_error_html
 from trading.copytrade import controls, selectors, services
 from trading.copytrade.admin_forms import FollowerForm, LeaderForm
 from trading.copytrade.api import log_action
@@ -26,8 +28,10 @@ from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.errors import CopyError
 from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
 from trading.copytrade.operators import OPERATE_PERMISSION, OperatorToken
+from trading.exchanges.venue_errors import explain_text
 
 STATE_COLOURS = {
+    FollowerState.PENDING: "#1565c0",
     FollowerState.ACTIVE: "#2e7d32",
     FollowerState.PAUSED: "#ef6c00",
     FollowerState.DISABLED: "#c62828",
@@ -133,7 +137,7 @@ class FollowerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("最近错误"))
     def last_error_short(self, obj):
-        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error or "-"
+        return stored_error_html(obj.last_error)
 
     @admin.display(description=_("API Key"))
     def api_key_masked(self, obj):
@@ -147,7 +151,7 @@ class FollowerAdmin(admin.ModelAdmin):
             log_action(request, "follower_update", f"{obj.pk} fields={sorted(fields)} (admin)")
             return
         data = form.cleaned_data
-        created = services.follower_create(
+        created = services.follower_add(
             name=data["name"],
             venue=data["venue"],
             environment=data["environment"],
@@ -193,7 +197,12 @@ class FollowerAdmin(admin.ModelAdmin):
                 }
                 self.message_user(request, text, messages.SUCCESS)
             else:
-                text = _("%(name)s 验证失败：%(error)s") % {"name": follower, "error": result.error}
+                said = explain_text(result.error, get_language())
+                text = _("%(name)s 验证失败：%(error)s（%(detail)s）") % {
+                    "name": follower,
+                    "error": said.text,
+                    "detail": said.detail or "-",
+                }
                 self.message_user(request, text, messages.ERROR)
 
     def _each(self, request, queryset, change, done_text) -> None:
@@ -303,7 +312,7 @@ class LeaderAdmin(admin.ModelAdmin):
         if not obj.is_active:
             return "-"
         conn = selectors.leader_connection()
-        return badge("#2e7d32" if conn.connected else "#c62828", conn.state)
+        return badge("#2e7d32" if conn.connected else "#c62828", conn.label)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -331,10 +340,14 @@ class CopyExecutionInline(admin.TabularInline):
         "venue_order_id",
         "latency_ms",
         "skip_reason",
-        "error",
+        "error_words",
         "attempts",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("错误"))
+    def error_words(self, obj):
+        return stored_error_html(obj.error) if obj.error else "-"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

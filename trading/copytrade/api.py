@@ -1,6 +1,6 @@
-"""The copy-trading operator API under ``/api/v1/`` (spec §5): followers, leader, global start /
-stop, status, and the operator login. Thin: validate, call a service / selector, shape output.
-Every refusal is ``{code, message, detail}`` (``backoffice.api.errors``)."""
+"""The copy-trading operator API under ``/api/v1/`` (docs/products.md copy-trading §5): followers,
+leader, global start / stop, status, and the operator login. Thin: validate, call a service /
+selector, shape output. Every refusal is ``{code, message, detail}`` (``backoffice.api.errors``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
@@ -38,6 +39,7 @@ from trading.copytrade.serializers import (
     VerifyOut,
     check_pair,
 )
+from trading.exchanges.venue_errors import explain_text
 
 TAG = ["copytrade"]
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
@@ -51,6 +53,7 @@ COPY_ERROR_MESSAGES = {
     "otp_invalid": _("动态验证码错误"),
     "otp_setup_required": _("请先在后台设置两步验证"),
     "follower_disabled": _("跟单账户已停用，请先验证密钥"),
+    "follower_pending": _("跟单账户的密钥正在验证，验证通过后自动开始跟单"),
 }
 STATUS_EVENTS = 20
 log = logging.getLogger("fleet.copytrade.operator")
@@ -74,6 +77,12 @@ def copy_error(exc: CopyError) -> ApiError:
 
 
 # --- payloads ----------------------------------------------------------------------------------
+def error_words(raw: str) -> str:
+    """A stored venue error in the caller's language (``Accept-Language``) from the one catalogue
+    (``trading.exchanges.venue_errors``); the raw ``[venue code] message`` stays in its own field."""
+    return explain_text(raw, get_language()).text if raw else ""
+
+
 def follower_payload(row: selectors.FollowerRow) -> dict[str, Any]:
     f, bal, last = row.follower, row.balance, row.last_copy
     return {
@@ -88,6 +97,7 @@ def follower_payload(row: selectors.FollowerRow) -> dict[str, Any]:
         "freeBTC": bal.btc if bal else None,
         "balance_age_s": round(bal.age_s, 1) if bal else None,
         "last_error": f.last_error,
+        "last_error_text": error_words(f.last_error),
         "last_copy": last_copy_payload(last) if last else None,
         "created_at": f.created_at,
     }
@@ -103,6 +113,7 @@ def last_copy_payload(ex) -> dict[str, Any]:
         "filled_base": ex.filled_base,
         "filled_quote": ex.filled_quote,
         "error": ex.error,
+        "error_text": error_words(ex.error),
         "skip_reason": ex.skip_reason,
         "latency_ms": ex.latency_ms,
         "at": ex.updated_at,
@@ -227,7 +238,7 @@ class AccountListView(OperatorView):
         data = FollowerIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        follower = services.follower_create(
+        follower = services.follower_add(
             name=v["name"],
             venue=v["exchange"],
             environment=v["env"],
@@ -306,6 +317,7 @@ class AccountVerifyView(OperatorView):
             "freeUSDT": result.free_usdt,
             "freeBTC": result.free_btc,
             "error": result.error,
+            "error_text": error_words(result.error),
             "state": follower.state,
         }
         return Response(VerifyOut(body).data)

@@ -97,6 +97,8 @@ def follower_pause(*, follower: Follower) -> Follower:
     resume skip the key check): verify it instead."""
     if follower.state == FollowerState.DISABLED:
         raise CopyError("follower_disabled", "verify the follower's keys first")
+    if follower.state == FollowerState.PENDING:
+        raise CopyError("follower_pending", "the follower's keys are still being verified")
     return services.follower_set_state(follower=follower, state=FollowerState.PAUSED)
 
 

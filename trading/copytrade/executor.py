@@ -1,6 +1,6 @@
 """Placing ONE follower's copy order exactly once — async, venue-neutral, no Django.
 
-Rules (ARCHITECTURE.md "Orders are placed exactly once", PROTOCOLS.md §10):
+Rules (docs/products.md §A.3, docs/protocols.md §10):
 - send once; an unknown outcome (timeout, 5xx, duplicate id) is resolved by looking the order up
   by its client id (``place_and_reconcile``), never by re-sending;
 - a failure known not to have executed (``TemporaryError``: connection refused, 429, clock skew;

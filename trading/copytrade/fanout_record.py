@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from backoffice import metrics
 from trading.copytrade import balances, notices
 from trading.copytrade.balance_poller import store_if_newer
 from trading.copytrade.choices import ExecutionStatus, FollowerState
@@ -87,6 +88,7 @@ def results_record(
         row.latency_ms = out.ack_ms - event.received_ms if out.ack_ms else None
         row.updated_at = now
         rows.append(row)
+        metrics.safely(metrics.COPIES.labels(str(out.status).lower()).inc)
     results_write(rows)
     followers_disable_refused(event, followers, batch)
     failures_notify(event, followers, batch)
@@ -190,3 +192,5 @@ def event_fanout_ms_set(event_id: int, newest_ack_ms: int) -> None:
     for received_ms in received:
         fanout_ms = max(0, newest_ack_ms - received_ms) if received_ms else None
         LeaderEvent.objects.filter(pk=event_id).update(fanout_ms=fanout_ms)
+        if fanout_ms is not None:
+            metrics.safely(metrics.COPY_FANOUT_SECONDS.observe, fanout_ms / 1000)

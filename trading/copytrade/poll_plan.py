@@ -1,9 +1,9 @@
 """Which accounts the balance poller reads in one pass — a pure function of what is cached.
 
-Binance limits REST request weight per IP (6000 a minute, PROTOCOLS.md §1.6) and every follower's
-``GET /api/v3/account`` (weight 20) comes from Fleet's one IP; the copies themselves need the same
-budget. So Binance reads are capped at ``BINANCE_WEIGHT_PER_MIN`` (40 % of the budget: 120 reads
-a minute) and spent where they matter most:
+Binance limits REST request weight per IP (6000 a minute, docs/protocols.md §1.6) and every
+follower's ``GET /api/v3/account`` (weight 20) comes from Fleet's one IP; the copies themselves need
+the same budget. So Binance reads are capped at ``BINANCE_WEIGHT_PER_MIN`` (40 % of the budget: 120
+reads a minute) and spent where they matter most:
 
 1. accounts with no reading at all;
 2. accounts not covered by a live user-data subscription (``balance_stream``), oldest first —

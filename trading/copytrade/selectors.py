@@ -28,6 +28,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
 
 from backoffice.redis import get_redis
 from trading.copytrade import balances
@@ -66,6 +67,20 @@ class LeaderConnection:
     @property
     def connected(self) -> bool:
         return self.state == "connected"
+
+    @property
+    def label(self) -> str:
+        """The state in the operator's language (the raw state stays in ``state``)."""
+        return str(CONNECTION_LABELS.get(self.state, self.state))
+
+
+CONNECTION_LABELS = {
+    "connecting": _("连接中"),
+    "connected": _("已连接"),
+    "disconnected": _("已断开"),
+    "stalled": _("无数据（停滞）"),
+    "unknown": _("未知（流进程无报告）"),
+}
 
 
 def leader_connection() -> LeaderConnection:

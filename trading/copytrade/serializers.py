@@ -1,14 +1,16 @@
-"""Input validation and output shapes of the copy-trading operator API (spec §5). Secrets are
-write-only: outputs carry only the masked API key and whether a passphrase is set. Money is a
-decimal string (never a float)."""
+"""Input validation and output shapes of the copy-trading operator API (docs/products.md
+copy-trading §5). Secrets are write-only: outputs carry only the masked API key and whether a
+passphrase is set. Money is a decimal string (never a float)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from rest_framework import serializers
 
 from trading.exchanges.environments import endpoints
+from trading.exchanges.venue_errors import explain
 
 EXCHANGES = ("binance", "bitget")
 ENVIRONMENTS = ("prod", "test", "demo", "sim")
@@ -31,7 +33,8 @@ def check_pair(exchange: str, env: str, passphrase: str) -> dict[str, list[str]]
     if not env_supported(exchange, env):
         errors["env"] = [f"{exchange} has no {env!r} environment"]
     if exchange == "bitget" and not passphrase:
-        errors["passphrase"] = ["Bitget API keys need their passphrase"]
+        said = explain("bitget", "passphrase_missing", lang=get_language())
+        errors["passphrase"] = [said.text]
     return errors
 
 
@@ -110,6 +113,7 @@ class LastCopyOut(serializers.Serializer):
     filled_base = serializers.DecimalField(**MONEY)
     filled_quote = serializers.DecimalField(**MONEY)
     error = serializers.CharField()
+    error_text = serializers.CharField(help_text="the error in words, in the asked language")
     skip_reason = serializers.CharField()
     latency_ms = serializers.IntegerField(allow_null=True)
     at = serializers.DateTimeField()
@@ -123,23 +127,26 @@ class FollowerOut(serializers.Serializer):
     state = serializers.CharField()
     api_key_masked = serializers.CharField()
     has_passphrase = serializers.BooleanField()
-    freeUSDT = serializers.DecimalField(**MONEY, allow_null=True)  # spec §5 name
-    freeBTC = serializers.DecimalField(**MONEY, allow_null=True)  # spec §5 name
+    # freeUSDT / freeBTC: the field names of docs/products.md copy-trading §5
+    freeUSDT = serializers.DecimalField(**MONEY, allow_null=True)
+    freeBTC = serializers.DecimalField(**MONEY, allow_null=True)
     balance_age_s = serializers.FloatField(allow_null=True)
-    last_error = serializers.CharField()
+    last_error = serializers.CharField(help_text="raw: [venue code] venue message")
+    last_error_text = serializers.CharField(help_text="the same in words, in the asked language")
     last_copy = LastCopyOut(allow_null=True)
     created_at = serializers.DateTimeField()
 
 
 class FollowerCreatedOut(FollowerOut):
-    status = serializers.CharField(help_text="always CREATED (spec §5.1)")
+    status = serializers.CharField(help_text="always CREATED (docs/products.md copy-trading §5.1)")
 
 
 class VerifyOut(serializers.Serializer):
     ok = serializers.BooleanField()
     freeUSDT = serializers.DecimalField(**MONEY, allow_null=True)
     freeBTC = serializers.DecimalField(**MONEY, allow_null=True)
-    error = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_blank=True, help_text="raw: [venue code] venue message")
+    error_text = serializers.CharField(allow_blank=True, help_text="in words, asked language")
     state = serializers.CharField()
 
 

@@ -34,8 +34,10 @@ def follower_create(
     api_key: str,
     api_secret: str,
     passphrase: str = "",
+    state: str = FollowerState.ACTIVE,
 ) -> Follower:
-    """A new ACTIVE follower with its encrypted credential."""
+    """A new follower with its encrypted credential, ACTIVE unless told otherwise (seeds, benches
+    and tests whose keys are known good; people add followers through ``follower_add``)."""
     with transaction.atomic():
         cred = ExchangeCredential.objects.create(
             label=name,
@@ -45,7 +47,34 @@ def follower_create(
             api_secret=api_secret,
             passphrase=passphrase,
         )
-        return Follower.objects.create(name=name, credential=cred)
+        return Follower.objects.create(name=name, credential=cred, state=state)
+
+
+def follower_add(
+    *,
+    name: str,
+    venue: str,
+    environment: str,
+    api_key: str,
+    api_secret: str,
+    passphrase: str = "",
+) -> Follower:
+    """What a person adding a follower gets: a PENDING follower (not copied yet) whose keys are
+    checked against its venue right after the commit (``copytrade.verify_follower``); good keys
+    make it ACTIVE (跟单中), refused keys DISABLED with the venue's reason."""
+    from trading.copytrade.tasks import verify_follower
+
+    follower = follower_create(
+        name=name,
+        venue=venue,
+        environment=environment,
+        api_key=api_key,
+        api_secret=api_secret,
+        passphrase=passphrase,
+        state=FollowerState.PENDING,
+    )
+    transaction.on_commit(lambda: verify_follower.delay(follower.pk))
+    return follower
 
 
 def follower_update(*, follower: Follower, **fields: str) -> Follower:
@@ -66,9 +95,12 @@ def follower_update(*, follower: Follower, **fields: str) -> Follower:
 
 
 def follower_set_state(*, follower: Follower, state: str, error: str | None = None) -> Follower:
-    """Pause / resume / disable. Resuming a DISABLED follower is refused until it verifies."""
+    """Pause / resume / disable. Resuming a DISABLED or PENDING follower is refused until its keys
+    verify."""
     if state == FollowerState.ACTIVE and follower.state == FollowerState.DISABLED:
         raise CopyError("follower_disabled", "verify the follower's keys before resuming")
+    if state == FollowerState.ACTIVE and follower.state == FollowerState.PENDING:
+        raise CopyError("follower_pending", "the follower's keys are still being verified")
     follower.state = state
     fields = ["state", "updated_at"]
     if error is not None:
@@ -98,7 +130,8 @@ class VerifyResult:
 
 def follower_verify(*, follower: Follower) -> VerifyResult:
     """Check the keys by reading balances; bad keys DISABLE the follower with a clear error,
-    good keys clear the error (and re-enable a DISABLED follower as PAUSED)."""
+    good keys clear the error, re-enable a DISABLED follower as PAUSED and start a new (PENDING)
+    one copying (ACTIVE). Other venue trouble leaves the state as it is, with the error."""
     client = venues.venue_for(follower.credential)
     try:
         found = loop.run(client.balances(), timeout=20)
@@ -122,6 +155,8 @@ def follower_verify(*, follower: Follower) -> VerifyResult:
     balances.balance_store(follower.pk, usdt, btc)
     if follower.state == FollowerState.DISABLED:
         follower.state = FollowerState.PAUSED
+    elif follower.state == FollowerState.PENDING:
+        follower.state = FollowerState.ACTIVE
     follower.last_error = ""
     follower.save(update_fields=["state", "last_error", "updated_at"])
     return VerifyResult(True, usdt, btc)

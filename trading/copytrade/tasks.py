@@ -32,6 +32,18 @@ def fanout_chunk(self, event_id: int, follower_ids: list[int]) -> None:  # type:
         raise self.retry(exc=exc, countdown=2) from exc
 
 
+@shared_task(name="copytrade.verify_follower", ignore_result=True)
+def verify_follower(follower_id: int) -> None:
+    """A newly added follower's keys against its venue (``services.follower_add``)."""
+    from trading.copytrade import services
+    from trading.copytrade.models import Follower
+
+    follower = Follower.objects.select_related("credential").filter(pk=follower_id).first()
+    if follower is not None:
+        result = services.follower_verify(follower=follower)
+        log.info("new follower %s verified: ok=%s %s", follower_id, result.ok, result.error)
+
+
 @shared_task(name="copytrade.poll_balances", ignore_result=True)
 def poll_balances() -> int:
     """Beat (every 3 s): refresh the cached free balances unless the stream process just did."""

@@ -1,4 +1,4 @@
-"""Copy-trading operator API routes (included under /api/v1/; spec §5)."""
+"""Copy-trading operator API routes (included under /api/v1/; docs/products.md copy-trading §5)."""
 
 from django.urls import path
 

@@ -1,5 +1,5 @@
 """The one async HTTP transport every REST connector uses (aiohttp), mapping transport failures to
-the error tree (docs/connectors.md "Transport"; the exactly-once rule of docs/decisions.md):
+the error tree (docs/protocols.md §10; docs/connectors.md "Transport"):
 
 - the request certainly never left (connect error / connect or pool timeout) → ``TemporaryError``;
 - it may have reached the venue (read timeout, reset after sending, 5xx) → ``OutcomeUnknown`` for a

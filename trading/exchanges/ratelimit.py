@@ -16,7 +16,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 
 DEFAULT_RATE = 10.0
-# Binance REQUEST_WEIGHT default limit per minute (exchangeInfo rateLimits); see PROTOCOLS.md §1.6.
+# Binance REQUEST_WEIGHT default limit per minute (exchangeInfo rateLimits);
+# see docs/protocols.md §1.6.
 BINANCE_WEIGHT_LIMIT_1M = 6000
 WEIGHT_SOFT = 0.8  # above this share of the minute budget, spread the rest of the minute out
 WEIGHT_HARD = 0.95  # above this, wait for the next minute window

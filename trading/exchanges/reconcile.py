@@ -1,6 +1,6 @@
 """Reconcile an order whose placement outcome is unknown, by looking it up by client order id.
 
-PROTOCOLS.md §10: after a timeout / 5xx / -1007 / duplicate-id answer the order may or may not
+docs/protocols.md §10: after a timeout / 5xx / -1007 / duplicate-id answer the order may or may not
 exist, and a fresh order can be briefly "not found". So we retry the LOOKUP (never the placement)
 with backoff. Outcomes:
 

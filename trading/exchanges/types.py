@@ -2,7 +2,7 @@
 stream events. Frozen dataclasses with ``Decimal`` amounts; ``raw`` keeps the venue's own JSON for
 debugging and is excluded from equality so two parses of the same fact compare equal.
 
-Rounding happens once, at the edge, through the helpers on :class:`SymbolRules` (STYLE.md §11).
+Rounding happens once, at the edge, through the helpers on :class:`SymbolRules` (docs/style.md §11).
 """
 
 from __future__ import annotations

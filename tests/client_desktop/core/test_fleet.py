@@ -1,4 +1,4 @@
-"""Issue 5 "done when": 20 clients against one server each place each order exactly once.
+"""20 clients against one server each place each order exactly once (docs/products.md §A.3).
 
 Twenty traders, each with a headless client (the desktop core: 1 s pulls with random phase, QR
 binding through the simulator, journal, reports) and their own simulator web user. Orders are

@@ -19,6 +19,7 @@ from client_desktop.core.headless import HeadlessClient
 from tests.client_desktop.core.conftest import PASSWORD, sim_orders, wait_for
 from trading.exchanges.binance_web.client import EventContractClient
 from trading.exchanges.errors import OutcomeUnknown, TemporaryError
+from trading.exchanges.venue_errors import explain_report
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -110,7 +111,12 @@ def test_rejected_order_is_reported_failed_with_the_venue_code(
     [report] = reports(order.pk)
     assert report.outcome == "failed" and report.error_code == "binance_93420002"
     wait_for(lambda: trader.state().failed_today == 1, what="counters")
-    assert "Insufficient balance" in trader.state().last_error
+    # the catalogue's words for the trader, the raw venue code and message kept after them
+    assert trader.state().last_error == "余额不足"
+    assert report.error_message.startswith("余额不足 — [binance_web 93420002] ")
+    assert explain_report(report.error_code, report.error_message, "en").text == (
+        "Insufficient balance"
+    )
     assert sim_orders(web_sim, client.username) == []
 
 

@@ -40,6 +40,7 @@ def test_demo_screenshots_are_rendered(qapp, tmp_path, capsys):
     assert main(["--demo-screenshots", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     assert names == [
+        "copytrade.png",
         "login.png",
         "login_device_not_allowed.png",
         "notifications.png",

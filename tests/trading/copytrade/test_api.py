@@ -1,5 +1,5 @@
-"""The copy-trading operator API (spec §5): operator auth, followers, leader, start/stop, status,
-machine-readable refusals and the OpenAPI schema."""
+"""The copy-trading operator API (docs/products.md copy-trading §5): operator auth, followers,
+leader, start/stop, status, machine-readable refusals and the OpenAPI schema."""
 
 from __future__ import annotations
 
@@ -166,7 +166,7 @@ def test_create_follower_stores_encrypted_keys_and_never_returns_them(api, caplo
     assert [s for s in ("bg-key-1234567890", "bg-secret", "bg-pass") if s in caplog.text] == []
     assert reply.status_code == 201, reply.content
     body = reply.json()
-    assert body["status"] == "CREATED" and body["state"] == "ACTIVE"
+    assert body["status"] == "CREATED" and body["state"] == "PENDING"  # verified after commit
     assert body["exchange"] == "bitget" and body["env"] == "demo" and body["has_passphrase"]
     text = reply.content.decode()
     for secret in ("bg-key-1234567890", "bg-secret", "bg-pass"):

@@ -1,4 +1,4 @@
-"""Alpha connector: request bodies (paymentDetails semantics, PROTOCOLS.md §4.3), parsers for
+"""Alpha connector: request bodies (paymentDetails semantics, docs/protocols.md §4.3), parsers for
 the captured shapes (§4.1, §4.3) and the OTO lifecycle of the ``alpha@<listenKey>`` stream (§4.4).
 """
 
@@ -47,7 +47,7 @@ HISTORY_ROW = {"kind": "LIMIT", "orderId": "2459886", "symbol": "ALPHA_971USDT",
 
 
 def frame(**fields: object) -> dict:
-    """An executionReport as observed for ALPHA_373USDT (PROTOCOLS §4.4), overridden by fields."""
+    """An executionReport as observed for ALPHA_373USDT (docs/protocols.md §4.4), with overrides."""
     base = {"e": "executionReport", "E": 1767225600000, "T": 1767225600000, "u": 1,
             "s": "ALPHA_373USDT", "c": "web_" + "a" * 32, "S": "BUY", "o": "LIMIT", "f": "GTC",
             "q": "869.56000000", "p": "0.23000000", "ap": "0", "P": "0", "x": "NEW", "X": "NEW",

@@ -1,5 +1,5 @@
 """Every AlphaClient REST method against a mock transport: method, path, parameters, body and
-headers as PROTOCOLS.md §4.1/§4.3 describe, and the parse of the reply."""
+headers as docs/protocols.md §4.1/§4.3 describe, and the parse of the reply."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Contract tests: every ``AlphaClient`` method and both of its streams against the simulator on
-loopback (PROTOCOLS.md §4), including an OTO that fills through both legs, the listen-key stream
-across a disconnect and a key expiry, an executed-then-dropped OTO reconciled without being placed
-twice, and session expiry surfacing as ``SessionExpired``."""
+loopback (docs/protocols.md §4), including an OTO that fills through both legs, the listen-key
+stream across a disconnect and a key expiry, an executed-then-dropped OTO reconciled without being
+placed twice, and session expiry surfacing as ``SessionExpired``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Contract tests: every SpotVenue method of every spot connector against the simulator on
-loopback, including the exactly-once faults of PROTOCOLS.md §10."""
+loopback, including the exactly-once faults of docs/protocols.md §10."""
 
 import asyncio
 import itertools

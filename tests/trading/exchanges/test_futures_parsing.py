@@ -1,4 +1,4 @@
-"""Futures parsers against real replies (ccxt captures, PROTOCOLS.md §3 examples) and the error
+"""Futures parsers against real replies (ccxt captures, docs/protocols.md §3 examples) and the error
 table."""
 
 from __future__ import annotations

@@ -1,3 +1,3 @@
 """Binance Alpha: public market data, the web private API (limit / OTO orders, history, volume,
 wallet) with the shared web session, and the ``alpha@<listenKey>`` / aggTrade streams
-(PROTOCOLS.md §4)."""
+(docs/protocols.md §4)."""

@@ -1,4 +1,4 @@
-"""Every Alpha path and field name in one place (PROTOCOLS.md §4). The private ones are
+"""Every Alpha path and field name in one place (docs/protocols.md §4). The private ones are
 undocumented web endpoints that change without notice: a change is a one-line edit here.
 """
 

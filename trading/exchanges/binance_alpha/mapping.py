@@ -1,5 +1,5 @@
-"""Alpha replies and stream frames → dataclasses (PROTOCOLS.md §4). The web envelope and its error
-codes are shared with event contracts (:mod:`trading.exchanges.binance_web.mapping`)."""
+"""Alpha replies and stream frames → dataclasses (docs/protocols.md §4). The web envelope and its
+error codes are shared with event contracts (:mod:`trading.exchanges.binance_web.mapping`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Alpha request bodies (PROTOCOLS.md §4.3). Transport, session headers, the 10 req/s limit and
+"""Alpha request bodies (docs/protocols.md §4.3). Transport, session headers, the 10 req/s limit and
 the envelope are the shared web ones (:class:`trading.exchanges.binance_web.rest.WebRest`).
 
 ``paymentDetails`` semantics from a browser capture: a BUY pays from ``CARD`` with the quote amount

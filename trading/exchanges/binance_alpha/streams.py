@@ -1,6 +1,7 @@
-"""Alpha streams over nbstream (PROTOCOLS.md §4.1, §4.4): the private ``alpha@<listenKey>`` order
-stream and the public ``<symbol>@aggTrade`` last-price stream, both through the shared reconnect
-loop. The listen key is re-fetched every 30 minutes; a new key means a new subscription."""
+"""Alpha streams over nbstream (docs/protocols.md §4.1, §4.4): the private ``alpha@<listenKey>``
+order stream and the public ``<symbol>@aggTrade`` last-price stream, both through the shared
+reconnect loop. The listen key is re-fetched every 30 minutes; a new key means a new
+subscription."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Binance request signing for fapi — identical to spot (PROTOCOLS.md §1.2, §3.1), so the HMAC
+"""Binance request signing for fapi — identical to spot (docs/protocols.md §1.2, §3.1), so the HMAC
 signer and parameter encoding are reused from :mod:`trading.exchanges.binance_spot.auth`.
 
 The signature covers the exact bytes sent: the encoded query string followed by the form body,

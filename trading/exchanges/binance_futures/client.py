@@ -1,10 +1,10 @@
 """Binance USDⓈ-M futures for one API key: the methods the futures product uses.
 
-Exactly-once (PROTOCOLS.md §10): orders carry a client id derived by the caller from its natural
-key (:func:`trading.exchanges.client_ids.client_order_id`). Placement is sent ONCE; on a timeout /
-5xx / ``-1007`` the outcome is unknown and, unless ``reconcile=False``, the order is looked up by
-its client id (tolerating the brief "not found" window) — never re-sent. ``-4116`` (duplicate client
-id) means it was already placed: it is looked up the same way.
+Exactly-once (docs/protocols.md §10): orders carry a client id derived by the caller from its
+natural key (:func:`trading.exchanges.client_ids.client_order_id`). Placement is sent ONCE; on a
+timeout / 5xx / ``-1007`` the outcome is unknown and, unless ``reconcile=False``, the order is
+looked up by its client id (tolerating the brief "not found" window) — never re-sent. ``-4116``
+(duplicate client id) means it was already placed: it is looked up the same way.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Paths, enums and codes of the Binance USDⓈ-M futures API (PROTOCOLS.md §3) in one place."""
+"""Paths, enums and codes of the Binance USDⓈ-M futures API (docs/protocols.md §3) in one place."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ EV_ACCOUNT_UPDATE: Final = "ACCOUNT_UPDATE"
 EV_ALGO_UPDATE: Final = "ALGO_UPDATE"
 EV_LISTEN_KEY_EXPIRED: Final = "listenKeyExpired"
 
-# --- error codes (PROTOCOLS §1.5, §3.5, §10) ----------------------------------------------------
+# --- error codes (docs/protocols.md §1.5, §3.5, §10) --------------------------------------------
 E_UNKNOWN: Final = -1000
 E_DISCONNECTED: Final = -1001
 E_TOO_MANY_REQUESTS: Final = -1003

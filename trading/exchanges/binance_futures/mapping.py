@@ -209,7 +209,7 @@ def parse_income(raw: Mapping[str, Any]) -> Income:
 
 
 def parse_kline(row: list[Any]) -> Kline:
-    """A 12-element kline row (PROTOCOLS §3.3) → :class:`Kline`."""
+    """A 12-element kline row (docs/protocols.md §3.3) → :class:`Kline`."""
     if len(row) < 11:
         raise ProtocolError(f"short kline row {row!r}", venue=c.VENUE)
     open_time, close_time = ms_to_datetime(row[0]), ms_to_datetime(row[6])

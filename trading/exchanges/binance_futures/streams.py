@@ -1,4 +1,4 @@
-"""The futures listenKey user stream (PROTOCOLS.md §3.4): parse ``ORDER_TRADE_UPDATE``,
+"""The futures listenKey user stream (docs/protocols.md §3.4): parse ``ORDER_TRADE_UPDATE``,
 ``ACCOUNT_UPDATE`` and ``ALGO_UPDATE`` frames into typed events; keep the key alive every 30 min;
 reconnect through the shared loop (:mod:`trading.exchanges.reconnect`).
 """

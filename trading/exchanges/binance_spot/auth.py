@@ -1,4 +1,4 @@
-"""Binance request signing (PROTOCOLS.md §1.2-1.3, fixtures/signatures.json).
+"""Binance request signing (docs/protocols.md §1.2-1.3, whose vectors the tests reproduce).
 
 REST: the signature covers the exact query string + body bytes sent, with non-ASCII values
 percent-encoded first; HMAC-SHA256 → hex, Ed25519 → base64 (percent-encoded in the URL).

@@ -1,4 +1,4 @@
-"""Binance spot paths, codes and venue facts in one place (PROTOCOLS.md §1)."""
+"""Binance spot paths, codes and venue facts in one place (docs/protocols.md §1)."""
 
 from __future__ import annotations
 

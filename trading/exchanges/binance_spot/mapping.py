@@ -1,6 +1,6 @@
 """Binance spot JSON → our dataclasses, and Binance error codes → our error classes (one table).
 
-PROTOCOLS.md §1.5 and §10: -1007 / -1006 / -1000 and "Duplicate order sent." mean the order MAY
+docs/protocols.md §1.5 and §10: -1007 / -1006 / -1000 and "Duplicate order sent." mean the order MAY
 exist (``OutcomeUnknown``: look it up); -2013 / "Unknown order sent." mean not found (possibly
 not yet visible).
 """

@@ -1,4 +1,5 @@
-"""Many accounts' user-data streams on ONE Binance WebSocket-API connection (PROTOCOLS.md §1.7).
+"""Many accounts' user-data streams on ONE Binance WebSocket-API connection (docs/protocols.md
+§1.7).
 
 Binance limits REST request weight per IP (6000 a minute); ``GET /api/v3/account`` costs 20, so
 polling the balances of 100 followers every 3 s would need 40 000 a minute. The WS-API instead
@@ -29,7 +30,7 @@ from trading.exchanges.binance_spot.streams import PARSERS, TERMINATING, reply_e
 from trading.exchanges.errors import ProtocolError
 from trading.exchanges.types import StreamEvent
 
-MAX_SUBSCRIPTIONS = 1000  # per session (PROTOCOLS.md §1.7)
+MAX_SUBSCRIPTIONS = 1000  # per session (docs/protocols.md §1.7)
 WS_UNSUBSCRIBE = "userDataStream.unsubscribe"
 
 

@@ -1,4 +1,4 @@
-"""Binance spot user-data stream over the WebSocket API (PROTOCOLS.md §1.7).
+"""Binance spot user-data stream over the WebSocket API (docs/protocols.md §1.7).
 
 The REST listenKey flow was retired on 2026-02-20; we subscribe with
 ``userDataStream.subscribe.signature`` (works with HMAC keys, no session logon) and receive

@@ -1,5 +1,5 @@
 """The Binance web session (``csrftoken`` header + ``p20t`` cookie) shared by Alpha and event
-contracts, and the headers/cookies every web request carries (PROTOCOLS.md §4.2, §5).
+contracts, and the headers/cookies every web request carries (docs/protocols.md §4.2, §5).
 
 The two tokens are as good as a password: ``repr``/``str`` mask them, and nothing here logs them.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from trading.exchanges.binance_web import constants as c
 
-NO_EXPIRY = -1  # ``expirationTimestamp`` of -1: unknown (PROTOCOLS §6 step 6)
+NO_EXPIRY = -1  # ``expirationTimestamp`` of -1: unknown (docs/protocols.md §6 step 6)
 
 
 @dataclass(frozen=True, repr=False)
@@ -51,7 +51,7 @@ class WebSession:
         return now.timestamp() + margin_s >= self.expiration_timestamp
 
     def headers(self) -> dict[str, str]:
-        """The minimal header set that works for bapi private calls (PROTOCOLS §4.2)."""
+        """The minimal header set that works for bapi private calls (docs/protocols.md §4.2)."""
         return {
             c.HEADER_CONTENT_TYPE: "application/json",
             c.HEADER_CLIENT_TYPE: c.CLIENT_TYPE_WEB,
@@ -60,7 +60,7 @@ class WebSession:
         }
 
     def to_token_json(self) -> dict[str, Any]:
-        """The ``token.json`` shape public clients persist (PROTOCOLS §6 step 6)."""
+        """The ``token.json`` shape public clients persist (docs/protocols.md §6 step 6)."""
         return {
             "csrftoken": self.csrftoken,
             "p20t": self.p20t,

@@ -1,4 +1,4 @@
-"""Binance web event contracts (事件合约, binary up/down; PROTOCOLS.md §5) for one web session.
+"""Binance web event contracts (事件合约, binary up/down; docs/protocols.md §5) for one web session.
 
 Exactly-once: :meth:`EventContractClient.place_event_order` sends ONCE. Event contracts have no
 client order id, so when the reply is lost (timeout, 5xx, dropped connection) it raises

@@ -1,6 +1,6 @@
 """Every undocumented Binance web path, header, cookie and field name used by this package.
 
-Binance changes these without notice (PROTOCOLS.md §4.2, §5, §6): keep them here so a change on
+Binance changes these without notice (docs/protocols.md §4.2, §5, §6): keep them here so a change on
 their side is a one-line edit. Sources are public client code and captures, not documentation.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-# --- session headers / cookies (PROTOCOLS §4.2, §5) -------------------------------------------
+# --- session headers / cookies (docs/protocols.md §4.2, §5) -----------------------------------
 HEADER_CONTENT_TYPE: Final = "content-type"
 HEADER_CLIENT_TYPE: Final = "clienttype"
 CLIENT_TYPE_WEB: Final = "web"
@@ -33,7 +33,7 @@ OPEN_ORDER_LIMIT_RETRY_S: Final = 1.0
 # Default pacing for one web credential (our rule; Binance publishes none for bapi).
 WEB_RATE_PER_S: Final = 10.0
 
-# --- event contracts (PROTOCOLS §5) --------------------------------------------------------------
+# --- event contracts (docs/protocols.md §5) ------------------------------------------------------
 EVENT_PLACE_ORDER_V2: Final = "/bapi/futures/v2/private/future/event-contract/place-order"
 EVENT_PLACE_ORDER_V1: Final = "/bapi/futures/v1/private/future/event-contract/place-order"
 EVENT_ONGOING_ORDERS: Final = "/bapi/futures/v2/private/future/event-contract/ongoing-order-list"
@@ -76,7 +76,7 @@ class TimeIncrement(StrEnum):
     FOUR_HOUR = "FOUR_HOUR"
 
 
-# --- QR login on accounts.binance.com (PROTOCOLS §6) ---------------------------------------------
+# --- QR login on accounts.binance.com (docs/protocols.md §6) -------------------------------------
 QR_GET: Final = "/bapi/accounts/v2/public/qrcode/login/get"
 QR_QUERY: Final = "/bapi/accounts/v2/public/qrcode/login/query"
 QR_TRUST_DEVICE: Final = "/bapi/accounts/v2/private/authcenter/setTrustDevice"

@@ -1,4 +1,4 @@
-"""The Binance web QR-code login over HTTP (PROTOCOLS.md §6), for the desktop client.
+"""The Binance web QR-code login over HTTP (docs/protocols.md §6), for the desktop client.
 
 1. :meth:`QrLoginClient.qr_get` → a code to render as a QR image for the Binance app.
 2. :meth:`QrLoginClient.qr_query` → NEW / SCAN / CONFIRM / EXPIRED (also for a code the venue

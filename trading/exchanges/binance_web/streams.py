@@ -1,5 +1,5 @@
 """The ``nbstream.binance.com`` WebSocket protocol shared by Alpha's private and public streams
-(PROTOCOLS.md §4.1, §4.4): send ``{"method":"SUBSCRIBE","params":[…],"id":n}``, receive
+(docs/protocols.md §4.1, §4.4): send ``{"method":"SUBSCRIBE","params":[…],"id":n}``, receive
 ``{"result":null,"id":n}`` then ``{"stream": name, "data": {...}}`` frames.
 
 :func:`nbstream_session` is a session opener for :func:`trading.exchanges.reconnect.reconnecting`.

@@ -1,4 +1,4 @@
-"""Bitget request signing (PROTOCOLS.md §2.2, fixtures/signatures.json).
+"""Bitget request signing (docs/protocols.md §2.2, whose vectors the tests reproduce).
 
 ``ACCESS-SIGN = base64(HMAC-SHA256(secret, timestamp + METHOD + path + ("?" + query) + body))``
 over the exact query string and body bytes sent. WebSocket login signs

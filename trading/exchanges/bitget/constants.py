@@ -1,10 +1,10 @@
-"""Bitget spot v2 paths, codes and venue facts in one place (PROTOCOLS.md §2)."""
+"""Bitget spot v2 paths, codes and venue facts in one place (docs/protocols.md §2)."""
 
 from __future__ import annotations
 
 VENUE = "bitget"
 
-# REST paths [DOC/CODE, PROTOCOLS.md §2.4]
+# REST paths [DOC/CODE, docs/protocols.md §2.4]
 TIME = "/api/v2/public/time"
 SYMBOLS = "/api/v2/spot/public/symbols"
 ASSETS = "/api/v2/spot/account/assets"
@@ -14,7 +14,7 @@ ORDER_INFO = "/api/v2/spot/trade/orderInfo"
 UNFILLED_ORDERS = "/api/v2/spot/trade/unfilled-orders"
 FILLS = "/api/v2/spot/trade/fills"
 
-# Private WebSocket [CODE bgnet, SDK bgsdk; PROTOCOLS.md §2.5]
+# Private WebSocket [CODE bgnet, SDK bgsdk; docs/protocols.md §2.5]
 WS_VERIFY_PATH = "/user/verify"
 WS_PING = "ping"
 WS_PONG = "pong"
@@ -25,7 +25,7 @@ SUCCESS = "00000"
 DEMO_HEADER = "paptrading"  # value "1" on every demo-trading request [CODE bgnet, ccxt]
 LOCALE = "en-US"
 
-# Error codes (strings) [CODE ccxt bitget exception map; PROTOCOLS.md §2.3 and §10]
+# Error codes (strings) [CODE ccxt bitget exception map; docs/protocols.md §2.3 and §10]
 # 40099 "exchange environment is incorrect": a demo key without paptrading, or the reverse [CODE]
 AUTH_CODES = frozenset(
     {"40001", "40002", "40003", "40006", "40009", "40011", "40012", "40014", "40018", "40037"}

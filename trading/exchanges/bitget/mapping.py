@@ -1,7 +1,7 @@
 """Bitget spot v2 JSON → our dataclasses, and Bitget codes → our error classes (one table).
 
 Bitget sends numbers as strings and fees as negative numbers; a market BUY's ``size`` is the quote
-amount (PROTOCOLS.md §2.4). ``40786`` (duplicate clientOid) means the order probably exists:
+amount (docs/protocols.md §2.4). ``40786`` (duplicate clientOid) means the order probably exists:
 ``OutcomeUnknown``, look it up.
 """
 

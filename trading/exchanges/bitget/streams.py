@@ -1,4 +1,4 @@
-"""Bitget private WebSocket (PROTOCOLS.md §2.5): login, the ``orders`` and ``account``
+"""Bitget private WebSocket (docs/protocols.md §2.5): login, the ``orders`` and ``account``
 channels, and the text ``ping`` / ``pong`` keepalive (sent when the socket is quiet for
 ``heartbeat_interval``; the SDK pings on a ~30 s timer). One session = connect,
 login, subscribe, read; :mod:`trading.exchanges.reconnect` runs the sessions.

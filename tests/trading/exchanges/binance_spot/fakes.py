@@ -12,7 +12,7 @@ from trading.exchanges.ratelimit import RateLimiter
 
 
 def symbol(name, base, quote, tick, step, min_notional="5.00000000"):
-    """An exchangeInfo symbol entry with the documented filter shapes (PROTOCOLS.md §1.4)."""
+    """An exchangeInfo symbol entry with the documented filter shapes (docs/protocols.md §1.4)."""
     return {
         "symbol": name,
         "status": "TRADING",

@@ -130,7 +130,7 @@ def test_old_min_notional_filter():
     assert rules.min_notional == D(10) and not rules.apply_min_to_market
 
 
-# An executionReport built from the documented field list (PROTOCOLS.md §1.7, bsad
+# An executionReport built from the documented field list (docs/protocols.md §1.7, bsad
 # user-data-stream.md); no captured one is in the fixtures.
 EXECUTION_REPORT = {
     "e": "executionReport",

@@ -12,7 +12,7 @@ from trading.exchanges.ratelimit import RateLimiter
 
 
 def symbol(name, base, price_precision, qty_precision, quote_precision=6):
-    """A /api/v2/spot/public/symbols row with the documented fields (PROTOCOLS.md §2.4)."""
+    """A /api/v2/spot/public/symbols row with the documented fields (docs/protocols.md §2.4)."""
     return {
         "symbol": name,
         "baseCoin": base,

@@ -107,7 +107,7 @@ def test_symbol_rules_from_precisions():
     assert rules.min_notional == D(1) and rules.trading
 
 
-# An orders-channel push with the documented field set (PROTOCOLS.md §2.5, bgnet fixtures).
+# An orders-channel push with the documented field set (docs/protocols.md §2.5, bgnet fixtures).
 ORDER_PUSH = {
     "instId": "BTCUSDT",
     "orderId": "1",
