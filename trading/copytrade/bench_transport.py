@@ -6,6 +6,9 @@ concurrently through the real connectors (``BinanceSpotClient`` / ``BitgetSpotCl
 ``trading.exchanges.http``) against the simulator on loopback. The simulator runs in its own
 process, so this process's CPU time (``time.process_time``: every thread) is the client's alone:
 signing, the transport, parsing. Figures are per order, at each concurrency asked for.
+
+``--raw`` measures the transport alone: N ``HttpTransport`` instances POST an unsigned order
+(the simulator answers 4xx, returned as a reply like any venue error) — no signing, no parsing.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Options:
     rounds: int = 20
     venue: str = "binance"
     port: int = 0
+    raw: bool = False
 
 
 def calibration_s() -> float:
@@ -93,14 +97,31 @@ def make_clients(sim_url: str, venue: str, n: int) -> list[SpotVenue]:
     return clients
 
 
-async def place_round(clients: list[SpotVenue], tag: str) -> int:
+class RawPoster:
+    """The transport alone: one ``HttpTransport`` POSTing an unsigned order (answered 4xx)."""
+
+    def __init__(self, url: str) -> None:
+        from trading.exchanges.http import HttpTransport
+        from trading.exchanges.ratelimit import RateLimiter
+
+        self.http = HttpTransport(url, venue="bench", limiter=RateLimiter(1_000_000))
+
+    async def market_buy_quote(self, symbol: str, quote: Decimal, cid: str) -> int:
+        reply = await self.http.request("POST", "/api/v3/order", query=f"symbol={symbol}")
+        return reply.status_code
+
+    async def close(self) -> None:
+        await self.http.close()
+
+
+async def place_round(clients: list[Any], tag: str) -> int:
     """One concurrent order per client; returns how many were acknowledged."""
     calls = [c.market_buy_quote(SYMBOL, ORDER_QUOTE, f"bt{tag}x{i}") for i, c in enumerate(clients)]
     got = await asyncio.gather(*calls, return_exceptions=True)
     return sum(1 for g in got if not isinstance(g, BaseException))
 
 
-async def measure(clients: list[SpotVenue], rounds: int) -> dict[str, Any]:
+async def measure(clients: list[Any], rounds: int) -> dict[str, Any]:
     """Warm every client (clock, rules, one order: a pooled connection), then time ``rounds``."""
     await place_round(clients, "w")
     cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -135,14 +156,15 @@ def run(o: Options) -> dict[str, Any]:
         calibration = calibration_s()
         results = []
         for n in o.concurrency:
-            clients = make_clients(f"http://127.0.0.1:{port}", o.venue, n)
+            url = f"http://127.0.0.1:{port}"
+            clients = [RawPoster(url) for _ in range(n)] if o.raw else make_clients(url, o.venue, n)
             results.append(asyncio.run(measure(clients, o.rounds)))
     finally:
         sim.terminate()
         sim.wait(10)
     return {
         "transport": http.LIBRARY,
-        "venue": o.venue,
+        "venue": "raw POST (transport only)" if o.raw else o.venue,
         "calibration_s": calibration,
         "results": results,
     }

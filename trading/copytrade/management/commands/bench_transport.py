@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=20)
         parser.add_argument("--venue", choices=["binance", "bitget"], default="binance")
         parser.add_argument("--port", type=int, default=0, help="simulator port (0: a free one)")
+        parser.add_argument("--raw", action="store_true", help="the transport alone, unsigned")
         parser.add_argument("--json", dest="json_path", default="")
 
     def handle(self, *args, **o):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             rounds=o["rounds"],
             venue=o["venue"],
             port=o["port"],
+            raw=o["raw"],
         )
         text = json.dumps(bench_transport.run(options), indent=2)
         self.stdout.write(text)
