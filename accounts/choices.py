@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     LOCK_CLEARED = "lock_cleared", _("解除登录锁定")
     SESSION_REVOKED = "session_revoked", _("撤销会话")
     CREDENTIAL_CHANGED = "credential_changed", _("交易所密钥变更")
+    ALPHA_RISK_ACCEPTED = "alpha_risk_accepted", _("接受 Alpha 刷量风险提示")
 
 
 class SessionEndReason(models.TextChoices):

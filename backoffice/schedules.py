@@ -27,4 +27,6 @@ SCHEDULES: list[Schedule] = [
     Schedule("futures signals: live scorecards", "futures.update_scorecards", 300),
     Schedule("futures signals: backtest scorecards", "futures.update_backtest_scorecards", 3600),
     Schedule("futures signals: prune old klines", "futures.prune_klines", 86400),
+    Schedule("alpha: timeouts and expired sessions", "alpha.timers", 5),
+    Schedule("alpha: token catalogue", "alpha.refresh_tokens", 86_400),
 ]

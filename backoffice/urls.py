@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("trading.copytrade.urls")),
     path("", include("notifications.urls")),
     path("", include("trading.futures.urls")),
+    path("", include("trading.alpha.urls")),
 ]
 
 urlpatterns = [

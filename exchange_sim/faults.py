@@ -23,6 +23,8 @@ futures) or web session id (Alpha, event contracts). Kinds (see docs/protocols.m
 - ``payout_changed``    the event-contract payout offer moves just before this placement: the
                         offer for the order's (symbol, increment) becomes param ``ratio`` (when
                         given) and the placement is refused with 93420010, whatever it sent
+- ``open_order_limit``  Alpha OTO placement answers 93420018 "Open order number has reached
+                        maximum limit." without placing anything
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ KINDS = frozenset(
         "listen_key_expired",
         "session_expired",
         "payout_changed",
+        "open_order_limit",
     }
 )
 

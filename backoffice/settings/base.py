@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "trading.futures",
+    "trading.alpha",
 ]
 
 MIDDLEWARE = [
@@ -252,3 +253,11 @@ ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "Fleet"
 # Largest request body any /api/ endpoint reads; more is refused 413 payload_too_large.
 API_MAX_BODY_BYTES = 64 * 1024
+# Alpha bot: its API's `env` field (prod|sim) and copy trading's (prod|test|demo|sim) get their
+# own enum names in the OpenAPI schema (two choice sets on fields of one name).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AlphaEnvEnum": "trading.alpha.choices.AlphaEnv",
+        "CopyEnvEnum": "trading.copytrade.serializers.ENVIRONMENTS",
+    }
+)

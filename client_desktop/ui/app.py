@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from client_desktop.core import session as sessions
+from client_desktop.core.alpha_api import AlphaApi
 from client_desktop.core.amounts import AmountSettings
 from client_desktop.core.api_client import ApiClient
 from client_desktop.core.autotrader import TradingState
@@ -28,6 +29,7 @@ from client_desktop.core.i18n import error_text
 from client_desktop.core.notifications_api import NotificationPage, NotificationsApi
 from client_desktop.core.settings import Settings
 from client_desktop.core.vault import Vault
+from client_desktop.ui.alpha_tab import AlphaTab
 from client_desktop.ui.engine_bridge import EngineBridge, EngineFactory, counters_of
 from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
@@ -112,7 +114,19 @@ class AppController(QObject):
         self.window.tabs.setTabEnabled(self.window.tab_keys.index("tab.notifications"), False)
         self.unread_timer = QTimer(self, interval=30_000)  # the unread count, every 30 s
         self.unread_timer.timeout.connect(self.notifications.poll_unread)
+        self.alpha_tab = AlphaTab(
+            session_source=lambda: self.binding.session() if self.binding else None,
+            env="sim" if self.config.simulator else "prod",
+            lang=self.lang,
+        )
+        self.window.add_tab(self.alpha_tab, "tab.alpha")
+        self._alpha_enabled(False)  # until a trader logs in
         self.window.show_screen(self.login)
+
+    def _alpha_enabled(self, on: bool) -> None:
+        """The Alpha tab, like event contracts, needs a logged-in trader."""
+        if "tab.alpha" in self.window.tab_keys:
+            self.window.tabs.setTabEnabled(self.window.tab_keys.index("tab.alpha"), on)
 
     def _wire_operator(self) -> None:
         """Copy-trading operators log in from the Account menu (when the module is installed)."""
@@ -146,6 +160,7 @@ class AppController(QObject):
 
     def show_copytrade(self) -> None:
         self.window.tabs.setTabEnabled(0, self.session is not None)
+        self._alpha_enabled(self.session is not None)
         self.window.tabs.setCurrentIndex(self.window.tab_keys.index("tab.copytrade"))
         self.window.show_screen(self.window.tabs)
 
@@ -187,12 +202,14 @@ class AppController(QObject):
         self.trade.set_amount(session.trader.order_amount)
         self.trade.load_settings()  # the allowed amount range (the admin's, may have changed)
         self.trade.set_auto(True)  # the product is automatic: on by default, the switch stops it
+        self.alpha_tab.alpha = AlphaApi(api)
         if self.vault is None:
             self.vault = Vault(self.config.data_dir, self.config.device_id)
         self.binding = Binding(self.vault, owner=f"{api.server}|{session.trader.username}")
         self.binding.subscribe(self.binding_changed.emit)
         self.window.tabs.setTabEnabled(0, True)
         self._notifications_on(api)
+        self._alpha_enabled(True)
         self.window.set_user(session.trader.display_name)
         if self.config.engine_factory is not None:
             trader = self.config.engine_factory(
@@ -214,6 +231,7 @@ class AppController(QObject):
         self.session.end(reason)
         engine, api = self.engine, self.api
         self.engine, self.api, self.session, self.binding = None, None, None, None
+        self.alpha_tab.alpha = None
         self.runner.start(lambda: _close(engine, api, reason), lambda _r: None, lambda _e: None)
         self.qr.stop()
         self.status.set_session(None)
@@ -224,6 +242,7 @@ class AppController(QObject):
         self.login.show_reason(reason)
         self.window.tabs.setTabEnabled(0, False)
         self._notifications_off()
+        self._alpha_enabled(False)
         self.window.set_user("")
         self.window.show_screen(self.login)
 
@@ -340,6 +359,7 @@ class AppController(QObject):
             self.qr,
             self.trade,
             self.signals,
+            self.alpha_tab,
             self.window,
             self.notifications,
         ):

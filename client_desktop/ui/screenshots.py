@@ -322,5 +322,30 @@ def render_all(out_dir: Path, lang: str | None = None) -> list[Path]:
 
     paths += render_signals(stage.window, stage.window.tabs, stage.window.add_tab, out_dir, lang)
     paths.append(copy_tab(stage, lang, out_dir / "copytrade.png"))
+    paths += render_alpha(stage, out_dir, lang)
     stage.window.close()
+    return paths
+
+
+def render_alpha(stage: Stage, out_dir: Path, lang: str) -> list[Path]:
+    """The 「Alpha 刷量」 tab: cycling towards a points target, then paused by a swing, in both
+    languages."""
+    from client_desktop.ui.alpha_demo import demo_snapshot
+    from client_desktop.ui.alpha_tab import AlphaTab
+
+    tab = AlphaTab(env="prod", lang=lang)
+    tab.token_edit.setText("KOGE")
+    stage.window.add_tab(tab, "tab.alpha")
+    stage.window.retranslate(lang)
+    stage.window.tabs.setCurrentWidget(tab)
+    stage.window.resize(1280, 860)
+    tab.show_snapshot(demo_snapshot(lang=lang))
+    paths = [grab(stage.window, out_dir / "alpha.png")]
+    tab.show_snapshot(demo_snapshot(paused=True, lang=lang))
+    paths.append(grab(stage.window, out_dir / "alpha_paused.png"))
+    other = "en" if lang == "zh" else "zh"
+    stage.window.retranslate(other)
+    tab.retranslate(other)
+    tab.show_snapshot(demo_snapshot(paused=True, lang=other))
+    paths.append(grab(stage.window, out_dir / f"alpha_{other}.png"))
     return paths

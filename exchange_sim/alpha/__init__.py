@@ -43,6 +43,7 @@ PRIVATE_GET = {
     f"{PRIV}/order/get-user-trades": rest.user_trades,
     "/bapi/defi/v1/private/wallet-direct/buw/wallet/today/user-volume": rest.today_volume,
     "/bapi/defi/v1/private/wallet-direct/cloud-wallet/alpha": rest.wallet,
+    "/bapi/asset/v2/private/asset-service/wallet/asset": rest.assets,
 }
 PRIVATE_POST = {
     **{f"{prefix}/order/cancel": rest.cancel for prefix in PREFIXES},

@@ -87,6 +87,8 @@ def _apply(token: Token, body: dict[str, Any]) -> None:
             setattr(token, attr, decimal_field(body[key], key))
     if "offline" in body:
         token.offline = bool(body["offline"])
+    if "offsell" in body:
+        token.offsell = bool(body["offsell"])
 
 
 async def tokens_post(request: Request, world: World) -> Any:
@@ -160,7 +162,8 @@ async def session_orders(request: Request, world: World) -> Any:
 
 def config_json(cfg: AlphaConfig) -> dict[str, Any]:
     return {"auto_fill": cfg.auto_fill, "fill_parts": cfg.fill_parts,
-            "fee_rate": str(cfg.fee_rate), "max_open": cfg.max_open}  # fmt: skip
+            "fee_rate": str(cfg.fee_rate), "max_open": cfg.max_open,
+            "listen_key_ttl_ms": cfg.listen_key_ttl_ms}  # fmt: skip
 
 
 async def config_post(request: Request, world: World) -> Any:
@@ -177,6 +180,8 @@ async def config_post(request: Request, world: World) -> Any:
             cfg.fee_rate = decimal_field(body["fee_rate"], "fee_rate")
         if "max_open" in body:
             cfg.max_open = int(body["max_open"])
+        if "listen_key_ttl_ms" in body:
+            cfg.listen_key_ttl_ms = int(body["listen_key_ttl_ms"])
         return config_json(cfg)
 
 

@@ -13,7 +13,10 @@ the ``executionReport`` events of the ``alpha@<listenKey>`` stream (docs/protoco
   when the working BUY has FILLED it becomes NEW with the working leg's net base quantity
   (filled qty minus base fee, floored to the lot step) and can fill in turn. Cancelling either
   leg while the pending one waits cancels both.
-- Volume: every fill adds ``quote × mulPoint`` to the user's volume of the day (UTC).
+- Volume: only BUY fills count (Binance counts purchases only, docs/alpha.md): each adds
+  ``quote × mulPoint`` to the user's volume of the day (UTC); sells add nothing.
+- Stream frames write zero amounts as ``"0"`` (the real frames do, the pending leg's ``q``
+  included); non-zero amounts keep 8 decimals.
 
 Callers hold ``world.lock``.
 """
@@ -23,7 +26,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from exchange_sim.alpha.state import AlphaState, Order, Token, Trade, q8, s8
+from exchange_sim.alpha.state import AlphaState, Order, Token, Trade, q8, s8, z8
 from exchange_sim.numbers import ZERO, floor_to_step
 from exchange_sim.web.session import WebError, WebSession, WebUser, bad_param, state_of
 from exchange_sim.world import World
@@ -37,7 +40,7 @@ DAY_MS = 86_400_000
 
 def check_terms(token: Token, price: Decimal, qty: Decimal) -> None:
     """Precision (tick / tradeDecimal), lot bounds and min notional, as the web API refuses them."""
-    if token.offline:
+    if token.offline or token.offsell:
         raise bad_param("illegal parameter: this token is not tradable")
     if price <= 0 or price > token.max_price or price % token.tick:
         raise bad_param(f"illegal parameter: price must be a multiple of {token.tick}")
@@ -264,6 +267,9 @@ def _unrest(st: AlphaState, order: Order) -> None:
 
 
 def _add_volume(world: World, st: AlphaState, order: Order, quote: Decimal) -> None:
+    """Count a BUY fill (× the token's multiplier) in today's volume; sells do not count."""
+    if order.side != "BUY":
+        return
     day = world.clock_ms() // DAY_MS
     per_token = st.volume.setdefault((order.user_id, str(day)), {})
     name = order.token.symbol
@@ -307,16 +313,16 @@ def execution_report(
     data: dict[str, Any] = {
         "e": "executionReport", "E": now, "T": trade.time if trade else now, "u": world.next_id(),
         "s": order.symbol, "c": order.client_id, "S": order.side, "o": "LIMIT", "f": "GTC",
-        "q": s8(order.orig_qty), "p": s8(order.price), "ap": s8(order.avg_price), "P": "0",
+        "q": z8(order.orig_qty), "p": z8(order.price), "ap": z8(order.avg_price), "P": "0",
         "x": exec_type, "X": order.status, "i": str(order.order_id),
-        "l": s8(trade.qty) if trade else "0", "z": s8(order.executed),
-        "L": s8(trade.price) if trade else "0", "t": str(trade.trade_id) if trade else "0",
+        "l": z8(trade.qty) if trade else "0", "z": z8(order.executed),
+        "L": z8(trade.price) if trade else "0", "t": str(trade.trade_id) if trade else "0",
         "m": trade.maker if trade else False, "ot": "LIMIT", "st": 1, "O": order.time,
-        "Z": s8(order.cum_quote), "Y": s8(trade.quote) if trade else "0", "Q": "0",
+        "Z": z8(order.cum_quote), "Y": z8(trade.quote) if trade else "0", "Q": "0",
         "ba": order.token.alpha_id, "qa": order.quote_asset, "id": world.next_id(),
         "il": str(order.list_id) if oto else "-1", "ct": "OTO" if oto else None,
         "cp": order.position,
     }  # fmt: skip
     if trade is not None:
-        data["n"], data["N"] = s8(trade.fee), trade.fee_asset
+        data["n"], data["N"] = z8(trade.fee), trade.fee_asset
     return data

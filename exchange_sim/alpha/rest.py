@@ -60,16 +60,21 @@ def _token(st: AlphaState, body: dict[str, Any]) -> tuple[Token, str]:
     return _symbol(st, base + quote)
 
 
-def _payment(body: dict[str, Any], side: str, price: Decimal, qty: Decimal) -> None:
+def _payment(body: dict[str, Any], side: str, price: Decimal, qty: Decimal, step: Decimal) -> None:
     """``paymentDetails`` must say what the order spends (BUY: CARD, quote string; SELL: ALPHA,
-    base number) — docs/protocols.md §4.3."""
+    base number) — docs/alpha.md "Wire facts". A BUY's amount is either price × qty (± the last
+    decimal: clients round either way) or the total the user typed on the page, from which the
+    quantity was derived: ``"1"`` for 0.07 × 14.28 = 0.9996 — at least the cost and less than
+    one more lot step's worth."""
     details = body.get("paymentDetails")
     if not isinstance(details, list) or len(details) != 1 or not isinstance(details[0], dict):
         raise bad_param("illegal parameter: paymentDetails")
     wallet = details[0].get("paymentWalletType")
     amount = decimal_of(details[0].get("amount"), "paymentDetails.amount")
-    if side == "BUY":  # clients may round the last digit either way
-        ok_amount = wallet == "CARD" and abs(amount - engine.buy_cost(price, qty)) <= ONE_UNIT
+    if side == "BUY":
+        cost = engine.buy_cost(price, qty)
+        typed_total = cost <= amount < cost + price * step
+        ok_amount = wallet == "CARD" and (abs(amount - cost) <= ONE_UNIT or typed_total)
     else:
         ok_amount = wallet == "ALPHA" and amount == qty
     if not ok_amount:
@@ -96,7 +101,7 @@ def token_json(world: World, token: Token) -> dict[str, Any]:
         "circulatingSupply": "1000000000", "holders": "1000", "decimals": token.decimals,
         "listingCex": False, "hotTag": False, "cexCoinName": "", "canTransfer": True,
         "denomination": 1, "offline": token.offline, "tradeDecimal": token.trade_decimal,
-        "alphaId": token.alpha_id, "offsell": False, "priceHigh24h": str(price),
+        "alphaId": token.alpha_id, "offsell": token.offsell, "priceHigh24h": str(price),
         "priceLow24h": str(price), "count24h": "0", "onlineTge": False, "onlineAirdrop": False,
         "score": 0, "cexOffDisplay": False, "stockState": False,
         "listingTime": token.listing_ms, "mulPoint": int(token.mul_point)
@@ -112,7 +117,8 @@ async def token_list(request: Request, world: World) -> Response:
 
 def symbol_json(token: Token, quote: str) -> dict[str, Any]:
     return {
-        "symbol": token.trading_symbol(quote), "status": "BREAK" if token.offline else "TRADING",
+        "symbol": token.trading_symbol(quote),
+        "status": "BREAK" if token.offline or token.offsell else "TRADING",
         "baseAsset": token.alpha_id, "quoteAsset": quote, "pricePrecision": token.price_decimal,
         "quantityPrecision": token.trade_decimal, "baseAssetPrecision": 8, "quotePrecision": 8,
         "filters": [
@@ -248,7 +254,7 @@ async def place_limit(
     if body.get("orderType", "LIMIT") != "LIMIT":
         raise bad_param("illegal parameter: orderType")
     price, qty = _dec(body, "price"), _dec(body, "quantity")
-    _payment(body, side, price, qty)
+    _payment(body, side, price, qty, token.step)
     with world.lock:
         order = engine.place_limit(world, st, session, user, (token, quote, side, price, qty))
         data = str(order.order_id)
@@ -265,7 +271,11 @@ async def place_oto(request: Request, world: World, session: WebSession, user: W
         raise bad_param("illegal parameter: pendingType")
     w_price, w_qty = _dec(body, "workingPrice"), _dec(body, "workingQuantity")
     p_price = _dec(body, "pendingPrice")
-    _payment(body, "BUY", w_price, w_qty)
+    _payment(body, "BUY", w_price, w_qty, token.step)
+    if world.faults.take("open_order_limit", session.session_id) is not None:
+        raise engine.WebError(
+            engine.OPEN_LIMIT_CODE, "Open order number has reached maximum limit."
+        )
     with world.lock:
         working, pending = engine.place_oto(
             world, st, session, user, (token, quote, w_price, w_qty, p_price)
@@ -352,15 +362,15 @@ async def user_trades(
                 continue
             for n, t in enumerate(order.trades, 1):
                 out.append({
-                    "symbol": order.symbol, "id": t.trade_id, "orderId": str(order.order_id),
-                    "tradeId": t.trade_id, "side": t.side, "price": s8(t.price), "qty": s8(t.qty),
+                    "symbol": order.symbol, "id": str(t.trade_id), "orderId": str(order.order_id),
+                    "tradeId": str(t.trade_id), "side": t.side, "price": s8(t.price), "qty": s8(t.qty),
                     "quoteQty": s8(t.quote), "commission": s8(t.fee),
-                    "commissionAsset": t.fee_asset, "time": t.time, "pageId": t.trade_id,
+                    "commissionAsset": t.fee_asset, "time": t.time, "pageId": str(t.trade_id),
                     "buyer": t.side == "BUY", "baseAsset": order.token.alpha_id,
                     "quoteAsset": order.quote_asset, "orderType": "LIMIT",
                     "lastTrade": n == len(order.trades) and not order.is_open,
                 })  # fmt: skip
-    return ok(sorted(out, key=lambda r: -r["id"]))
+    return ok(sorted(out, key=lambda r: -int(r["id"])))  # ids are strings, as the real reply
 
 
 # --- private: account ---------------------------------------------------------------------------
@@ -369,12 +379,17 @@ async def user_trades(
 async def listen_key(
     request: Request, world: World, session: WebSession, user: WebUser
 ) -> Response:
-    """The session's listen key (the same one until it expires, then a fresh one)."""
+    """The session's listen key (the same one until it expires, then a fresh one); asking
+    again keeps the key alive for another ``listen_key_ttl_ms``."""
     st = alpha_of(world)
+    now = world.clock_ms()
     with world.lock:
         key = st.session_keys.get(session.session_id)
-        if key is None or key not in st.listen_keys:
+        owner = st.listen_keys.get(key) if key else None
+        if owner is None or owner.expired(now):
             key = _new_key(st, session)
+            owner = st.listen_keys[key]
+        owner.expires_ms = now + st.config.listen_key_ttl_ms
     return ok(key)
 
 
@@ -419,3 +434,23 @@ async def wallet(request: Request, world: World, session: WebSession, user: WebU
                 "withdrawing": "0", "amount": s8(free + locked), "valuation": s8(value),
             })  # fmt: skip
     return JSONResponse(envelope({"totalValuation": s8(total), "list": rows}))
+
+
+async def assets(request: Request, world: World, session: WebSession, user: WebUser) -> Response:
+    """``asset-service/wallet/asset?needAlphaAsset=1``: every asset's total (free + what open
+    orders hold) as ``amount`` with its USDT ``valuationAmount`` (§4.3; no free/locked split)."""
+    st = alpha_of(world)
+    rows = []
+    with world.lock:
+        held = st.locked[user.user_id]
+        for asset in sorted(set(user.balances) | {a for a, v in held.items() if v}):
+            amount = user.balance(asset) + held.get(asset, Decimal(0))
+            token = st.tokens.get(asset)
+            price = world.market.price(token.trading_symbol()) if token else Decimal(1)
+            rows.append({
+                "asset": asset, "assetName": token.name if token else asset,
+                "amount": s8(amount), "logoUrl": "", "valuationAmount": s8(amount * (price or 0)),
+                "isCexAsset": token is None, "chainId": token.chain_id if token else None,
+                "contractAddress": token.contract_address if token else None,
+            })  # fmt: skip
+    return ok(rows)

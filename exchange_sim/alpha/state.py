@@ -33,6 +33,11 @@ def s8(value: Decimal) -> str:
     return f"{q8(value):f}"
 
 
+def z8(value: Decimal) -> str:
+    """Stream-frame amounts: ``"0"`` for zero (as the real frames), else :func:`s8`."""
+    return "0" if value == 0 else s8(value)
+
+
 @dataclass
 class Token:
     """One Alpha token (a token-list item and its ``ALPHA_<n><QUOTE>`` trading symbol rules)."""
@@ -51,6 +56,7 @@ class Token:
     max_qty: Decimal = Decimal("9000000")
     max_price: Decimal = Decimal("1000")
     offline: bool = False
+    offsell: bool = False
     listing_ms: int = 0
 
     @property
@@ -155,9 +161,16 @@ class Order:
 
 @dataclass
 class ListenKey:
+    """A user-stream key; ``get-listen-key`` on the same session hands it out again and keeps
+    it alive for ``AlphaConfig.listen_key_ttl_ms`` more (Binance's keys also lapse unless kept)."""
+
     key: str
     session_id: str
     user_id: str
+    expires_ms: int = 0
+
+    def expired(self, now_ms: int) -> bool:
+        return 0 < self.expires_ms <= now_ms
 
 
 @dataclass
@@ -168,6 +181,7 @@ class AlphaConfig:
     fill_parts: int = 1  # a resting order fills in this many parts, one per crossing price move
     fee_rate: Decimal = Decimal("0.0001")  # 0.01 % both sides (docs/protocols.md §4.4)
     max_open: int = 50  # open orders per user before 93420018
+    listen_key_ttl_ms: int = 60 * 60 * 1000  # a key not re-fetched for this long expires
 
 
 @dataclass

@@ -9,7 +9,8 @@ kinds work on every path. ``UNSUBSCRIBE`` and ``LIST_SUBSCRIPTIONS`` work too.
 Faults, keyed by the web session id that owns a subscribed listen key (a global fault also hits
 connections without one): ``ws_disconnect`` (close), ``ws_stall`` (swallow ``count`` events),
 ``ws_delay`` (hold each event ``ms``), ``listen_key_expired`` (a ``listenKeyExpired`` frame, the
-key is forgotten, then close; ``get-listen-key`` hands out a new key).
+key is forgotten, then close; ``get-listen-key`` hands out a new key). A key that was not
+re-fetched within ``listen_key_ttl_ms`` (``POST /sim/alpha/config``) expires the same way.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Connection:
         if name.startswith(PRIVATE_PREFIX):
             key = name[len(PRIVATE_PREFIX) :]
             owner = self.st.listen_keys.get(key)
-            if owner is None:
+            if owner is None or owner.expired(self.world.clock_ms()):
                 return False
             self.keys[key] = owner
             if owner.user_id not in self.users:
@@ -118,8 +119,10 @@ class Connection:
         await self.ws.send_text(json.dumps(payload, separators=(",", ":")))
 
     def _account(self) -> str | None:
-        """The web session whose faults apply (None: only global faults)."""
-        return next((k.session_id for k in self.keys.values()), None)
+        """The web session whose faults apply; a connection with market streams only answers
+        to faults armed for its first stream name (``alpha_1usdt@aggTrade``) or global ones."""
+        session = next((k.session_id for k in self.keys.values()), None)
+        return session or (self.names[0] if self.names else None)
 
     async def _faults(self) -> bool:
         faults = self.world.faults
@@ -127,7 +130,8 @@ class Connection:
             await self.ws.close(code=1001)
             return True
         for key, owner in list(self.keys.items()):
-            if faults.take("listen_key_expired", owner.session_id) is not None:
+            lapsed = owner.expired(self.world.clock_ms())
+            if lapsed or faults.take("listen_key_expired", owner.session_id) is not None:
                 with self.world.lock:
                     self.st.listen_keys.pop(key, None)
                     if self.st.session_keys.get(owner.session_id) == key:

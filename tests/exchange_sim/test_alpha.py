@@ -294,7 +294,7 @@ def test_oto_legs_fill_through_both_prefixes(sim, token, web) -> None:
     expected = 100 - 16 + 2 * (Decimal("11.994") - Decimal("0.0011994"))
     assert D(state["balances"]["USDT"]) == expected.quantize(Decimal("0.00000001"))
     assert D(state["balances"][alpha]) == Decimal("0.016")
-    assert D(web.get(VOLUME)["data"]["totalVolume"]) == (16 + 2 * Decimal("11.994")) * 4
+    assert D(web.get(VOLUME)["data"]["totalVolume"]) == 16 * 4  # buys only, × mulPoint
 
 
 def test_cancel_variants_and_oto_cancel_takes_both_legs(sim, token, web) -> None:
@@ -374,7 +374,8 @@ async def test_order_stream_carries_the_oto_lifecycle(sim, token, web) -> None:
         (pending, "NEW", "NEW", "OTO_PENDING"),
         (pending, "TRADE", "FILLED", "OTO_PENDING"),  # SELL far below market takes at once
     ]
-    assert d[0]["q"] == "869.56000000" and d[1]["q"] == "0.00000000"
+    assert d[0]["q"] == "869.56000000" and d[1]["q"] == "0"  # zeros are "0" in real frames
+    assert (d[0]["z"], d[0]["l"], d[0]["L"], d[0]["Z"]) == ("0", "0", "0", "0")
     assert (d[2]["n"], d[2]["N"], d[2]["l"], d[2]["L"]) == (
         "0.08695600", alpha, "869.56000000", "0.40000000")  # fmt: skip
     assert d[3]["q"] == "869.47000000"  # working qty - base fee, floored to the lot step
@@ -475,3 +476,71 @@ def test_demo_world_has_alpha_tokens_and_a_funded_web_session() -> None:
         ]
     finally:
         server.stop()
+
+
+# --- fidelity fixes: what real bots and the Binance page send and see -------------------------
+
+
+def test_only_buys_count_in_today_volume(sim, token, web) -> None:
+    alpha, symbol = token["alphaId"], token["alphaId"] + "USDT"
+    web.data(f"{ASSET}/oto-order/place", oto(alpha, "0.5", "100", "0.4"))  # crosses: both fill
+    assert {o["status"] for o in web.orders()} == {"FILLED"}
+    volume = web.get(VOLUME)["data"]
+    assert volume["totalVolume"] == 200.0  # buy 50 USDT × mulPoint 4; the sell adds nothing
+    sim.control.set_price(symbol, "0.5")
+    web.data(f"{ASSET}/order/place", limit(alpha, "BUY", "0.5", "10"))
+    assert web.get(VOLUME)["data"]["totalVolume"] == 220.0
+    web.data(f"{ASSET}/order/place", limit(alpha, "SELL", "0.5", "9"))
+    assert web.get(VOLUME)["data"]["totalVolume"] == 220.0
+
+
+def test_user_trade_ids_are_strings(sim, token, web) -> None:
+    alpha = token["alphaId"]
+    order_id = web.data(f"{ASSET}/order/place", limit(alpha, "BUY", "0.5", "10"))
+    (row,) = web.get(f"{PRIV}/order/get-user-trades", orderId=order_id)["data"]
+    assert all(isinstance(row[k], str) for k in ("id", "tradeId", "pageId", "orderId"))
+    assert row["id"] == row["tradeId"] == row["pageId"]
+
+
+def test_oto_amount_may_be_the_total_the_user_typed(sim, web) -> None:
+    token = new_token(sim, "0.08", symbol="TYP")  # above the buy: the working leg rests
+    body = oto(token["alphaId"], "0.07", "14.28", "0.09")
+    body["paymentDetails"][0]["amount"] = "1"  # the page sends what was typed: 0.9996 → "1"
+    placed = web.data(f"{ASSET}/oto-order/place", body)
+    working = next(o for o in web.orders() if o["orderId"] == str(placed["workingOrderId"]))
+    assert working["origQty"] == "14.28000000" and working["locked"] == "0.99960000"
+    body["paymentDetails"][0]["amount"] = "1.001"  # more than one lot step over the cost
+    assert web.post(f"{ASSET}/oto-order/place", body).json()["code"] == "000002"
+
+
+def test_open_order_limit_fault_and_offsell(sim, token, web) -> None:
+    sim.control.fault("open_order_limit", web.session_id)
+    body = oto(token["alphaId"], "0.4", "10", "0.6")
+    reply = web.post(f"{ASSET}/oto-order/place", body).json()
+    assert reply["code"] == "93420018" and web.orders() == []
+    sim.control.ok("POST", "/sim/alpha/tokens", json={"alphaId": token["alphaId"], "offsell": True})
+    listed = sim.control.ok("GET", "/sim/alpha/tokens")
+    assert [t["offsell"] for t in listed if t["alphaId"] == token["alphaId"]] == [True]
+    assert web.post(f"{ASSET}/oto-order/place", body).json()["code"] == "000002"
+
+
+async def test_listen_key_lapses_unless_fetched_again(sim, token, web) -> None:
+    sim.control.ok("POST", "/sim/alpha/config", json={"listen_key_ttl_ms": 600})
+    key = web.data(f"{PRIV}/get-listen-key", {})
+    async with websockets.connect(f"{sim.ws_url}/w3w/stream") as ws:
+        await _subscribe(ws, [f"alpha@{key}"])
+        for _ in range(3):  # keep-alive: asking again extends the same key
+            await asyncio.sleep(0.3)
+            assert await asyncio.to_thread(web.data, f"{PRIV}/get-listen-key", {}) == key
+        (expired,) = await _frames(ws, 1)  # then nobody asks: the key lapses
+        assert expired["data"] == expired["data"] | {"e": "listenKeyExpired", "listenKey": key}
+    assert web.data(f"{PRIV}/get-listen-key", {}) != key
+
+
+async def test_price_stream_faults_by_stream_name(sim, token) -> None:
+    name = token["alphaId"].lower() + "usdt@aggTrade"
+    async with websockets.connect(f"{sim.ws_url}/w3w/wsa/stream") as ws:
+        await _subscribe(ws, [name])
+        await asyncio.to_thread(sim.control.fault, "ws_disconnect", name)
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 5)

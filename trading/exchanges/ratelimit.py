@@ -102,10 +102,13 @@ _registry: dict[str, RateLimiter] = {}
 _registry_lock = threading.Lock()
 
 
-def limiter_for(credential: str, rate: float = DEFAULT_RATE) -> RateLimiter:
-    """The shared limiter of one credential (API key / web session id), created on first use."""
+def limiter_for(
+    credential: str, rate: float = DEFAULT_RATE, capacity: float | None = None
+) -> RateLimiter:
+    """The shared limiter of one credential (API key / web session id), created on first use
+    (``capacity``: the burst; default ``rate``)."""
     with _registry_lock:
         limiter = _registry.get(credential)
         if limiter is None:
-            limiter = _registry[credential] = RateLimiter(rate)
+            limiter = _registry[credential] = RateLimiter(rate, capacity)
         return limiter

@@ -49,6 +49,7 @@ JOBS: tuple[Job, ...] = (
     Job("follower_balance_stream", "trading.copytrade.balance_stream:run", optional=True),
     Job("health_watch", "backoffice.health_notices:run"),
     Job("futures_klines", "trading.futures.kline_stream:run", optional=True),
+    Job("alpha_streams", "trading.streams.alpha:run", optional=True),
 )
 
 

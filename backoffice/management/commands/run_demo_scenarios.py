@@ -14,7 +14,11 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-SCENARIOS: list[str] = ["trading.copytrade.demo_scenario", "orders.demo_scenario"]
+SCENARIOS: list[str] = [
+    "trading.copytrade.demo_scenario",
+    "orders.demo_scenario",
+    "trading.alpha.demo_scenario",
+]
 
 log = logging.getLogger("fleet.demo")
 

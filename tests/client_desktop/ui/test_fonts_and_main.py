@@ -41,6 +41,9 @@ def test_demo_screenshots_are_rendered(qapp, tmp_path, capsys):
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     assert names == [
         "copytrade.png",
+        "alpha.png",
+        "alpha_en.png",
+        "alpha_paused.png",
         "login.png",
         "login_device_not_allowed.png",
         "notifications.png",

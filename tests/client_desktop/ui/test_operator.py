@@ -48,15 +48,17 @@ def test_operator_login_mounts_the_copytrade_tab(qtbot, live_server, tmp_path, d
     dialog.password.setText(PASSWORD)
     with qtbot.waitSignal(dialog.logged_in, timeout=10_000):
         dialog.attempt()
-    assert app.window.tab_keys == ["tab.event", "signals.tab", "tab.notifications", "tab.copytrade"]
+    keys = ["tab.event", "signals.tab", "tab.notifications", "tab.alpha", "tab.copytrade"]
+    assert app.window.tab_keys == keys
     assert app.window.stack.currentWidget() is app.window.tabs
-    assert app.window.tabs.currentIndex() == 3
+    assert app.window.tabs.currentIndex() == 4
     assert not app.window.tabs.isTabEnabled(0)  # no trader logged in: event contracts inactive
     assert not app.window.tabs.isTabEnabled(2)  # nor the trader's notifications
-    assert app.window.tabs.tabText(3) == "跟单"
+    assert not app.window.tabs.isTabEnabled(3)  # nor Alpha
+    assert app.window.tabs.tabText(4) == "跟单"
 
     app.window.operator_actions["menu.operator_logout"].trigger()
-    assert app.window.tab_keys == ["tab.event", "signals.tab", "tab.notifications"]
+    assert app.window.tab_keys == keys[:4]
     assert app.window.stack.currentWidget() is app.login
     app.runner.wait()
     app.shutdown()

@@ -8,7 +8,7 @@ open orders / history (:meth:`AlphaClient.find_open_oto`) instead of re-sending.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from trading.exchanges.binance_alpha.models import (
     AlphaOrder,
     AlphaOrderUpdate,
     AlphaToken,
+    AlphaTrade,
     OtoPlaced,
     UserVolume,
 )
@@ -85,6 +86,15 @@ class AlphaClient:
         if symbol not in self._rules:
             await self.exchange_info()
         return self._rules[symbol]
+
+    async def last_price(self, symbol: str) -> Decimal:
+        """The last trade price of ``ALPHA_<n><QUOTE>`` (24 h ticker)."""
+        return mapping.parse_last_price(await self.public.get(c.TICKER, {"symbol": symbol}))
+
+    async def best_bid(self, symbol: str) -> Decimal | None:
+        """The best bid of the book (None for an empty book)."""
+        params = {"symbol": symbol, "limit": c.DEPTH_LIMIT}
+        return mapping.parse_best_bid(await self.public.get(c.FULL_DEPTH, params))
 
     # --- orders -------------------------------------------------------------------------------
 
@@ -159,6 +169,62 @@ class AlphaClient:
         }
         return [o for o in orders if o.order_list_id is not None and o.order_list_id in lists]
 
+    async def find_oto(
+        self,
+        base_asset: str,
+        working_price: Decimal,
+        working_quantity: Decimal,
+        *,
+        since: datetime | None = None,
+    ) -> list[AlphaOrder]:
+        """Both legs of the pair with these working terms, open or finished (created at or after
+        ``since``): what an unknown placement outcome is resolved with. Empty: never placed."""
+        legs = await self.find_open_oto(base_asset, working_price, working_quantity)
+        if legs:
+            return legs
+        history = await self.order_history(start=since, base_asset=base_asset)
+        lists = {
+            o.order_list_id
+            for o in history
+            if o.contingency_position == c.OtoPosition.WORKING
+            and o.price == working_price
+            and o.orig_qty == working_quantity
+        }
+        return [o for o in history if o.order_list_id is not None and o.order_list_id in lists]
+
+    async def find_order(
+        self,
+        base_asset: str,
+        side: Side,
+        price: Decimal,
+        quantity: Decimal,
+        *,
+        since: datetime | None = None,
+    ) -> AlphaOrder | None:
+        """After ``OutcomeUnknown`` on :meth:`place_limit`: the (non-OTO) order with these terms,
+        open or finished, created at or after ``since``; None: never placed."""
+        rows = await self.open_orders()
+        rows += await self.order_history(start=since, base_asset=base_asset)
+        for o in rows:
+            same = o.side == Side(side) and o.price == price and o.orig_qty == quantity
+            if same and o.order_list_id is None and o.base_asset == base_asset:
+                return o
+        return None
+
+    async def oto_orders(
+        self, base_asset: str, order_list_id: str, *, since: datetime | None = None
+    ) -> list[AlphaOrder]:
+        """Every leg of one OTO pair (``orderListId``), open or finished."""
+        rows = await self.open_orders()
+        rows += await self.order_history(start=since, base_asset=base_asset)
+        found = {o.order_id: o for o in rows if o.order_list_id == order_list_id}
+        return list(found.values())
+
+    async def user_trades(self, order_id: str, symbol: str) -> list[AlphaTrade]:
+        """The fills of one order."""
+        params = {"orderId": order_id, "symbol": symbol}
+        return mapping.parse_user_trades(await self.rest.get(c.USER_TRADES, params))
+
     # --- account ------------------------------------------------------------------------------
 
     async def today_volume(self) -> UserVolume:
@@ -167,16 +233,27 @@ class AlphaClient:
     async def wallet(self) -> dict[str, AlphaBalance]:
         return mapping.parse_wallet(await self.rest.get(c.ALPHA_WALLET, {"includeCex": 1}) or {})
 
+    async def asset_totals(self) -> dict[str, Decimal]:
+        """Every asset's total (USDT included; free + held by open orders) by asset name."""
+        params = {"needAlphaAsset": 1, "quoteAsset": "USDT"}
+        return mapping.parse_asset_totals(await self.rest.get(c.ASSETS, params) or [])
+
     async def listen_key(self) -> str:
         return mapping.parse_listen_key(await self.rest.post(c.LISTEN_KEY, {}))
 
     # --- streams ------------------------------------------------------------------------------
 
     def order_stream(
-        self, *, policy: ReconnectPolicy | None = None, refresh_s: float = c.LISTEN_KEY_REFRESH_S
+        self,
+        *,
+        policy: ReconnectPolicy | None = None,
+        refresh_s: float = c.LISTEN_KEY_REFRESH_S,
+        on_subscribed: Callable[[], Awaitable[None]] | None = None,
     ) -> AsyncIterator[AlphaOrderUpdate | StreamGap]:
-        """``alpha@<listenKey>`` order updates (OTO legs carry ``ct``/``cp``), reconnecting."""
-        stream = PrivateStream(self.private_stream_url, self.listen_key, refresh_s=refresh_s)
+        """``alpha@<listenKey>`` order updates (OTO legs carry ``ct``/``cp``), reconnecting.
+        ``on_subscribed`` runs each time a subscription is acknowledged."""
+        stream = PrivateStream(self.private_stream_url, self.listen_key, refresh_s=refresh_s,
+                               on_subscribed=on_subscribed)  # fmt: skip
         return stream.events(policy)
 
     def agg_trades(

@@ -14,6 +14,8 @@ TOKEN_LIST: Final = "/bapi/defi/v1/public/wallet-direct/buw/wallet/cex/alpha/all
 EXCHANGE_INFO: Final = "/bapi/defi/v1/public/alpha-trade/get-exchange-info"
 AGG_TRADES: Final = "/bapi/defi/v1/public/alpha-trade/agg-trades"
 TICKER: Final = "/bapi/defi/v1/public/alpha-trade/ticker"
+FULL_DEPTH: Final = "/bapi/defi/v1/public/alpha-trade/fullDepth"
+DEPTH_LIMIT: Final = 5  # fullDepth accepts 5, 10, 20, 50, 100, 500, 1000
 
 # --- private (web session, §4.3) --------------------------------------------------------------------
 ORDER_PLACE: Final = "/bapi/asset/v1/private/alpha-trade/order/place"
@@ -25,6 +27,7 @@ USER_TRADES: Final = "/bapi/defi/v1/private/alpha-trade/order/get-user-trades"
 LISTEN_KEY: Final = "/bapi/defi/v1/private/alpha-trade/get-listen-key"
 TODAY_VOLUME: Final = "/bapi/defi/v1/private/wallet-direct/buw/wallet/today/user-volume"
 ALPHA_WALLET: Final = "/bapi/defi/v1/private/wallet-direct/cloud-wallet/alpha"
+ASSETS: Final = "/bapi/asset/v2/private/asset-service/wallet/asset"
 
 HISTORY_STATUSES: Final = "FILLED,PARTIALLY_FILLED,EXPIRED,CANCELED,REJECTED"
 HISTORY_KIND: Final = "LIMIT"

@@ -14,6 +14,7 @@ from trading.exchanges.binance_alpha.models import (
     AlphaOrder,
     AlphaOrderUpdate,
     AlphaToken,
+    AlphaTrade,
     OtoPlaced,
     TokenVolume,
     UserVolume,
@@ -45,6 +46,13 @@ def parse_token(raw: Mapping[str, Any]) -> AlphaToken:
         mul_point=to_decimal(raw.get("mulPoint"), Decimal(1)),
         price=dec(raw.get("price")),
         tradable=not (raw.get("offline") or raw.get("offsell")),
+        chain_name=str(raw.get("chainName", "")),
+        offline=bool(raw.get("offline")),
+        offsell=bool(raw.get("offsell")),
+        online_airdrop=bool(raw.get("onlineAirdrop")),
+        online_tge=bool(raw.get("onlineTge")),
+        stock_state=bool(raw.get("stockState")),
+        listing_time=ms_to_datetime(raw.get("listingTime") or None),
         raw=raw,
     )
 
@@ -194,3 +202,36 @@ def json_number(value: Decimal) -> int | float:
     if Decimal(repr(as_float)) != value:
         raise ValueError(f"{value} does not survive JSON number encoding")
     return as_float
+
+
+def parse_user_trades(data: Any) -> list[AlphaTrade]:
+    """``get-user-trades`` rows (ids as strings in real replies; numbers accepted too)."""
+    return [
+        AlphaTrade(
+            trade_id=str(r.get("tradeId") or r.get("id")),
+            order_id=str(r["orderId"]),
+            symbol=str(r.get("symbol", "")),
+            side=Side(r["side"]),
+            price=dec(r.get("price")),
+            qty=dec(r.get("qty")),
+            quote=dec(r.get("quoteQty")),
+            fee=dec(r.get("commission")),
+            fee_asset=str(r.get("commissionAsset") or ""),
+            time=ms_to_datetime(r.get("time")),
+        )
+        for r in data or []
+    ]
+
+
+def parse_last_price(data: Mapping[str, Any]) -> Decimal:
+    return dec(data.get("lastPrice"))
+
+
+def parse_best_bid(data: Mapping[str, Any]) -> Decimal | None:
+    bids = data.get("bids") or []
+    return dec(bids[0][0]) if bids else None
+
+
+def parse_asset_totals(rows: Any) -> dict[str, Decimal]:
+    """``wallet/asset`` rows → ``{asset: amount}`` (the real reply has no free/locked split)."""
+    return {str(r["asset"]): dec(r.get("amount")) for r in rows or [] if r.get("asset")}

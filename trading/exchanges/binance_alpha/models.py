@@ -14,7 +14,8 @@ from trading.exchanges.types import ZERO, OrderUpdate, RawJson, Side
 
 @dataclass(frozen=True)
 class AlphaToken:
-    """A token-list item. ``mul_point`` is the volume multiplier (real volume = notional / it)."""
+    """A token-list item. ``mul_point`` is the volume multiplier: counted volume = buy notional
+    × it (docs/alpha.md). ``tradable`` is False when ``offline`` or ``offsell``."""
 
     alpha_id: str
     symbol: str
@@ -26,6 +27,13 @@ class AlphaToken:
     mul_point: Decimal
     price: Decimal = ZERO
     tradable: bool = True
+    chain_name: str = ""
+    offline: bool = False
+    offsell: bool = False
+    online_airdrop: bool = False
+    online_tge: bool = False
+    stock_state: bool = False
+    listing_time: datetime | None = None
     raw: RawJson = field(default_factory=dict, compare=False, repr=False)
 
     def trading_symbol(self, quote: str = "USDT") -> str:
@@ -123,3 +131,19 @@ class AggTrade:
     qty: Decimal
     time: datetime | None
     buyer_is_maker: bool
+
+
+@dataclass(frozen=True)
+class AlphaTrade:
+    """One fill of one of the user's orders (``get-user-trades``; ids are strings)."""
+
+    trade_id: str
+    order_id: str
+    symbol: str
+    side: Side
+    price: Decimal
+    qty: Decimal
+    quote: Decimal
+    fee: Decimal
+    fee_asset: str
+    time: datetime | None

@@ -43,11 +43,17 @@ class PrivateStream:
     """One listen key at a time; the key is refreshed every ``refresh_s`` seconds."""
 
     def __init__(
-        self, url: str, get_listen_key: Callable[[], Awaitable[str]], *, refresh_s: float
+        self,
+        url: str,
+        get_listen_key: Callable[[], Awaitable[str]],
+        *,
+        refresh_s: float,
+        on_subscribed: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.url = url
         self.get_listen_key = get_listen_key
         self.refresh_s = refresh_s
+        self.on_subscribed = on_subscribed
 
     def events(self, policy: ReconnectPolicy | None) -> AsyncIterator[AlphaOrderUpdate | StreamGap]:
         return reconnecting(self.session, AlphaOrderUpdate, policy=policy)
@@ -59,11 +65,21 @@ class PrivateStream:
             await ws.send(subscribe_message([c.PRIVATE_STREAM_PREFIX + key], 2))
             refresher = asyncio.create_task(self._refresh(ws, key))
             try:
-                yield frames(ws, parse_private)
+                yield self._announce_ack(frames(ws, parse_private))
             finally:
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
+
+    async def _announce_ack(self, items: AsyncIterator[object]) -> AsyncIterator[object]:
+        """Pass items through; the first frame (the subscription ack) calls ``on_subscribed``
+        — from then on the venue's events for this key reach us."""
+        first = True
+        async for item in items:
+            if first and self.on_subscribed is not None:
+                await self.on_subscribed()
+            first = False
+            yield item
 
     async def _refresh(self, ws: Any, key: str) -> None:
         while True:

@@ -24,6 +24,10 @@ class WebSession:
     csrftoken: str
     p20t: str
     expiration_timestamp: int = NO_EXPIRY
+    # What a trader pasted from the browser ("copy as cURL"), when given: more headers (never
+    # overriding the session's own) and the full cookie string (which must carry this p20t).
+    extra_headers: tuple[tuple[str, str], ...] = ()
+    cookie: str = ""
 
     def __repr__(self) -> str:
         return (
@@ -51,13 +55,16 @@ class WebSession:
         return now.timestamp() + margin_s >= self.expiration_timestamp
 
     def headers(self) -> dict[str, str]:
-        """The minimal header set that works for bapi private calls (docs/protocols.md §4.2)."""
-        return {
+        """The minimal header set that works for bapi private calls (docs/alpha.md), plus the
+        pasted extra headers and full cookie string when there are any."""
+        own = {
             c.HEADER_CONTENT_TYPE: "application/json",
             c.HEADER_CLIENT_TYPE: c.CLIENT_TYPE_WEB,
             c.HEADER_CSRF: self.csrftoken,
-            "cookie": f"{c.COOKIE_P20T}={self.p20t}",
+            "cookie": self.cookie or f"{c.COOKIE_P20T}={self.p20t}",
         }
+        extra = {k.lower(): v for k, v in self.extra_headers if k.lower() not in own}
+        return extra | own
 
     def to_token_json(self) -> dict[str, Any]:
         """The ``token.json`` shape public clients persist (docs/protocols.md §6 step 6)."""

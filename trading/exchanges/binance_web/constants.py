@@ -32,6 +32,9 @@ OPEN_ORDER_LIMIT_RETRY_S: Final = 1.0
 
 # Default pacing for one web credential (our rule; Binance publishes none for bapi).
 WEB_RATE_PER_S: Final = 10.0
+# No burst on web sessions: requests are spaced 1/rate apart, so no second ever holds more than
+# 10 (a burst of 10 on top of the rate allowed ~20 in one second; bench_alpha measured 19).
+WEB_BURST: Final = 1.0
 
 # --- event contracts (docs/protocols.md §5) ------------------------------------------------------
 EVENT_PLACE_ORDER_V2: Final = "/bapi/futures/v2/private/future/event-contract/place-order"

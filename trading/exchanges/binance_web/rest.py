@@ -56,7 +56,7 @@ class WebRest:
         self.venue = venue
         self._clock = clock
         if limiter is None and session is not None:
-            limiter = limiter_for(session.credential_id, c.WEB_RATE_PER_S)
+            limiter = limiter_for(session.credential_id, c.WEB_RATE_PER_S, c.WEB_BURST)
         self.http = HttpTransport(
             base_url or endpoints("binance_web", env).rest,
             venue=venue,
