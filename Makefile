@@ -91,6 +91,7 @@ bench-fanout: $(STAMP)
 # bench_push drops and re-creates fleet_push_bench itself (Redis /9): every run starts empty.
 bench-push: $(STAMP)
 	@mkdir -p $(BENCH_DIR)
+	@$(BENCH_MYSQL) -e "create database if not exists fleet_push_bench character set utf8mb4"
 	@REDIS_URL=$(BENCH_REDIS)/9 CELERY_BROKER_URL=$(BENCH_REDIS)/9 \
 	  DATABASE_URL=$(BENCH_MYSQL_URL)/fleet_push_bench \
 	  $(PY) manage.py bench_push $(BENCH_PUSH_ARGS) --json $(BENCH_DIR)/push.json

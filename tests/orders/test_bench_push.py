@@ -23,9 +23,9 @@ def test_summarize_counts_first_receipts_duplicates_and_misses():
     assert out["report_p99_ms"] == pytest.approx(200.0)
 
 
-def test_fresh_database_refuses_a_database_that_is_not_a_benchmark_one(monkeypatch):
+def test_bench_schema_reset_refuses_a_database_that_is_not_a_benchmark_one(monkeypatch):
     from django.db import connection
 
     monkeypatch.setitem(connection.settings_dict, "NAME", "fleet")
     with pytest.raises(CommandError, match="bench"):
-        bench_db.fresh_database()
+        bench_db.bench_schema_reset()

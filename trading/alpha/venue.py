@@ -48,7 +48,7 @@ _local = threading.local()
 def call[T](cred: AlphaCredential, fn: Callable[[AlphaClient], Awaitable[T]]) -> T:
     """Run ``fn(client)`` on this thread's event loop with this thread's client of ``cred``.
 
-    A worker runs many short commands; building a client (two httpx clients, an SSL context)
+    A worker runs many short commands; building a client (two HTTP connection pools, an SSL context)
     and an event loop for each cost ~90 ms — more than the request itself. Clients are kept per
     thread (an asyncio client belongs to one loop) and replaced when the session changes."""
     loop = getattr(_local, "loop", None)

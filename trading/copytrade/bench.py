@@ -17,6 +17,11 @@ are independent of Fleet's records, from the simulator's ground truth:
   carrying the copy's client order id, ``duplicates`` any id seen more than once, ``missing``
   copies the rule calls for that the simulator never saw, ``sizing_errors`` orders whose
   requested amount is not the rule's amount floored to the venue's step (``within_rounding``).
+
+Each run starts from an empty schema (``backoffice.bench_db``: every table dropped, migrated
+again) and a flushed Redis database. The JSON also carries ``calibration_s`` and the CPU of each
+process group (the worker with its prefork children, the stream process, the simulator) over the
+measured events, in total and per copy placed (``worker_cpu_ms_per_copy`` …).
 """
 
 from __future__ import annotations
@@ -114,22 +119,12 @@ class Sim:
 
 # --- setup ------------------------------------------------------------------------------------------
 def prepare_db(o: Options) -> None:
-    """Migrate, wipe copy-trading rows (the bench owns its database), copying on, chunk size."""
-    from django.core.management import call_command
-
-    from accounts.models import ExchangeCredential
+    """An empty schema (the bench owns its database: ``bench_db``), copying on, chunk size."""
+    from backoffice.bench_db import bench_schema_reset
     from backoffice.runtime_config import config_set
-    from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
     from trading.copytrade.services import copy_set_running
 
-    call_command("migrate", verbosity=0)
-    CopyExecution.objects.all().delete()
-    LeaderEvent.objects.all().delete()
-    creds = list(Follower.objects.values_list("credential_id", flat=True))
-    creds += list(Leader.objects.values_list("credential_id", flat=True))
-    Follower.objects.all().delete()
-    Leader.objects.all().delete()
-    ExchangeCredential.objects.filter(pk__in=creds).delete()
+    bench_schema_reset()
     config_set("copy_fanout_chunk", str(chunk_size(o)))
     copy_set_running(running=True)
 
@@ -336,7 +331,7 @@ def verify(
     rules: dict[str, Any],
 ) -> dict[str, Any]:
     """copies / duplicates / missing / sizing_errors from the simulator's records."""
-    from trading.copytrade.fanout import CID_PREFIX
+    from trading.copytrade.fanout_plan import CID_PREFIX
     from trading.copytrade.sizing import within_rounding
     from trading.exchanges.client_ids import client_order_id
 
@@ -389,6 +384,41 @@ def percentile(values: list[int], q: float) -> float:
     return float(ordered[rank - 1])
 
 
+def group_cpu_s(pgid: int) -> float:
+    """CPU seconds (user + system, with reaped children) of every process in process group
+    ``pgid`` — a Celery worker and its prefork children (Linux ``/proc``)."""
+    ticks = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # state ppid pgrp … utime stime cutime cstime
+        if int(fields[2]) == pgid:
+            ticks += sum(int(v) for v in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def calibration_s() -> float:
+    """A fixed pure-Python loop, timed: how fast this machine was at the start of the run."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i % 7
+    return round(time.perf_counter() - started, 4)
+
+
+def cpu_per_copy(cpu_s: dict[str, float], copies: int) -> dict[str, Any]:
+    """CPU of each process group during the measured events, and per copy placed (ms)."""
+    out: dict[str, Any] = {f"{name}_cpu_s": round(v, 2) for name, v in cpu_s.items()}
+    for name, v in cpu_s.items():
+        out[f"{name}_cpu_ms_per_copy"] = round(1000 * v / copies, 3) if copies else None
+    return out
+
+
 def summary(o: Options, measured: list[Measured], checks: dict[str, Any]) -> dict[str, Any]:
     latencies = [m.fanout_ms for m in measured if m.fanout_ms is not None]
     stream = [m.stream_ms for m in measured if m.stream_ms is not None]
@@ -411,12 +441,14 @@ def summary(o: Options, measured: list[Measured], checks: dict[str, Any]) -> dic
         "chunk": chunk_size(o),
         "interval_s": round(event_interval(o), 2),
         "cpus": os.cpu_count(),
+        **cpu_per_copy(checks.get("cpu_s", {}), checks["copies"]),
         "latencies_ms": latencies,
     }
 
 
 def run(o: Options, sim_port: int, out) -> dict[str, Any]:
     """The whole benchmark (see the module docstring); every child is stopped by PID."""
+    calibration = calibration_s()
     db = int(get_redis().connection_pool.connection_kwargs.get("db", 0))
     if db == 0:
         raise RuntimeError("bench_fanout flushes its Redis database: point REDIS_URL at /8")
@@ -439,13 +471,16 @@ def run(o: Options, sim_port: int, out) -> dict[str, Any]:
         out.write(f"warm-up: {o.warmup} events …")
         run_events(sim, leader, o, o.warmup, out)
         out.write(f"measuring {o.events} events …")
+        groups = {proc.name: child.pid for proc, child in supervisor.children}
+        cpu0 = {name: group_cpu_s(pid) for name, pid in groups.items()}
         measured = run_events(sim, leader, o, o.events, out)
+        cpu_s = {name: group_cpu_s(pid) - cpu0[name] for name, pid in groups.items()}
         checks = verify(
             measured, followers, sim_orders(sim, followers), venue_rules(leader, followers)
         )
     finally:
         supervisor.stop_all()
-    return summary(o, measured, checks)
+    return {"calibration_s": calibration, **summary(o, measured, {**checks, "cpu_s": cpu_s})}
 
 
 def _wait_http(url: str, timeout_s: float = 20.0) -> None:

@@ -1,6 +1,6 @@
 """One long-lived asyncio loop per process, in a daemon thread, that owns every venue client.
 
-httpx connection pools are bound to the loop that created them; a Celery task that did
+aiohttp connection pools are bound to the loop that created them; a Celery task that did
 ``asyncio.run`` per event would reconnect (TCP + TLS) to every follower's venue on every event.
 Keeping one loop and one client per credential makes a copy cost one request on a warm connection.
 """
@@ -37,3 +37,17 @@ def _thread_alive() -> bool:
 def run[T](coro: Coroutine[Any, Any, T], timeout: float | None = 120.0) -> T:
     """Run ``coro`` on the venue loop from synchronous code and wait for its result."""
     return asyncio.run_coroutine_threadsafe(coro, venue_loop()).result(timeout)
+
+
+def is_running() -> bool:
+    """Whether this process's venue loop has started and still runs."""
+    return _loop is not None and not _loop.is_closed() and _thread_alive()
+
+
+def close_soon(client: Any) -> None:
+    """Close a client dropped from the cache on the venue loop (its pooled connections released),
+    without waiting; nothing to do when the loop never started."""
+    close = getattr(client, "close", None)
+    if close is None or _loop is None or not is_running():
+        return
+    asyncio.run_coroutine_threadsafe(close(), _loop)

@@ -1,5 +1,6 @@
-"""Writes of spot copy trading: followers, the leader, global start/stop, and recording leader
-events (which hands them to the fan-out). Views, admin, tasks and the watcher call these."""
+"""Writes of spot copy trading: followers, the leader, global start/stop, recording leader events
+and dispatching their fan-out (one task per chunk of followers). Views, admin, tasks and the
+watcher call these."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import ExchangeCredential
 from backoffice.runtime_config import KNOBS, config_get, config_set, validate
-from trading.copytrade import balances, loop, notices, venues
+from trading.copytrade import balances, fanout_lease, loop, notices, tasks, venues
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.errors import CopyError
 from trading.copytrade.leader_events import LeaderOrder
@@ -242,9 +243,26 @@ def _not_copied_reason(order: LeaderOrder, received_ms: int) -> str:
 
 
 def _dispatch(event_id: int) -> None:
-    from trading.copytrade.fanout import fanout_dispatch
+    copy_fanout_dispatch(event_id=event_id)
 
-    fanout_dispatch(event_id=event_id)
+
+def copy_fanout_dispatch(*, event_id: int) -> int:
+    """Enqueue one ``copytrade.fanout_chunk`` task per chunk of ACTIVE followers (runtime knob
+    ``copy_fanout_chunk``, default 100; in eager mode they run right here, one after the other).
+    Called after the event's commit. Returns how many chunks were enqueued."""
+    ids = list(
+        Follower.objects.filter(state=FollowerState.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    size = max(1, int(config_get("copy_fanout_chunk")))
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    fanout_lease.chunks_register(event_id, chunks)
+    for chunk in chunks:
+        tasks.fanout_chunk.delay(event_id, chunk)
+    return len(chunks)
 
 
 def leader_mark_seen(*, leader: Leader, at: datetime) -> None:

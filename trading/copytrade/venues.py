@@ -2,16 +2,29 @@
 
 ``venue_for(credential)`` returns a :class:`trading.exchanges.base.SpotVenue`, one per credential
 per process (they live on the venue loop, see ``loop.py``), rebuilt when the credential changes.
-Tests swap ``FACTORY`` for fake venues.
+``clients_for(followers)`` does it for a chunk of followers, ``symbol_rules_by_group`` reads the
+BTCUSDT rules once per (venue, environment). These are caches of this process only (a client is
+a connection pool; rules are public): nothing another process needs lives here. Tests swap
+``FACTORY`` for fake venues.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from accounts.models import ExchangeCredential
+from trading.copytrade import loop
 from trading.exchanges.base import SpotVenue
+from trading.exchanges.types import SymbolRules
+
+if TYPE_CHECKING:
+    from trading.copytrade.models import Follower
+
+log = logging.getLogger("fleet.copytrade.fanout")
 
 SYMBOL = "BTCUSDT"
 
@@ -74,6 +87,8 @@ def venue_for(cred: ExchangeCredential) -> SpotVenue:
         return hit[1]
     client = FACTORY["build"](cred)
     _clients[cred.pk] = (version, client)
+    if hit is not None:
+        loop.close_soon(hit[1])  # the credential was edited: the old client's pool goes
     return client
 
 
@@ -85,11 +100,62 @@ def is_cached(cred: ExchangeCredential) -> bool:
 
 
 def forget(cred_id: int) -> None:
-    """Drop a cached client (credential deleted or replaced)."""
-    _clients.pop(cred_id, None)
+    """Drop a cached client (credential deleted or replaced) and close its connections."""
+    hit = _clients.pop(cred_id, None)
+    if hit is not None:
+        loop.close_soon(hit[1])
 
 
 def reset() -> None:
     """Forget every client and the shared rules (tests)."""
     _clients.clear()
     _rules.clear()
+    _parsed.clear()
+
+
+def clients_for(followers: Iterable[Follower]) -> dict[int, SpotVenue]:
+    """The process's client of each follower; secrets are loaded (one query) only for the
+    credentials that have no client yet (the followers come with their secrets deferred)."""
+    items = list(followers)
+    cold = [f.credential_id for f in items if not is_cached(f.credential)]
+    if cold:
+        full = ExchangeCredential.objects.in_bulk(cold)
+        for f in items:
+            if f.credential_id in full:
+                f.credential = full[f.credential_id]
+    return {f.pk: venue_for(f.credential) for f in items}
+
+
+RULES_TTL_S = 3600.0
+_parsed: dict[tuple[str, str], tuple[float, SymbolRules]] = {}
+
+
+def group_of(f: Follower) -> tuple[str, str]:
+    return (f.credential.venue, f.credential.environment)
+
+
+def symbol_rules_by_group(
+    followers: list[Follower], clients: dict[int, SpotVenue]
+) -> dict[tuple[str, str], SymbolRules]:
+    """BTCUSDT rules per (venue, environment), kept for an hour; fetched (concurrently, through
+    one follower's client each) only when missing. A group whose fetch failed is absent."""
+    now = time.monotonic()
+    wanted: dict[tuple[str, str], SpotVenue] = {}
+    for f in followers:
+        hit = _parsed.get(group_of(f))
+        if hit is None or now - hit[0] > RULES_TTL_S:
+            if group_of(f) not in wanted:
+                forget_rules(*group_of(f))  # refetched once, then shared by the clients
+            wanted.setdefault(group_of(f), clients[f.pk])
+    if wanted:
+
+        async def fetch() -> list[SymbolRules | BaseException]:
+            calls = (c.symbol_rules(SYMBOL) for c in wanted.values())
+            return await asyncio.gather(*calls, return_exceptions=True)
+
+        for group, got in zip(wanted, loop.run(fetch(), timeout=30), strict=True):
+            if isinstance(got, SymbolRules):
+                _parsed[group] = (now, got)
+            else:
+                log.warning("symbol rules of %s unavailable: %r", group, got)
+    return {g: r for g, (_, r) in _parsed.items()}

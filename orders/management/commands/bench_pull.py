@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from backoffice.bench_db import fresh_database
+from backoffice.bench_db import bench_schema_reset
 from backoffice.embedded_redis import free_port
 from backoffice.redis import get_redis
 from orders import bench_load
@@ -92,7 +92,7 @@ def _prepare(n: int) -> None:
     from accounts.models import Trader
     from orders.models import EventSymbol
 
-    fresh_database()
+    bench_schema_reset()
     for symbol in SYMBOLS:
         EventSymbol.objects.get_or_create(symbol=symbol)
     cheap = "argon2" + argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 from django.core.management.base import BaseCommand, CommandError
 
-from backoffice.bench_db import fresh_database
+from backoffice.bench_db import bench_schema_reset
 from backoffice.embedded_redis import free_port
 from backoffice.redis import get_redis
 from orders import bench_push_load as load
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError("bench_push flushes its Redis database: point REDIS_URL at /9")
         get_redis().flushdb()
         calibration = calibration_s()
-        self.stdout.write(f"fresh database {fresh_database()}; {o['clients']} traders …")
+        self.stdout.write(f"fresh database {bench_schema_reset()}; {o['clients']} traders …")
         tokens = _prepare(o["clients"])
         ports = [free_port() for _ in range(o["push_procs"])]
         procs = []

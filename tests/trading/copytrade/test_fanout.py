@@ -12,7 +12,16 @@ import pytest
 
 from backoffice.redis import get_redis
 from backoffice.runtime_config import config_set
-from trading.copytrade import balance_poller, balances, fanout, loop, services, tasks, venues
+from trading.copytrade import (
+    balance_poller,
+    balances,
+    fanout,
+    fanout_lease,
+    loop,
+    services,
+    tasks,
+    venues,
+)
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.models import CopyExecution, LeaderEvent
 from trading.copytrade.sizing import SkipReason
@@ -83,7 +92,7 @@ def test_a_leader_order_is_copied_once_to_every_follower_with_its_share(
         assert (row.filled_base, row.filled_quote) == sim_filled(f, placed)
         assert row.latency_ms is not None and 0 <= row.latency_ms <= event.fanout_ms
     assert event.fanout_ms is not None and event.fanout_ms < 10_000
-    assert get_redis().scard(f"{fanout.KEY}{event.pk}:chunks") == 0
+    assert get_redis().scard(f"{fanout_lease.KEY}{event.pk}:chunks") == 0
 
 
 def test_the_next_event_sizes_from_the_balance_the_last_copy_left(sim, trade, copy_running):
@@ -149,7 +158,7 @@ def test_copying_stopped_dispatches_nothing(sim, trade):
     event = trade()
     assert (event.dispatched, event.not_copied_reason, event.fanout_ms) == (False, "stopped", None)
     assert not CopyExecution.objects.exists() and sim_orders(sim, f) == []
-    assert get_redis().keys(f"{fanout.KEY}*") == []
+    assert get_redis().keys(f"{fanout_lease.KEY}*") == []
 
 
 def test_dispatch_runs_one_task_per_chunk_and_sets_fanout_ms_after_the_last(

@@ -16,7 +16,7 @@ import pytest
 from celery.exceptions import Retry
 
 from backoffice.redis import get_redis
-from trading.copytrade import balances, fanout, services, tasks
+from trading.copytrade import balances, fanout, fanout_lease, fanout_send, services, tasks
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.fanout import ChunkBusy, chunk_key
 from trading.copytrade.models import CopyExecution, Follower
@@ -68,7 +68,7 @@ def undispatched(leader, copy_running, django_capture_on_commit_callbacks, monke
 @pytest.fixture
 def quick_reconcile(monkeypatch):
     """A shorter not-found window (the simulator shows a fresh order at once; same code path)."""
-    monkeypatch.setattr(fanout, "RECONCILE_BACKOFF_S", 0.02)
+    monkeypatch.setattr(fanout_send, "RECONCILE_BACKOFF_S", 0.02)
 
 
 def assert_copied_once(sim, followers, event) -> dict[int, CopyExecution]:
@@ -83,7 +83,7 @@ def assert_copied_once(sim, followers, event) -> dict[int, CopyExecution]:
 
 
 def lease_name(event_id: int, followers) -> str:
-    return f"{fanout.KEY}{event_id}:lease:{chunk_key([f.pk for f in followers])}"
+    return f"{fanout_lease.KEY}{event_id}:lease:{chunk_key([f.pk for f in followers])}"
 
 
 # --- redelivery -----------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_a_chunk_held_by_a_live_run_is_not_run_twice(sim, undispatched, holder):
     followers = [make_sim_follower(sim, "a", "binance"), make_sim_follower(sim, "b", "bitget")]
     event = undispatched()
     ids, lease = [f.pk for f in followers], lease_name(event.pk, followers)
-    get_redis().set(lease, holder, ex=fanout.LEASE_S)
+    get_redis().set(lease, holder, ex=fanout_lease.LEASE_S)
 
     with pytest.raises(ChunkBusy):
         fanout.run_chunk(event.pk, ids)
@@ -270,7 +270,7 @@ def test_a_lease_left_by_a_dead_worker_on_this_host_is_taken_over(sim, undispatc
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     lease = lease_name(event.pk, followers)
-    get_redis().set(lease, f"{socket.gethostname()}:{dead.pid}", ex=fanout.LEASE_S)
+    get_redis().set(lease, f"{socket.gethostname()}:{dead.pid}", ex=fanout_lease.LEASE_S)
     fanout.run_chunk(event.pk, [followers[0].pk])
     assert_copied_once(sim, followers, event)
     assert get_redis().get(lease) is None
@@ -304,16 +304,16 @@ def test_of_two_runs_finding_the_same_dead_holder_only_one_takes_the_lease_over(
     dead.wait()
     lease = lease_name(event.pk, followers)
     client = get_redis()
-    client.set(lease, f"{socket.gethostname()}:{dead.pid}", ex=fanout.LEASE_S)
+    client.set(lease, f"{socket.gethostname()}:{dead.pid}", ex=fanout_lease.LEASE_S)
     real_get = client.get
 
     def other_run_takes_it_first(name):  # between our read of the dead holder and our takeover
         seen = real_get(name)
-        client.set(lease, "elsewhere:1", ex=fanout.LEASE_S)
+        client.set(lease, "elsewhere:1", ex=fanout_lease.LEASE_S)
         return seen
 
     monkeypatch.setattr(client, "get", other_run_takes_it_first)
-    assert fanout._lease_take(event.pk, chunk_key([followers[0].pk])) is False
+    assert fanout_lease.lease_take(event.pk, chunk_key([followers[0].pk])) is False
     monkeypatch.undo()
     assert get_redis().get(lease) == "elsewhere:1"
 

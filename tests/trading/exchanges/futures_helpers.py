@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from tests.trading.exchanges.mock_venue import MockVenue
 from trading.exchanges.binance_futures.auth import ApiCredentials
 from trading.exchanges.binance_futures.client import FuturesClient
 
@@ -31,6 +32,4 @@ def captured_client(
         seen.append(request)
         return reply(request)
 
-    return FuturesClient(
-        CREDS, base_url="https://fapi.test", transport=httpx.MockTransport(handler)
-    )
+    return FuturesClient(CREDS, base_url="https://fapi.test", transport=MockVenue(handler))

@@ -10,6 +10,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from tests.trading.exchanges.mock_venue import MockVenue
 from trading.exchanges.binance_alpha import mapping, rest
 from trading.exchanges.binance_alpha.client import AlphaClient
 from trading.exchanges.binance_alpha.streams import (
@@ -181,7 +182,7 @@ async def test_find_open_oto_groups_legs_by_list_id() -> None:
         return httpx.Response(200, json={"code": "000000", "data": rows, "success": True})
 
     client = AlphaClient(
-        WebSession("c", "p"), base_url="https://web.test", transport=httpx.MockTransport(handler)
+        WebSession("c", "p"), base_url="https://web.test", transport=MockVenue(handler)
     )
     legs = await client.find_open_oto("ALPHA_971", Decimal("0.23"), Decimal("869.56"))
     await client.close()

@@ -7,9 +7,11 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import aiohttp
 import httpx
 import pytest
 
+from tests.trading.exchanges.mock_venue import MockVenue
 from tests.trading.exchanges.test_alpha import HISTORY_ROW, SYMBOL, TOKEN
 from trading.exchanges.binance_alpha.client import AlphaClient
 from trading.exchanges.binance_web.auth import WebSession
@@ -49,7 +51,7 @@ def recorded():
     client = AlphaClient(
         WebSession("csrf", "p20t"),
         base_url="https://web.test",
-        transport=httpx.MockTransport(handler),
+        transport=MockVenue(handler),
     )
     return client, seen
 
@@ -118,12 +120,12 @@ async def test_lost_oto_reply_is_outcome_unknown_and_session_errors_surface() ->
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
             posts.append(request)
-            raise httpx.ReadError("reset", request=request)
+            raise aiohttp.ClientOSError(104, "reset")
         body = {"code": "100002001", "message": "expired", "data": None, "success": False}
         return httpx.Response(200, json=body)
 
     client = AlphaClient(
-        WebSession("c", "p"), base_url="https://web.test", transport=httpx.MockTransport(handler)
+        WebSession("c", "p"), base_url="https://web.test", transport=MockVenue(handler)
     )
     with pytest.raises(OutcomeUnknown):
         await client.place_oto("ALPHA_1", "USDT", Decimal("1"), Decimal("1"), Decimal("1.1"))

@@ -7,9 +7,11 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import aiohttp
 import httpx
 import pytest
 
+from tests.trading.exchanges.mock_venue import MockVenue
 from trading.exchanges.binance_web.auth import WebSession
 from trading.exchanges.binance_web.client import EventContractClient, decimal_str
 from trading.exchanges.binance_web.mapping import parse_event_orders, parse_place_result
@@ -29,9 +31,7 @@ def ok(data: object) -> httpx.Response:
 
 
 def client(handler) -> EventContractClient:
-    return EventContractClient(
-        SESSION, base_url="https://web.test", transport=httpx.MockTransport(handler)
-    )
+    return EventContractClient(SESSION, base_url="https://web.test", transport=MockVenue(handler))
 
 
 async def test_place_order_body_and_result() -> None:
@@ -71,8 +71,8 @@ async def test_v1_path_is_used_when_v2_is_gone() -> None:
     "failure",
     [
         lambda r: httpx.Response(503, text="busy"),
-        lambda r: (_ for _ in ()).throw(httpx.ReadError("reset", request=r)),
-        lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow", request=r)),
+        lambda r: (_ for _ in ()).throw(aiohttp.ClientOSError(104, "reset")),
+        lambda r: (_ for _ in ()).throw(aiohttp.SocketTimeoutError("slow")),
     ],
 )
 async def test_lost_reply_is_outcome_unknown_and_not_resent(failure) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
+import aiohttp
 import httpx
 import pytest
 
@@ -224,7 +225,7 @@ async def test_timeout_without_reconcile_raises_outcome_unknown_after_one_send()
     seen: list[httpx.Request] = []
 
     def reply(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("slow", request=request)
+        raise aiohttp.SocketTimeoutError("slow")
 
     client = captured_client(reply, seen)
     with pytest.raises(OutcomeUnknown) as info:

@@ -1,16 +1,27 @@
 """HttpTransport error mapping: what may have executed becomes OutcomeUnknown, POSTs are never
-re-sent, reads are retried, 429/418 become RateLimited and block the limiter."""
+re-sent, reads are retried, 429/418 become RateLimited and block the limiter. The failures are
+aiohttp's own exceptions, raised by a scripted venue (``test_http_wire.py`` provokes the same
+ones on a real loopback socket)."""
 
+import aiohttp
 import httpx
 import pytest
+from aiohttp.client_reqrep import ConnectionKey
 
+from tests.trading.exchanges.mock_venue import MockVenue
 from trading.exchanges.errors import OutcomeUnknown, RateLimited, TemporaryError
-from trading.exchanges.http import HttpTransport, RetryPolicy, retry_after_seconds
+from trading.exchanges.http import Headers, HttpTransport, RetryPolicy, retry_after_seconds
 from trading.exchanges.ratelimit import RateLimiter
+
+KEY = ConnectionKey("venue.test", 80, False, True, None, None, None, None)
+
+
+def refused() -> aiohttp.ClientConnectorError:
+    return aiohttp.ClientConnectorError(KEY, ConnectionRefusedError(111, "refused"))
 
 
 class Script:
-    """An httpx MockTransport handler answering from a list; exceptions are raised."""
+    """A scripted venue answering from a list; exceptions are raised."""
 
     def __init__(self, *steps):
         self.steps = list(steps)
@@ -33,7 +44,7 @@ def make(script: Script) -> HttpTransport:
         "http://venue.test",
         venue="test",
         limiter=RateLimiter(1000),
-        transport=httpx.MockTransport(script),
+        transport=MockVenue(script),
         retry=RetryPolicy(attempts=3, backoff=0),
         sleep=_nosleep,
     )
@@ -46,15 +57,18 @@ def ok() -> httpx.Response:
 @pytest.mark.parametrize(
     ("method", "failure", "error", "sends"),
     [
-        ("POST", httpx.ConnectError("refused"), TemporaryError, 1),
-        ("POST", httpx.ReadTimeout("slow"), OutcomeUnknown, 1),
-        ("POST", httpx.RemoteProtocolError("reset"), OutcomeUnknown, 1),
-        ("POST", httpx.ReadError("reset"), OutcomeUnknown, 1),
+        ("POST", refused(), TemporaryError, 1),
+        ("POST", aiohttp.ConnectionTimeoutError("connect"), TemporaryError, 1),
+        ("POST", aiohttp.SocketTimeoutError("slow"), OutcomeUnknown, 1),
+        ("POST", TimeoutError(), OutcomeUnknown, 1),
+        ("POST", aiohttp.ServerDisconnectedError(), OutcomeUnknown, 1),
+        ("POST", aiohttp.ClientOSError(104, "reset"), OutcomeUnknown, 1),
+        ("POST", aiohttp.ClientPayloadError("truncated"), OutcomeUnknown, 1),
         ("POST", httpx.Response(503, text="busy"), OutcomeUnknown, 1),
-        ("GET", httpx.ReadTimeout("slow"), TemporaryError, 3),
-        ("GET", httpx.ConnectError("refused"), TemporaryError, 3),
+        ("GET", aiohttp.SocketTimeoutError("slow"), TemporaryError, 3),
+        ("GET", refused(), TemporaryError, 3),
         ("GET", httpx.Response(502), TemporaryError, 3),
-        ("DELETE", httpx.ReadError("reset"), TemporaryError, 3),
+        ("DELETE", aiohttp.ClientOSError(104, "reset"), TemporaryError, 3),
     ],
 )
 async def test_failure_mapping(method, failure, error, sends):
@@ -70,7 +84,7 @@ async def test_failure_mapping(method, failure, error, sends):
 
 
 async def test_get_recovers_after_retry():
-    script = Script(httpx.ReadTimeout("slow"), ok())
+    script = Script(aiohttp.SocketTimeoutError("slow"), ok())
     transport = make(script)
     response = await transport.request("GET", "/x", query="a=1")
     assert response.json() == {"ok": True}
@@ -96,7 +110,7 @@ async def test_rate_limited_blocks_the_limiter(status, banned):
 
 
 async def test_prepare_resigns_each_attempt():
-    script = Script(httpx.ConnectError("refused"), ok())
+    script = Script(refused(), ok())
     stamps = iter(["t=1", "t=2"])
     await make(script).request("GET", "/x", prepare=lambda: (next(stamps), None, {}))
     assert [r.url.query for r in script.requests] == [b"t=1", b"t=2"]
@@ -113,4 +127,4 @@ async def test_weight_header_is_observed():
     ("headers", "expected"), [({"retry-after": "3"}, 3.0), ({}, 1.0), ({"retry-after": "x"}, 1.0)]
 )
 def test_retry_after_seconds(headers, expected):
-    assert retry_after_seconds(httpx.Headers(headers)) == expected
+    assert retry_after_seconds(Headers(headers.items())) == expected

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from tests.trading.exchanges.mock_venue import MockVenue
 from trading.exchanges.binance_web import mapping
 from trading.exchanges.binance_web.auth import WebSession
 from trading.exchanges.binance_web.rest import WebRest
@@ -60,7 +61,7 @@ async def test_requests_carry_session_headers_and_cookie() -> None:
     rest = WebRest(
         SESSION,
         base_url="https://web.test",
-        transport=httpx.MockTransport(handler),
+        transport=MockVenue(handler),
         clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
     )
     assert await rest.post("/bapi/x", {"a": 1}) == [1]
@@ -73,7 +74,7 @@ async def test_requests_carry_session_headers_and_cookie() -> None:
 
 async def test_known_expired_session_is_refused_without_a_request() -> None:
     seen: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200))
+    transport = MockVenue(lambda r: seen.append(r) or httpx.Response(200))
     rest = WebRest(
         SESSION,
         base_url="https://web.test",

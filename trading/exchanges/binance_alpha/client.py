@@ -12,8 +12,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 
-import httpx
-
 from trading.exchanges.binance_alpha import constants as c
 from trading.exchanges.binance_alpha import mapping, rest
 from trading.exchanges.binance_alpha.models import (
@@ -30,6 +28,7 @@ from trading.exchanges.binance_alpha.streams import PrivateStream, agg_trades
 from trading.exchanges.binance_web.auth import WebSession
 from trading.exchanges.binance_web.rest import WebRest
 from trading.exchanges.environments import Env, endpoints
+from trading.exchanges.http import Sender
 from trading.exchanges.reconnect import ReconnectPolicy, StreamGap
 from trading.exchanges.types import Side, SymbolRules
 
@@ -47,7 +46,7 @@ class AlphaClient:
         *,
         env: Env | str = Env.PROD,
         base_url: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
     ) -> None:
         ep = endpoints("binance_web", env)

@@ -14,8 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-import httpx
-
 from trading.exchanges.binance_futures import constants as c
 from trading.exchanges.binance_futures import mapping
 from trading.exchanges.binance_futures.account_api import FuturesAccountApi
@@ -35,6 +33,7 @@ from trading.exchanges.binance_futures.rest import FuturesRest
 from trading.exchanges.binance_futures.streams import UserStream
 from trading.exchanges.environments import Env, endpoints
 from trading.exchanges.errors import OutcomeUnknown
+from trading.exchanges.http import Sender
 from trading.exchanges.reconcile import Lookup, reconcile_order
 from trading.exchanges.reconnect import ReconnectPolicy, StreamGap
 from trading.exchanges.types import OrderResult, Side, SymbolRules
@@ -67,7 +66,7 @@ class FuturesClient(FuturesAccountApi):
         env: Env | str = Env.PROD,
         base_url: str | None = None,
         stream_url: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
         reconcile_sleep: Callable[[float], Awaitable[None]] | None = None,
         rules_cache: dict[str, SymbolRules] | None = None,

@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import httpx
-
 from trading.exchanges.binance_futures import constants as c
 from trading.exchanges.binance_futures.models import (
     AlgoOrder,
@@ -34,6 +32,7 @@ from trading.exchanges.errors import (
     RateLimited,
     TemporaryError,
 )
+from trading.exchanges.http import Response
 from trading.exchanges.types import (
     ZERO,
     OrderResult,
@@ -88,7 +87,7 @@ def error_from_body(
     return cls(msg, code=str(code), venue=c.VENUE)
 
 
-def parse_response(response: httpx.Response, *, client_order_id: str | None = None) -> Any:
+def parse_response(response: Response, *, client_order_id: str | None = None) -> Any:
     """JSON of a 2xx reply; the mapped error for a Binance ``{code, msg}`` error body."""
     try:
         body = response.json()

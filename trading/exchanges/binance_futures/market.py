@@ -23,7 +23,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
-import httpx
 import websockets
 
 from trading.exchanges.binance_futures import constants as c
@@ -32,6 +31,7 @@ from trading.exchanges.binance_futures.models import Kline
 from trading.exchanges.binance_futures.rest import FuturesRest
 from trading.exchanges.environments import Env, endpoints
 from trading.exchanges.errors import ProtocolError
+from trading.exchanges.http import Sender
 from trading.exchanges.reconnect import HEARTBEAT, ReconnectPolicy, StreamGap, reconnecting
 from trading.exchanges.types import ms_to_datetime
 
@@ -128,7 +128,7 @@ class FuturesMarket:
         env: Env | str = Env.PROD,
         base_url: str | None = None,
         stream_url: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
     ) -> None:
         self.rest = FuturesRest(

@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from trading.exchanges.binance_futures import constants as c
 from trading.exchanges.binance_futures import mapping
 from trading.exchanges.binance_futures.auth import ApiCredentials, encode_params
 from trading.exchanges.environments import Env, endpoints
 from trading.exchanges.errors import AuthError, ClockSkew
-from trading.exchanges.http import HttpTransport
+from trading.exchanges.http import HttpTransport, Sender
 from trading.exchanges.ratelimit import RateLimiter, limiter_for
 from trading.exchanges.timesync import TimeSync
 
@@ -36,7 +34,7 @@ class FuturesRest:
         env: Env | str = Env.PROD,
         base_url: str | None = None,
         limiter: RateLimiter | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
     ) -> None:
         self.credentials = credentials

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
-import httpx
-
 from trading.exchanges.base import SpotCapabilities
 from trading.exchanges.binance_spot import constants as c
 from trading.exchanges.binance_spot.auth import HmacSigner, Params, Signer, ws_signed_params
@@ -20,7 +18,7 @@ from trading.exchanges.binance_spot.rest import BinanceSpotRest
 from trading.exchanges.binance_spot.streams import UserStream
 from trading.exchanges.environments import Env, endpoints
 from trading.exchanges.errors import ExchangeError, FilterRejected, OutcomeUnknown, ProtocolError
-from trading.exchanges.http import HttpTransport
+from trading.exchanges.http import HttpTransport, Sender
 from trading.exchanges.ratelimit import RateLimiter, limiter_for
 from trading.exchanges.reconnect import Expectations, ReconnectPolicy, StreamGap, reconnecting
 from trading.exchanges.types import (
@@ -62,7 +60,7 @@ class BinanceSpotClient:
         env: Env | str = Env.PROD,
         signer: Signer | None = None,
         limiter: RateLimiter | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
         stream_policy: ReconnectPolicy | None = None,
         rules_cache: dict[str, SymbolRules] | None = None,

@@ -11,13 +11,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from trading.exchanges.binance_spot import constants as c
 from trading.exchanges.binance_spot.auth import Params, Signer, encode_params, signed_query
 from trading.exchanges.binance_spot.mapping import error_for
 from trading.exchanges.errors import ClockSkew, ProtocolError
-from trading.exchanges.http import HttpTransport
+from trading.exchanges.http import HttpTransport, Response
 from trading.exchanges.timesync import TimeSync
 
 
@@ -75,7 +73,7 @@ class BinanceSpotRest:
         )
         return self._decode(response, client_order_id)
 
-    def _decode(self, response: httpx.Response, client_order_id: str | None) -> Any:
+    def _decode(self, response: Response, client_order_id: str | None) -> Any:
         try:
             data = response.json()
         except json.JSONDecodeError as exc:

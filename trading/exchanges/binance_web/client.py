@@ -13,8 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
 from trading.exchanges.binance_web import constants as c
 from trading.exchanges.binance_web import mapping
 from trading.exchanges.binance_web.auth import WebSession
@@ -22,6 +20,7 @@ from trading.exchanges.binance_web.constants import Direction, TimeIncrement
 from trading.exchanges.binance_web.mapping import EventOrder, EventOrderResult
 from trading.exchanges.binance_web.rest import WebRest
 from trading.exchanges.environments import Env
+from trading.exchanges.http import Sender
 
 # How far before our send time an order's server-side creation time may appear (clock skew).
 MATCH_CLOCK_TOLERANCE = timedelta(seconds=5)
@@ -80,7 +79,7 @@ class EventContractClient:
         *,
         env: Env | str = Env.PROD,
         base_url: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
     ) -> None:
         self.rest = WebRest(

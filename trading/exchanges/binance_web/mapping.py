@@ -11,8 +11,6 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-import httpx
-
 from trading.exchanges.binance_web import constants as c
 from trading.exchanges.errors import (
     ExchangeError,
@@ -25,6 +23,7 @@ from trading.exchanges.errors import (
     TemporaryError,
     TermsChanged,
 )
+from trading.exchanges.http import Response
 from trading.exchanges.types import ms_to_datetime
 
 VENUE = "binance_web"
@@ -71,7 +70,7 @@ def refusal_message(body: Mapping[str, Any]) -> str:
     return str(body.get("message") or detail or "request failed")
 
 
-def parse_response(response: httpx.Response, *, placing: bool = False) -> Any:
+def parse_response(response: Response, *, placing: bool = False) -> Any:
     """Decode an HTTP reply (business errors come with HTTP 200) and unwrap its envelope."""
     try:
         body = response.json()

@@ -22,15 +22,13 @@ from email.utils import parsedate_to_datetime
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
-import httpx
-
 from trading.exchanges.binance_web import constants as c
 from trading.exchanges.binance_web import mapping
 from trading.exchanges.binance_web.auth import NO_EXPIRY, WebSession, public_headers
 from trading.exchanges.binance_web.mapping import QrStatus
 from trading.exchanges.environments import Env, endpoints
 from trading.exchanges.errors import ExchangeError, ProtocolError
-from trading.exchanges.http import HttpTransport
+from trading.exchanges.http import HttpTransport, Response, Sender
 from trading.exchanges.ratelimit import RateLimiter
 
 VENUE = "binance_accounts"
@@ -52,7 +50,7 @@ class QrPoll:
     session: WebSession | None = None
 
 
-def set_cookies(response: httpx.Response) -> dict[str, tuple[str, int | None]]:
+def set_cookies(response: Response) -> dict[str, tuple[str, int | None]]:
     """``name → (value, max_age)`` of every ``Set-Cookie`` header of ``response``."""
     out: dict[str, tuple[str, int | None]] = {}
     for header in response.headers.get_list("set-cookie"):
@@ -67,7 +65,7 @@ def set_cookies(response: httpx.Response) -> dict[str, tuple[str, int | None]]:
     return out
 
 
-def expiration_from(response: httpx.Response) -> int:
+def expiration_from(response: Response) -> int:
     """``Date`` (epoch s) + the ``p20t`` cookie's ``Max-Age``; -1 when either is missing."""
     cookie = set_cookies(response).get(c.COOKIE_P20T)
     dates = response.headers.get_list("date")  # a proxy may add a second one; the app's is last
@@ -80,7 +78,7 @@ def expiration_from(response: httpx.Response) -> int:
         return NO_EXPIRY
 
 
-def tokens_from_confirm(response: httpx.Response, data: Any) -> tuple[str, str]:
+def tokens_from_confirm(response: Response, data: Any) -> tuple[str, str]:
     """``(csrftoken, p20t)`` from a CONFIRM reply: cookies first, then ``data`` fields."""
     cookies = set_cookies(response)
     fields = data if isinstance(data, Mapping) else {}
@@ -100,7 +98,7 @@ class QrLoginClient:
         *,
         env: Env | str = Env.PROD,
         base_url: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
     ) -> None:
         self.http = HttpTransport(
@@ -117,7 +115,7 @@ class QrLoginClient:
 
     async def _post(
         self, path: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
-    ) -> httpx.Response:
+    ) -> Response:
         content = json.dumps(dict(body)).encode()
         # Login polls change nothing on the account: safe to retry like a read.
         return await self.http.request(

@@ -11,20 +11,30 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-
-import httpx
+from urllib.parse import urlencode
 
 from trading.exchanges.binance_web import constants as c
 from trading.exchanges.binance_web import mapping
 from trading.exchanges.binance_web.auth import WebSession, public_headers
 from trading.exchanges.environments import Env, endpoints
 from trading.exchanges.errors import SessionExpired
-from trading.exchanges.http import HttpTransport
+from trading.exchanges.http import HttpTransport, Response, Sender
 from trading.exchanges.ratelimit import RateLimiter, limiter_for
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def encode_query(params: Mapping[str, Any]) -> str:
+    """``a=1&b=true``: values as the web app writes them (booleans lower-case, lists repeated,
+    ``None`` left out), percent-encoded like a browser form."""
+    items = []
+    for key, value in params.items():
+        for one in value if isinstance(value, list | tuple) else [value]:
+            if one is not None:
+                items.append((key, str(one).lower() if isinstance(one, bool) else str(one)))
+    return urlencode(items)
 
 
 class WebRest:
@@ -38,7 +48,7 @@ class WebRest:
         base_url: str | None = None,
         venue: str = mapping.VENUE,
         limiter: RateLimiter | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
         clock: Callable[[], datetime] = _now,
     ) -> None:
@@ -71,8 +81,8 @@ class WebRest:
         response = await self.get_raw(path, params)
         return mapping.parse_response(response)
 
-    async def get_raw(self, path: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
-        query = str(httpx.QueryParams({k: v for k, v in (params or {}).items() if v is not None}))
+    async def get_raw(self, path: str, params: Mapping[str, Any] | None = None) -> Response:
+        query = encode_query(params or {})
         return await self.http.request("GET", path, query=query, headers=self._headers())
 
     async def post(
@@ -93,7 +103,7 @@ class WebRest:
         body: Mapping[str, Any] | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> httpx.Response:
+    ) -> Response:
         content = json.dumps(dict(body or {}), separators=(",", ":")).encode()
         return await self.http.request(
             "POST",

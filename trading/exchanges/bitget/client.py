@@ -11,8 +11,6 @@ import time
 from collections.abc import AsyncIterator
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
-import httpx
-
 from trading.exchanges.base import SpotCapabilities
 from trading.exchanges.bitget import constants as c
 from trading.exchanges.bitget.auth import BitgetCredentials
@@ -32,7 +30,7 @@ from trading.exchanges.errors import (
     OutcomeUnknown,
     ProtocolError,
 )
-from trading.exchanges.http import HttpTransport
+from trading.exchanges.http import HttpTransport, Sender
 from trading.exchanges.ratelimit import RateLimiter, limiter_for
 from trading.exchanges.reconcile import reconcile_order
 from trading.exchanges.reconnect import Expectations, ReconnectPolicy, StreamGap, reconnecting
@@ -77,7 +75,7 @@ class BitgetSpotClient:
         *,
         env: Env | str = Env.PROD,
         limiter: RateLimiter | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Sender | None = None,
         timeout: float = 10.0,
         stream_policy: ReconnectPolicy | None = None,
         rules_cache: dict[str, SymbolRules] | None = None,

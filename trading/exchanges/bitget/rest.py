@@ -13,13 +13,11 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpx
-
 from trading.exchanges.bitget import constants as c
 from trading.exchanges.bitget.auth import BitgetCredentials
 from trading.exchanges.bitget.mapping import error_for
 from trading.exchanges.errors import ClockSkew, ProtocolError
-from trading.exchanges.http import HttpTransport
+from trading.exchanges.http import HttpTransport, Response
 from trading.exchanges.timesync import TimeSync
 
 Params = Mapping[str, object]
@@ -83,7 +81,7 @@ class BitgetRest:
         )
         return self._decode(response, client_order_id)
 
-    def _decode(self, response: httpx.Response, client_order_id: str | None) -> Any:
+    def _decode(self, response: Response, client_order_id: str | None) -> Any:
         try:
             envelope = response.json()
         except json.JSONDecodeError as exc:

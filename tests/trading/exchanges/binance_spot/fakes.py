@@ -1,4 +1,4 @@
-"""A scripted Binance spot REST edge (httpx.MockTransport) for request-shape tests."""
+"""A scripted Binance spot REST edge (MockVenue over HttpTransport) for request-shape tests."""
 
 import json
 from urllib.parse import parse_qsl
@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from tests.trading.exchanges.fixtures import load
+from tests.trading.exchanges.mock_venue import MockVenue
 from trading.exchanges.binance_spot.client import BinanceSpotClient
 from trading.exchanges.ratelimit import RateLimiter
 
@@ -87,7 +88,7 @@ def make_client(fake: FakeBinance) -> BinanceSpotClient:
         "test-secret",
         env="prod",
         limiter=RateLimiter(1000),
-        transport=httpx.MockTransport(fake),
+        transport=MockVenue(fake),
     )
 
 

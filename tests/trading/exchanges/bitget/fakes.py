@@ -1,4 +1,4 @@
-"""A scripted Bitget spot REST edge (httpx.MockTransport) for request-shape tests."""
+"""A scripted Bitget spot REST edge (MockVenue over HttpTransport) for request-shape tests."""
 
 import json
 from urllib.parse import parse_qsl
@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from tests.trading.exchanges.fixtures import load
+from tests.trading.exchanges.mock_venue import MockVenue
 from trading.exchanges.bitget.client import BitgetSpotClient
 from trading.exchanges.ratelimit import RateLimiter
 
@@ -78,5 +79,5 @@ def make_client(fake: FakeBitget, env: str = "prod") -> BitgetSpotClient:
         "bg-pass",
         env=env,
         limiter=RateLimiter(1000),
-        transport=httpx.MockTransport(fake),
+        transport=MockVenue(fake),
     )

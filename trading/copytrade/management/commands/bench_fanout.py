@@ -1,6 +1,7 @@
 """``manage.py bench_fanout --followers N --events K --json FILE`` — the copy fan-out benchmark
-(see ``trading.copytrade.bench``). It FLUSHES the configured Redis database (refuses /0) and WIPES
-the copy-trading rows of the configured database: run it on databases of its own, e.g.::
+(see ``trading.copytrade.bench``). It FLUSHES the configured Redis database (refuses /0) and DROPS
+every table of the configured database, then migrates from empty (``backoffice.bench_db``; it
+refuses a database whose name lacks ``bench``): run it on databases of its own, e.g.::
 
     REDIS_URL=redis://127.0.0.1:6379/8 \\
     DATABASE_URL=mysql://root:@127.0.0.1:3306/fleet_copy_bench \\
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--concurrency", type=int, default=os.cpu_count() or 2, help="worker processes"
         )
+        parser.add_argument("--sim-port", type=int, default=0, help="0: a free port")
         parser.add_argument("--json", dest="json_path", default="")
 
     def handle(self, *args, **o):
@@ -54,7 +56,7 @@ class Command(BaseCommand):
             worker_concurrency=o["concurrency"],
         )
         try:
-            result = bench.run(options, free_port(), self.stdout)
+            result = bench.run(options, o["sim_port"] or free_port(), self.stdout)
         except (RuntimeError, TimeoutError) as exc:
             raise CommandError(str(exc)) from exc
         text = json.dumps(result, indent=2)
