@@ -58,6 +58,11 @@ class AppConfig:
     simulator: bool = False  # Binance is the local simulator: show the QR code as text too
 
 
+# What the futures confirmation starts from after 一键交易 (the trader changes both there).
+DEFAULT_TRADE_MARGIN = Decimal("50")
+DEFAULT_TRADE_LEVERAGE = 5
+
+
 class AppController(QObject):
     """One window, one trader at a time."""
 
@@ -104,6 +109,7 @@ class AppController(QObject):
             self.window.add_screen(screen)
         self.window.add_tab(self.trade, "tab.event")
         self.signals = SignalsTab(api=lambda: self.api, lang=self.lang)
+        self.signals.trade_requested.connect(self.trade_signal)
         self.window.add_tab(self.signals, "signals.tab")
         self.window.tabs.setTabEnabled(0, False)  # until a trader logs in
         self.notifications = NotificationsTab(lang=self.lang)
@@ -224,6 +230,22 @@ class AppController(QObject):
             for row in self.engine.history():
                 self.trade.show_order(row)
         self.on_binding_changed(self.binding.status())
+
+    def trade_signal(self, s: Any) -> None:
+        """一键交易 on a signal: the futures confirmation with the signal's own levels (the server
+        checks they are the signal's and that it is still open); nothing is sent before confirm."""
+        from client_desktop.core.futures_api import TradeRequest
+
+        futures = getattr(self, "futures", None)
+        if futures is None:  # not logged in: the futures tab is mounted at login
+            return
+        request = TradeRequest(
+            signal_key=f"signal:{s.id}", symbol=s.symbol, direction=s.direction,
+            entry_ref=s.entry_ref, take_profit=s.tp, stop_loss=s.sl,
+            margin=DEFAULT_TRADE_MARGIN, leverage=DEFAULT_TRADE_LEVERAGE,
+        )  # fmt: skip
+        self.window.tabs.setCurrentWidget(futures)
+        futures.open_trade(request)
 
     def _mount_futures(self, api: ApiClient) -> None:
         """The 「合约交易」 tab on the trader's own futures API (its data loads when shown)."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -142,7 +142,10 @@ class ScorecardPanel(QWidget):
 
 
 class SignalsTab(QWidget):
-    """``api`` returns the logged-in client (None before login)."""
+    """``api`` returns the logged-in client (None before login). ``trade_requested`` carries the
+    selected signal when the trader clicks 一键交易 (the app opens the futures confirmation)."""
+
+    trade_requested = Signal(object)
 
     def __init__(self, api: Callable[[], ApiClient | None], lang: str = "zh") -> None:
         super().__init__()
@@ -165,10 +168,14 @@ class SignalsTab(QWidget):
         for box in (self.symbol, self.interval):
             box.currentIndexChanged.connect(self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
+        self.trade_button = QPushButton()
+        self.trade_button.setEnabled(False)
+        self.trade_button.clicked.connect(self._trade_clicked)
         filters = QHBoxLayout()
         for w in (self.symbol, self.interval, self.refresh_button):
             filters.addWidget(w)
         filters.addWidget(self.status, 1)
+        filters.addWidget(self.trade_button)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -270,12 +277,22 @@ class SignalsTab(QWidget):
             return
         s = self.rows[rows[0].row()]
         self.card.show_signal(s)
+        self.trade_button.setEnabled(s.outcome is None)  # a graded signal is history
         api = self.api()
         if api is None:
             return
         client = SignalsApi(api)
         self.runner.start(lambda: client.candles(s.symbol, s.interval),
                           lambda candles: self.show_chart(candles, s), self._failed)  # fmt: skip
+
+    def selected_signal(self) -> SignalView | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.rows[rows[0].row()] if rows else None
+
+    def _trade_clicked(self) -> None:
+        s = self.selected_signal()
+        if s is not None and s.outcome is None:
+            self.trade_requested.emit(s)
 
     def show_chart(self, candles: list[Candle], s: SignalView) -> None:
         self.chart.show_signal(candles, s)
@@ -286,6 +303,8 @@ class SignalsTab(QWidget):
         self.chart.lang = lang
         self.risk.setText(tr("signals.risk", lang))
         self.refresh_button.setText(tr("signals.refresh", lang))
+        self.trade_button.setText(tr("signals.trade", lang))
+        self.trade_button.setToolTip(tr("signals.trade_tip", lang))
         self.symbol.setItemText(0, tr("signals.all", lang))
         self.interval.setItemText(0, tr("signals.all", lang))
         self.table.setHorizontalHeaderLabels([tr(f"signals.col.{c}", lang) for c in COLUMNS])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.choices import Environment
@@ -18,6 +19,13 @@ class KeyIn(serializers.Serializer):
     environment = serializers.ChoiceField(
         choices=[Environment.TEST, Environment.PROD, Environment.SIM], default=Environment.TEST
     )
+
+
+SIGNAL_REFUSALS = {
+    "signal_unknown": _("没有这个信号"),
+    "signal_mismatch": _("交易对、方向或止盈止损与信号不一致"),
+    "signal_expired": _("信号已过期（持有期已结束或已出结果），不能再据此下单"),
+}
 
 
 class TradeIn(serializers.Serializer):
@@ -36,6 +44,18 @@ class TradeIn(serializers.Serializer):
         required=False, allow_null=True,
     )  # fmt: skip
     trailing_activation = serializers.DecimalField(required=False, allow_null=True, **PRICE)
+
+    def validate(self, attrs: dict) -> dict:
+        """A trade named after a signal (``signal:<id>``) must be that open signal's own levels."""
+        from trading.futures_trading.from_signal import signal_refusal
+
+        code = signal_refusal(
+            signal_key=attrs["signal_key"], symbol=attrs["symbol"], direction=attrs["direction"],
+            take_profit=attrs.get("take_profit"), stop_loss=attrs.get("stop_loss"),
+        )  # fmt: skip
+        if code is not None:
+            raise serializers.ValidationError({"signal_key": [SIGNAL_REFUSALS[code]]}, code=code)
+        return attrs
 
     def spec(self) -> TradeIntentSpec:
         d = self.validated_data

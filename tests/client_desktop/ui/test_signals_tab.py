@@ -83,3 +83,24 @@ def test_signals_come_from_the_server_with_their_scorecards(qtbot, live_server) 
     qtbot.waitUntil(lambda: len(tab.chart.getPlotItem().items) >= 5, timeout=10_000)
     tab.runner.wait()
     api.close()
+
+
+def test_trade_button_hands_the_open_signal_over_and_stays_off_for_a_graded_one(qtbot) -> None:
+    from dataclasses import replace
+
+    from client_desktop.core.signals_api import SignalsPage
+
+    tab = SignalsTab(api=lambda: None, lang="zh")
+    qtbot.addWidget(tab)
+    page, _bars = demo_page("zh")
+    open_signal = replace(page.signals[0], outcome=None)
+    graded = replace(page.signals[0], id=page.signals[0].id + 1000, outcome="tp")
+    tab.show_page(SignalsPage("", [open_signal, graded]), now_text="10:05:00")
+    assert tab.trade_button.text() == "一键交易…"
+    tab.table.selectRow(0)
+    assert tab.trade_button.isEnabled()
+    with qtbot.waitSignal(tab.trade_requested, timeout=1000) as sent:
+        tab.trade_button.click()
+    assert sent.args[0] is open_signal
+    tab.table.selectRow(1)
+    assert not tab.trade_button.isEnabled()

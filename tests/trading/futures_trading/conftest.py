@@ -79,3 +79,27 @@ def choice(margin: str = "100", leverage: int = 10, **kw: object) -> TradeChoice
 
 def sim_account(sim, api_key: str) -> dict:
     return sim.control.ok("GET", f"/sim/futures/accounts/{api_key}")
+
+
+@pytest.fixture
+def api(client, desk):
+    d = desk()
+    reply = client.post(
+        "/api/v1/auth/login",
+        {"username": d.trader.username, "password": "pw-12345678", "device_id": "dev-ft"},
+        content_type="application/json",
+    )
+    assert reply.status_code == 200, reply.content
+    headers = {"HTTP_AUTHORIZATION": f"Token {reply.json()['token']}"}
+
+    def call(method: str, path: str, body: dict | None = None):
+        fn = getattr(client, method)
+        kwargs = {"content_type": "application/json"} if body is not None else {}
+        return (
+            fn(f"/api/v1/futures/{path}", body, **kwargs, **headers)
+            if body is not None
+            else fn(f"/api/v1/futures/{path}", **headers)
+        )
+
+    call.desk = d
+    return call

@@ -17,30 +17,6 @@ TRADE = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def api(client, desk):
-    d = desk()
-    reply = client.post(
-        "/api/v1/auth/login",
-        {"username": d.trader.username, "password": "pw-12345678", "device_id": "dev-ft"},
-        content_type="application/json",
-    )
-    assert reply.status_code == 200, reply.content
-    headers = {"HTTP_AUTHORIZATION": f"Token {reply.json()['token']}"}
-
-    def call(method: str, path: str, body: dict | None = None):
-        fn = getattr(client, method)
-        kwargs = {"content_type": "application/json"} if body is not None else {}
-        return (
-            fn(f"/api/v1/futures/{path}", body, **kwargs, **headers)
-            if body is not None
-            else fn(f"/api/v1/futures/{path}", **headers)
-        )
-
-    call.desk = d
-    return call
-
-
 def test_preview_click_positions_pnl_close(sim, api):
     preview = api("post", "preview", TRADE).json()
     assert preview["ok"] and preview["quantity"] == "0.02" and preview["notional"] == "1000.00"
