@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -56,7 +57,11 @@ class TaskRunner(QObject):
         return task
 
     def _finish(self, task: Task, callback: Callable[[Any], None], value: Any) -> None:
+        """Deliver on the GUI thread — unless the widget that started the task (this runner's
+        parent, which owns it) was closed meanwhile: its labels are gone, the result is dropped."""
         self._running.discard(task)
+        if not shiboken6.isValid(self):
+            return
         callback(value)
 
     @property
