@@ -29,11 +29,12 @@ from concurrent.futures import Future
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection
 from django.utils import timezone
 
+from accounts.models import Trader
 from orders.errors import NOT_FOUND, UNAVAILABLE, OrderError
-from orders.models import ExecutionReport
+from orders.models import EventOrder, ExecutionReport
 
 log = logging.getLogger("fleet.orders.reports")
 
@@ -133,9 +134,15 @@ class ReportWriter:
         self, rows: list[ExecutionReport]
     ) -> dict[tuple[int, int], ExecutionReport]:
         close_old_connections()
-        ExecutionReport.objects.bulk_create(rows, ignore_conflicts=True)
         orders = {r.order_id for r in rows}
         traders = {r.trader_id for r in rows}
+        try:
+            ExecutionReport.objects.bulk_create(rows, ignore_conflicts=True)
+        except IntegrityError:  # SQLite: OR IGNORE skips duplicates but not a missing order
+            live = set(EventOrder.objects.filter(pk__in=orders).values_list("pk", flat=True))
+            who = set(Trader.objects.filter(pk__in=traders).values_list("pk", flat=True))
+            kept = [r for r in rows if r.order_id in live and r.trader_id in who]
+            ExecutionReport.objects.bulk_create(kept, ignore_conflicts=True)
         stored = ExecutionReport.objects.filter(order_id__in=orders, trader_id__in=traders)
         return {(r.order_id, r.trader_id): r for r in stored}
 
