@@ -42,6 +42,17 @@ def _lang(request) -> str:  # type: ignore[no-untyped-def]
     return "en" if str(getattr(request, "LANGUAGE_CODE", "zh")).startswith("en") else "zh"
 
 
+# Every Alpha endpoint answers an object, or the one error shape (backoffice/api/errors.py).
+RESPONSES = {
+    200: OpenApiTypes.OBJECT,
+    201: OpenApiTypes.OBJECT,
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    503: ErrorOut,
+}
+
+
 class SessionIn(serializers.Serializer):
     env = serializers.ChoiceField(choices=AlphaEnv.choices)
     csrftoken = serializers.CharField(max_length=512)
@@ -56,14 +67,7 @@ class CredentialView(APIView):
     @extend_schema(
         operation_id="alpha_session_list",
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def get(self, request):  # type: ignore[no-untyped-def]
         rows = AlphaCredential.objects.filter(trader_id=request.user.pk)
@@ -75,14 +79,7 @@ class CredentialView(APIView):
     @extend_schema(
         operation_id="alpha_session_host",
         request=SessionIn,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def post(self, request):  # type: ignore[no-untyped-def]
         data = SessionIn(data=request.data)
@@ -105,14 +102,7 @@ class RiskNoticeView(APIView):
     @extend_schema(
         operation_id="alpha_risk_notice",
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def get(self, request):  # type: ignore[no-untyped-def]
         return Response(RISK_NOTICE | {"accepted": bots.risk_accepted(_trader(request))})
@@ -120,14 +110,7 @@ class RiskNoticeView(APIView):
     @extend_schema(
         operation_id="alpha_risk_accept",
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def post(self, request):  # type: ignore[no-untyped-def]
         event = bots.risk_accept(trader=_trader(request), ip=request.META.get("REMOTE_ADDR"),
@@ -140,14 +123,7 @@ class TokensView(APIView):
     @extend_schema(
         operation_id="alpha_tokens",
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def get(self, request):  # type: ignore[no-untyped-def]
         env = request.query_params.get("env", AlphaEnv.PROD)
@@ -178,14 +154,7 @@ class BotsView(APIView):
     @extend_schema(
         operation_id="alpha_bots",
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def get(self, request):  # type: ignore[no-untyped-def]
         rows = AlphaBot.objects.filter(trader_id=request.user.pk).select_related("token")
@@ -194,14 +163,7 @@ class BotsView(APIView):
     @extend_schema(
         operation_id="alpha_bot_configure",
         request=BotIn,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def put(self, request):  # type: ignore[no-untyped-def]
         data = BotIn(data=request.data)
@@ -239,14 +201,7 @@ class BotActionView(APIView):
     @extend_schema(
         operation_id="alpha_bot_action",
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def post(self, request, bot_id: int, action: str):  # type: ignore[no-untyped-def]
         _bot(request, bot_id)
@@ -265,14 +220,7 @@ class CyclesView(APIView):
     @extend_schema(
         operation_id="alpha_bot_cycles",
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def get(self, request, bot_id: int):  # type: ignore[no-untyped-def]
         try:
@@ -290,14 +238,7 @@ class BalancesView(APIView):
     @extend_schema(
         operation_id="alpha_bot_balances",
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: ErrorOut,
-            401: ErrorOut,
-            404: ErrorOut,
-            503: ErrorOut,
-        },
+        responses=RESPONSES,
     )
     def get(self, request, bot_id: int):  # type: ignore[no-untyped-def]
         bot = _bot(request, bot_id)
