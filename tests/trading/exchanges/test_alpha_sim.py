@@ -58,9 +58,11 @@ async def alpha(sim):
     await client.close()
 
 
-def sinks(sim: Any, key: str, hub: str = "user_hub") -> set[int]:
-    """The simulator's live subscriptions to ``key`` (a web user id, or a market stream name)."""
-    return {id(s) for s in getattr(sim.world.venues["binance_alpha"], hub)._sinks.get(key, [])}
+def sinks(sim: Any, key: str, hub: str = "user_hub") -> dict[int, Any]:
+    """The simulator's live subscriptions to ``key`` (a web user id, or a market stream name), by
+    identity. The objects are kept in the result: a caller comparing before/after holds the old
+    sinks alive, so a new sink can never reuse a collected one's ``id`` (it did: a flaky test)."""
+    return {id(s): s for s in getattr(sim.world.venues["binance_alpha"], hub)._sinks.get(key, [])}
 
 
 async def until(condition: Any, timeout: float = 5) -> None:
@@ -182,7 +184,9 @@ async def test_listen_key_stream_survives_disconnect_and_key_expiry(sim, token, 
         sim.control.fault(fault, account=session_id)
         gap = await asyncio.wait_for(anext(events), 5)
         assert isinstance(gap, StreamGap)
-        await until(lambda: sinks(sim, user) - before)  # resubscribed (a fresh key after expiry)
+        await until(
+            lambda: sinks(sim, user).keys() - before.keys()
+        )  # resubscribed (a fresh key after expiry)
         order_id = await client.place_limit(base, "USDT", Side.BUY, Decimal("0.1"), Decimal("10"))
         assert (await next_update(events)).venue_order_id == order_id
     await events.aclose()  # type: ignore[attr-defined]
