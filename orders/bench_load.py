@@ -22,16 +22,6 @@ PING = "/api/v1/ping"
 EXECUTIONS = "/api/v1/event-orders/{}/executions"
 
 
-def calibration_s() -> float:
-    """A fixed pure-Python loop, timed: how fast this machine is at this moment (every bench
-    JSON carries it, so figures from different moments can be compared)."""
-    started = time.perf_counter()
-    total = 0
-    for i in range(2_000_000):
-        total += i % 7
-    return round(time.perf_counter() - started, 4)
-
-
 @dataclass
 class Window:
     measure_from: float

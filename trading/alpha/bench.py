@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from accounts.models import Trader
 from accounts.services import trader_create
+from backoffice.calibration import calibration_s
 from backoffice.redis import get_redis
 from notifications.models import Notification
 from trading.alpha import bots
@@ -51,18 +52,6 @@ from trading.streams.alpha import StreamSettings
 log = logging.getLogger("fleet.alpha.bench")
 PREFIX = "bench-alpha-"
 FAULTS = ("ws_disconnect", "drop_reply", "rate_limit", "open_order_limit", "partial")
-
-
-def calibration_s(rounds: int = 3) -> float:
-    """The best of ``rounds`` timings of a fixed pure-Python loop (≈0.1 s on a quick core)."""
-    best = float("inf")
-    for _ in range(rounds):
-        started = time.perf_counter()
-        total = 0
-        for i in range(1_000_000):
-            total += i * i % 7
-        best = min(best, time.perf_counter() - started)
-    return round(best, 4)
 
 
 @dataclass(frozen=True)

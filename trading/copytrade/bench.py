@@ -38,6 +38,7 @@ from typing import Any
 
 import httpx
 
+from backoffice.calibration import calibration_s
 from backoffice.launcher import Proc, Supervisor
 from backoffice.redis import get_redis
 
@@ -400,15 +401,6 @@ def group_cpu_s(pgid: int) -> float:
         if int(fields[2]) == pgid:
             ticks += sum(int(v) for v in fields[11:15])
     return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def calibration_s() -> float:
-    """A fixed pure-Python loop, timed: how fast this machine was at the start of the run."""
-    started = time.perf_counter()
-    total = 0
-    for i in range(2_000_000):
-        total += i % 7
-    return round(time.perf_counter() - started, 4)
 
 
 def cpu_per_copy(cpu_s: dict[str, float], copies: int) -> dict[str, Any]:

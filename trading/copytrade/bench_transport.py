@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from backoffice.calibration import calibration_s
 from trading.exchanges.base import SpotVenue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,15 +41,6 @@ class Options:
     venue: str = "binance"
     port: int = 0
     raw: bool = False
-
-
-def calibration_s() -> float:
-    """A fixed pure-Python loop, timed: how fast this machine is at this moment."""
-    started = time.perf_counter()
-    total = 0
-    for i in range(2_000_000):
-        total += i % 7
-    return round(time.perf_counter() - started, 4)
 
 
 def start_sim(port: int) -> subprocess.Popen[bytes]:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.choices import Environment, Venue
 from accounts.models import ExchangeCredential, Trader
+from backoffice.calibration import calibration_s
 from trading.futures_trading import venues
 from trading.futures_trading.choices import IntentState, LegKind
 from trading.futures_trading.models import FuturesAccount, ProtectiveLeg, TradeIntent
@@ -40,15 +41,6 @@ from trading.futures_trading.services import futures_key_test, trade_open_now
 from trading.futures_trading.values import Direction, TradeChoice, TradeIntentSpec
 
 PREFIX = "bench-ft-"
-
-
-def calibration_s() -> float:
-    """A fixed pure-Python loop (2 M additions), timed."""
-    started = time.perf_counter()
-    total = 0
-    for i in range(2_000_000):
-        total += i
-    return round(time.perf_counter() - started, 4)
 
 
 def start_sim(port: int) -> subprocess.Popen[bytes]:

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from backoffice.bench_db import bench_schema_reset
+from backoffice.calibration import calibration_s
 from backoffice.embedded_redis import free_port
 from backoffice.redis import get_redis
 from orders import bench_load
@@ -55,7 +56,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         self._check_redis()
-        calibration = bench_load.calibration_s()
+        calibration = calibration_s()
         self.stdout.write(f"preparing {o['clients']} traders …")
         _prepare(o["clients"])
         port = free_port()

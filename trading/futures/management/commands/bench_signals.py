@@ -18,20 +18,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backoffice.calibration import calibration_s
 from trading.futures.signals import backtest, candles, registry
 from trading.futures.signals import model as model_module
 from trading.futures.signals.indicators import frame
 from trading.futures.signals.strategies import build_signal
 
 DEFAULT_KLINES = Path("tests/fixtures/market/binance_spot_ETHBTC_5m_2018-01-10_2018-01-30.csv")
-
-
-def calibration_s() -> float:
-    started = time.perf_counter()
-    total = 0
-    for i in range(2_000_000):
-        total += i % 7
-    return round(time.perf_counter() - started, 4)
 
 
 class Command(BaseCommand):
