@@ -1,4 +1,4 @@
-"""The official (and derived) signing vectors of /work/shared/fixtures/signatures.json are
+"""The official (and derived) signing vectors of tests/fixtures/signatures.json (copied from the venues' published examples) are
 accepted by the simulator's verifiers, with the venue clock pinned to the vectors' timestamps."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from exchange_sim.binance_spot.state import BinanceError, SpotAccount
 from exchange_sim.bitget.auth import prehash, sign
 from exchange_sim.world import World
 
-FIXTURE = Path("/work/shared/fixtures/signatures.json")
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "signatures.json"
 SPEC = json.loads(FIXTURE.read_text()) if FIXTURE.exists() else None
 pytestmark = pytest.mark.skipif(SPEC is None, reason="shared signing fixture not present")
 

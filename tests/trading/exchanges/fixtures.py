@@ -1,12 +1,11 @@
-"""Loaders for the shared outside-truth fixtures in /work/shared/fixtures (read-only)."""
+"""Loaders for the shared outside-truth fixtures in tests/fixtures (read-only copies of captured venue traffic)."""
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(os.environ.get("FLEET_SHARED_FIXTURES", "/work/shared/fixtures"))
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @cache

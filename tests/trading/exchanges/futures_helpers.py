@@ -13,7 +13,7 @@ from tests.trading.exchanges.mock_venue import MockVenue
 from trading.exchanges.binance_futures.auth import ApiCredentials
 from trading.exchanges.binance_futures.client import FuturesClient
 
-FIXTURES = Path("/work/shared/fixtures")
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CREDS = ApiCredentials("test-key", "test-secret")
 
 
