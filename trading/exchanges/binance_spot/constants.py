@@ -42,10 +42,3 @@ REJECTED_MBX_KEY = -2015
 MSG_INSUFFICIENT = "insufficient balance"
 MSG_DUPLICATE = "Duplicate order sent."
 MSG_UNKNOWN_ORDER = "Unknown order sent."
-
-# exchangeInfo filter types [DOC bsad filters.md]
-PRICE_FILTER = "PRICE_FILTER"
-LOT_SIZE = "LOT_SIZE"
-MARKET_LOT_SIZE = "MARKET_LOT_SIZE"
-MIN_NOTIONAL = "MIN_NOTIONAL"
-NOTIONAL = "NOTIONAL"
