@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from decimal import Decimal
+from typing import Any
 
 from trading.exchanges.base import SpotCapabilities
 from trading.exchanges.binance_spot import constants as c
@@ -17,19 +17,17 @@ from trading.exchanges.binance_spot.mapping import (
 from trading.exchanges.binance_spot.rest import BinanceSpotRest
 from trading.exchanges.binance_spot.streams import UserStream
 from trading.exchanges.environments import Env, endpoints
-from trading.exchanges.errors import ExchangeError, FilterRejected, OutcomeUnknown, ProtocolError
+from trading.exchanges.errors import OutcomeUnknown, ProtocolError
 from trading.exchanges.http import HttpTransport, Sender
 from trading.exchanges.ratelimit import RateLimiter, limiter_for
-from trading.exchanges.reconnect import Expectations, ReconnectPolicy, StreamGap, reconnecting
+from trading.exchanges.reconnect import ReconnectPolicy
+from trading.exchanges.spot_orders import SpotOrderPath
 from trading.exchanges.types import (
     ZERO,
     Balance,
-    BalanceUpdate,
     Fill,
     OrderResult,
-    OrderUpdate,
     Side,
-    StreamEvent,
     SymbolRules,
     TimeInForce,
 )
@@ -47,10 +45,11 @@ CAPABILITIES = SpotCapabilities(
 )
 
 
-class BinanceSpotClient:
+class BinanceSpotClient(SpotOrderPath):
     """One Binance spot account. ``signer`` defaults to HMAC with ``secret``."""
 
     capabilities = CAPABILITIES
+    stream: UserStream
 
     def __init__(
         self,
@@ -76,12 +75,7 @@ class BinanceSpotClient:
         )
         self.rest = BinanceSpotRest(http, api_key, self._signer)
         self.stream = UserStream(ep.ws, api_key, self._signer, self.rest.time)
-        self.stream_policy = stream_policy or ReconnectPolicy()
-        self.expectations = Expectations()
-        # symbol → rules; a caller may share one dict among the clients of one environment
-        # (rules are public and the same for every key; Binance's exchangeInfo costs 20 weight)
-        self._rules: dict[str, SymbolRules] = rules_cache if rules_cache is not None else {}
-        self._streaming = 0
+        self._init_order_path(stream_policy, rules_cache)
 
     async def close(self) -> None:
         await self.rest.http.close()
@@ -106,75 +100,40 @@ class BinanceSpotClient:
         balance = (await self.balances()).get(asset)
         return balance.free if balance else ZERO
 
-    async def symbol_rules(self, symbol: str) -> SymbolRules:
-        if symbol not in self._rules:
-            info = await self.rest.public("GET", c.EXCHANGE_INFO, {"symbol": symbol})
-            matches = [s for s in info.get("symbols", []) if s["symbol"] == symbol]
-            if not matches:
-                raise ProtocolError(f"exchangeInfo has no {symbol}", venue=c.VENUE)
-            self._rules[symbol] = parse_symbol_rules(matches[0])
-        return self._rules[symbol]
+    async def _fetch_rules(self, symbol: str) -> SymbolRules:
+        info = await self.rest.public("GET", c.EXCHANGE_INFO, {"symbol": symbol})
+        matches = [s for s in info.get("symbols", []) if s["symbol"] == symbol]
+        if not matches:
+            raise ProtocolError(f"exchangeInfo has no {symbol}", venue=c.VENUE)
+        return parse_symbol_rules(matches[0])
 
-    async def market_buy_quote(
-        self, symbol: str, quote_amount: Decimal, client_order_id: str
-    ) -> OrderResult:
-        rules = await self.symbol_rules(symbol)
-        amount = rules.floor_quote(quote_amount)
-        if not rules.notional_ok(amount, market=True):
-            raise FilterRejected(f"{amount} {rules.quote} below min notional", venue=c.VENUE)
-        params = {"side": Side.BUY.value, "type": "MARKET", "quoteOrderQty": amount}
-        return await self._place(symbol, client_order_id, params)
+    def _market_buy_params(self, quote_amount: Decimal) -> Params:
+        return {"side": Side.BUY.value, "type": "MARKET", "quoteOrderQty": quote_amount}
 
-    async def market_sell_base(
-        self, symbol: str, qty: Decimal, client_order_id: str
-    ) -> OrderResult:
-        rules = await self.symbol_rules(symbol)
-        qty = rules.floor_qty(qty, market=True)
-        if not rules.qty_ok(qty, market=True):
-            raise FilterRejected(f"quantity {qty} outside market lot size", venue=c.VENUE)
-        params = {"side": Side.SELL.value, "type": "MARKET", "quantity": qty}
-        return await self._place(symbol, client_order_id, params)
+    def _market_sell_params(self, qty: Decimal) -> Params:
+        return {"side": Side.SELL.value, "type": "MARKET", "quantity": qty}
 
-    async def limit_order(
-        self,
-        symbol: str,
-        side: Side,
-        qty: Decimal,
-        price: Decimal,
-        client_order_id: str,
-        *,
-        time_in_force: TimeInForce = TimeInForce.GTC,
-        post_only: bool = False,
-    ) -> OrderResult:
-        """Price rounded to the tick in the caller's favour (BUY down, SELL up); qty floored."""
-        rules = await self.symbol_rules(symbol)
-        qty = rules.floor_qty(qty)
-        price = rules.round_price(price, ROUND_DOWN if side is Side.BUY else ROUND_UP)
-        rules.check_order(qty, price)
+    def _limit_params(
+        self, side: Side, qty: Decimal, price: Decimal, time_in_force: TimeInForce, post_only: bool
+    ) -> Params:
         params: dict[str, object] = {"side": side.value, "quantity": qty, "price": price}
         if post_only:
             params["type"] = "LIMIT_MAKER"  # maker-only; takes no timeInForce
         else:
             params.update(type="LIMIT", timeInForce=time_in_force.value)
-        return await self._place(symbol, client_order_id, params)
+        return params
 
-    async def _place(self, symbol: str, client_order_id: str, params: Params) -> OrderResult:
-        """Send the order ONCE (a POST is never retried); expect its stream event."""
+    async def _send_order(self, symbol: str, client_order_id: str, params: Params) -> Any:
         full = {
             "symbol": symbol,
             **params,
             "newClientOrderId": client_order_id,
             "newOrderRespType": c.RESP_TYPE_FULL,
         }
-        if self._streaming:
-            self.expectations.expect(client_order_id)
-        try:
-            data = await self.rest.signed("POST", c.ORDER, full, client_order_id=client_order_id)
-        except ExchangeError:
-            # refused, or unknown (reconciliation decides): no stream event is owed for sure
-            self.expectations.seen(client_order_id)
-            raise
-        return parse_order(data)
+        return await self.rest.signed("POST", c.ORDER, full, client_order_id=client_order_id)
+
+    async def _order_reply(self, symbol: str, client_order_id: str, reply: Any) -> OrderResult:
+        return parse_order(reply)
 
     async def get_order(self, symbol: str, client_order_id: str) -> OrderResult:
         params = {"symbol": symbol, "origClientOrderId": client_order_id}
@@ -198,17 +157,3 @@ class BinanceSpotClient:
         if venue_order_id is not None:
             params["orderId"] = venue_order_id
         return [parse_fill(t) for t in await self.rest.signed("GET", c.MY_TRADES, params)]
-
-    async def user_stream(self) -> AsyncIterator[StreamEvent | StreamGap]:
-        """Order and balance events; orders placed meanwhile are expected to show up here."""
-        self._streaming += 1
-        try:
-            async for item in reconnecting(
-                self.stream.open_session,
-                (OrderUpdate, BalanceUpdate),
-                policy=self.stream_policy,
-                expectations=self.expectations,
-            ):
-                yield item
-        finally:
-            self._streaming -= 1
