@@ -21,7 +21,9 @@ from typing import Any, Protocol
 
 from trading.exchanges.base import SpotCapabilities
 from trading.exchanges.errors import ExchangeError, FilterRejected
+from trading.exchanges.http import HttpTransport
 from trading.exchanges.reconnect import Expectations, ReconnectPolicy, StreamGap, reconnecting
+from trading.exchanges.timesync import TimeSync
 from trading.exchanges.types import (
     BalanceUpdate,
     OrderResult,
@@ -41,10 +43,19 @@ class SessionSource(Protocol):
     def open_session(self) -> AbstractAsyncContextManager[AsyncIterator[object]]: ...
 
 
+class SignedRest(Protocol):
+    """A venue's signed REST layer: its transport and its venue clock."""
+
+    http: HttpTransport
+    time: TimeSync
+
+
 class SpotOrderPath(ABC):
-    """Rules, placement, and the user stream of one spot account (see the module docstring)."""
+    """Rules, placement, the venue clock and the user stream of one spot account (see the
+    module docstring)."""
 
     capabilities: SpotCapabilities
+    rest: SignedRest
     stream: SessionSource
     market_lot_rule = "market lot size"  # how the venue's error names the market quantity rule
 
@@ -57,6 +68,18 @@ class SpotOrderPath(ABC):
         self.expectations = Expectations()
         self._rules: dict[str, SymbolRules] = rules_cache if rules_cache is not None else {}
         self._streaming = 0
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.rest.http.close()
+
+    async def warm(self) -> None:
+        """Sync the venue clock now, so the first signed request does not wait for it."""
+        await self.rest.time.ensure()
+
+    def venue_now_ms(self) -> int:
+        """Now on the venue's clock (ms), as signed requests are stamped."""
+        return self.rest.time.now_ms()
 
     # -- the venue's wire mapping -------------------------------------------------------------
     @abstractmethod

@@ -281,6 +281,25 @@ class BalanceUpdate:
     raw: RawJson = field(default_factory=dict, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class AccountSnapshot:
+    """A spot account read at one moment: every asset the venue lists (zero ones too) and the
+    venue's time of the account's last change, in ms (0 when the venue does not say)."""
+
+    balances: Mapping[str, Balance]
+    updated_ms: int = 0
+    raw: RawJson = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class History[T]:
+    """Rows of a paged history read, oldest first; ``complete`` is False when the page budget
+    ran out before the venue's last page (the caller decides what a cut-off history means)."""
+
+    rows: list[T]
+    complete: bool = True
+
+
 # The names the brief and the venue docs use for the same events.
 ExecutionReport = OrderUpdate
 AccountPosition = BalanceUpdate

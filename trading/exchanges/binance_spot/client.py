@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from decimal import Decimal
 from typing import Any
 
@@ -9,13 +11,13 @@ from trading.exchanges.base import SpotCapabilities
 from trading.exchanges.binance_spot import constants as c
 from trading.exchanges.binance_spot.auth import HmacSigner, Params, Signer, ws_signed_params
 from trading.exchanges.binance_spot.mapping import (
-    parse_balances,
+    parse_account,
     parse_fill,
     parse_order,
     parse_symbol_rules,
 )
 from trading.exchanges.binance_spot.rest import BinanceSpotRest
-from trading.exchanges.binance_spot.streams import UserStream
+from trading.exchanges.binance_spot.streams import HEARTBEAT_S, UserStream
 from trading.exchanges.environments import Env, endpoints
 from trading.exchanges.errors import OutcomeUnknown, ProtocolError
 from trading.exchanges.http import HttpTransport, Sender
@@ -24,8 +26,10 @@ from trading.exchanges.reconnect import ReconnectPolicy
 from trading.exchanges.spot_orders import SpotOrderPath
 from trading.exchanges.types import (
     ZERO,
+    AccountSnapshot,
     Balance,
     Fill,
+    History,
     OrderResult,
     Side,
     SymbolRules,
@@ -49,6 +53,7 @@ class BinanceSpotClient(SpotOrderPath):
     """One Binance spot account. ``signer`` defaults to HMAC with ``secret``."""
 
     capabilities = CAPABILITIES
+    rest: BinanceSpotRest
     stream: UserStream
 
     def __init__(
@@ -63,7 +68,9 @@ class BinanceSpotClient(SpotOrderPath):
         timeout: float = 10.0,
         stream_policy: ReconnectPolicy | None = None,
         rules_cache: dict[str, SymbolRules] | None = None,
+        heartbeat_s: float = HEARTBEAT_S,
     ) -> None:
+        """``heartbeat_s``: how long the user-data socket may be quiet before a WS-API ``ping``."""
         ep = endpoints(c.VENUE, env)
         self._signer = signer or HmacSigner(secret)
         http = HttpTransport(
@@ -74,11 +81,10 @@ class BinanceSpotClient(SpotOrderPath):
             transport=transport,
         )
         self.rest = BinanceSpotRest(http, api_key, self._signer)
-        self.stream = UserStream(ep.ws, api_key, self._signer, self.rest.time)
+        self.stream = UserStream(
+            ep.ws, api_key, self._signer, self.rest.time, heartbeat_interval=heartbeat_s
+        )
         self._init_order_path(stream_policy, rules_cache)
-
-    async def close(self) -> None:
-        await self.rest.http.close()
 
     @property
     def ws_url(self) -> str:
@@ -92,9 +98,13 @@ class BinanceSpotClient(SpotOrderPath):
         params = {"timestamp": self.rest.time.now_ms()}
         return ws_signed_params(params, self.stream.api_key, self._signer)
 
+    async def account_snapshot(self) -> AccountSnapshot:
+        """The account: every listed asset (zero ones too) and its last change (``updateTime``)."""
+        return parse_account(await self.rest.signed("GET", c.ACCOUNT, {}))
+
     async def balances(self) -> dict[str, Balance]:
-        account = await self.rest.signed("GET", c.ACCOUNT, {})
-        return {a: b for a, b in parse_balances(account).items() if b.total > 0}
+        snapshot = await self.account_snapshot()
+        return {a: b for a, b in snapshot.balances.items() if b.total > 0}
 
     async def free(self, asset: str) -> Decimal:
         balance = (await self.balances()).get(asset)
@@ -151,6 +161,52 @@ class BinanceSpotClient(SpotOrderPath):
     async def open_orders(self, symbol: str) -> list[OrderResult]:
         data = await self.rest.signed("GET", c.OPEN_ORDERS, {"symbol": symbol})
         return [parse_order(o) for o in data]
+
+    async def fills_since(
+        self, symbol: str, start_ms: int, *, limit: int, max_pages: int
+    ) -> History[Fill]:
+        """The account's trades in ``symbol`` since ``start_ms`` (``myTrades``), oldest first."""
+        rows, complete = await self._since(
+            c.MY_TRADES, symbol, start_ms, limit, max_pages, ("id", "fromId")
+        )
+        return History([parse_fill(t) for t in rows], complete)
+
+    async def orders_since(
+        self, symbol: str, start_ms: int, *, limit: int, max_pages: int
+    ) -> History[OrderResult]:
+        """The account's orders in ``symbol`` since ``start_ms`` (``allOrders``), oldest first."""
+        rows, complete = await self._since(
+            c.ALL_ORDERS, symbol, start_ms, limit, max_pages, ("orderId", "orderId")
+        )
+        return History([parse_order(o) for o in rows], complete)
+
+    async def _since(
+        self,
+        path: str,
+        symbol: str,
+        start_ms: int,
+        limit: int,
+        max_pages: int,
+        id_cursor: tuple[str, str],
+    ) -> tuple[list[Any], bool]:
+        """Rows since ``start_ms``: the first page by time, each next one from the last row's
+        id + 1 (``id_cursor``: the row's id field, the request's cursor param); both endpoints
+        list oldest first. False when ``max_pages`` full pages were read."""
+        key, cursor = id_cursor
+        params: dict[str, Any] = {"symbol": symbol, "startTime": start_ms, "limit": limit}
+        rows: list[Any] = []
+        for _ in range(max_pages):
+            page = await self.rest.signed("GET", path, params)
+            rows.extend(page)
+            if len(page) < limit:
+                return rows, True
+            params = {"symbol": symbol, cursor: int(page[-1][key]) + 1, "limit": limit}
+        return rows, False
+
+    def user_session(self) -> AbstractAsyncContextManager[AsyncIterator[object]]:
+        """One subscribed user-data session, for a caller that runs its own reconnect loop
+        (:func:`trading.exchanges.reconnect.reconnecting`); it yields the session's events."""
+        return self.stream.open_session()
 
     async def fills(self, symbol: str, venue_order_id: str | None = None) -> list[Fill]:
         params: dict[str, object] = {"symbol": symbol}

@@ -11,6 +11,7 @@ ACCOUNT = "/api/v3/account"
 ORDER = "/api/v3/order"
 OPEN_ORDERS = "/api/v3/openOrders"
 MY_TRADES = "/api/v3/myTrades"
+ALL_ORDERS = "/api/v3/allOrders"
 
 # WebSocket API methods [DOC bsad web-socket-api.md]
 WS_SUBSCRIBE_SIGNATURE = "userDataStream.subscribe.signature"

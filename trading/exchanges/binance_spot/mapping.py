@@ -16,6 +16,7 @@ from trading.exchanges import filters as bf
 from trading.exchanges.binance_spot import constants as c
 from trading.exchanges.types import (
     ZERO,
+    AccountSnapshot,
     Balance,
     BalanceUpdate,
     Fill,
@@ -75,6 +76,11 @@ def error_for(code: int, msg: str, *, client_order_id: str | None = None) -> e.E
     if cls is e.OutcomeUnknown:
         kwargs["client_order_id"] = client_order_id
     return cls(msg, **kwargs)
+
+
+def parse_account(account: Mapping[str, Any]) -> AccountSnapshot:
+    """``GET /api/v3/account`` → every listed asset and the account's ``updateTime``."""
+    return AccountSnapshot(parse_balances(account), int(account.get("updateTime") or 0), account)
 
 
 def parse_balances(account: Mapping[str, Any]) -> dict[str, Balance]:

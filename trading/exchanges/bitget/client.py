@@ -64,6 +64,7 @@ class BitgetSpotClient(SpotOrderPath):
 
     capabilities = CAPABILITIES
     market_lot_rule = "lot size"  # Bitget has one quantity rule for every order type
+    rest: BitgetRest
     stream: PrivateStream
 
     def __init__(
@@ -101,9 +102,6 @@ class BitgetSpotClient(SpotOrderPath):
         self.stream = PrivateStream(ep.ws, creds, self.rest.time)
         self._init_order_path(stream_policy, rules_cache)
         self.readback_attempts = readback_attempts
-
-    async def close(self) -> None:
-        await self.rest.http.close()
 
     async def balances(self) -> dict[str, Balance]:
         rows = await self.rest.get(c.ASSETS)
