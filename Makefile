@@ -34,6 +34,7 @@ lint: $(STAMP)
 	@$(VENV)/bin/mypy
 	@DJANGO_SETTINGS_MODULE=backoffice.settings.test $(PY) manage.py check
 	@DJANGO_SETTINGS_MODULE=backoffice.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
+	@$(PY) scripts/check_boundaries.py
 
 fmt: $(STAMP)
 	@$(VENV)/bin/ruff format .

@@ -93,13 +93,15 @@ class RawPoster:
     """The transport alone: one ``HttpTransport`` POSTing an unsigned order (answered 4xx)."""
 
     def __init__(self, url: str) -> None:
+        from trading.exchanges.binance_spot.constants import ORDER
         from trading.exchanges.http import HttpTransport
         from trading.exchanges.ratelimit import RateLimiter
 
         self.http = HttpTransport(url, venue="bench", limiter=RateLimiter(1_000_000))
+        self.path = ORDER  # Binance's place-order path: the transport's cost, whatever it answers
 
     async def market_buy_quote(self, symbol: str, quote: Decimal, cid: str) -> int:
-        reply = await self.http.request("POST", "/api/v3/order", query=f"symbol={symbol}")
+        reply = await self.http.request("POST", self.path, query=f"symbol={symbol}")
         return reply.status_code
 
     async def close(self) -> None:

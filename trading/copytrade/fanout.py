@@ -171,9 +171,7 @@ def fanout_warm(follower_ids: list[int] | None = None) -> int:
 
     async def ready(client: SpotVenue) -> SymbolRules:
         rules = await client.symbol_rules(SYMBOL)  # shared per environment: no request
-        clock = getattr(getattr(client, "rest", None), "time", None)  # the venue clock offset
-        if clock is not None:
-            await clock.ensure()
+        await client.warm()  # the venue clock offset
         return rules
 
     async def warm() -> list[object]:

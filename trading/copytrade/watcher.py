@@ -48,15 +48,12 @@ from trading.copytrade.leader_events import (
     recover,
 )
 from trading.copytrade.models import Leader
-from trading.exchanges.binance_spot import constants as c
 from trading.exchanges.binance_spot.client import BinanceSpotClient
-from trading.exchanges.binance_spot.mapping import parse_balances, parse_fill, parse_order
 from trading.exchanges.errors import AuthError
 from trading.exchanges.reconnect import Expectations, ReconnectPolicy, StreamGap, reconnecting
-from trading.exchanges.types import BalanceUpdate, OrderUpdate
+from trading.exchanges.types import BalanceUpdate, History, OrderUpdate
 
 log = logging.getLogger("fleet.copytrade.watcher")
-ALL_ORDERS = "/api/v3/allOrders"
 REST_LIMIT = 1000
 MAX_PAGES = 10
 
@@ -209,8 +206,8 @@ class LeaderWatcher:
             env=access.environment,
             timeout=5.0,
             stream_policy=settings.policy(),
+            heartbeat_s=settings.heartbeat_s,
         )
-        client.stream.heartbeat_interval = settings.heartbeat_s
         return cls(access.leader, client, settings)
 
     async def run(self, done: asyncio.Event) -> None:
@@ -260,7 +257,7 @@ class LeaderWatcher:
     async def _open_session(self) -> AsyncIterator[AsyncIterator[object]]:
         """Subscribe, then reconcile over REST before reading: nothing falls in between."""
         self._report("connecting")
-        async with self.client.stream.open_session() as items:
+        async with self.client.user_session() as items:
             self.stall.clear()  # a trip during the catch-up below must survive it
             await self.reconcile()
             self.connected = True
@@ -311,37 +308,22 @@ class LeaderWatcher:
 
     async def reconcile(self) -> None:
         """Catch up over REST: record every leader market order since the last handled one."""
-        rest = self.client.rest
-        account = await rest.signed("GET", c.ACCOUNT, {})
+        account = await self.client.account_snapshot()
         start = self._reconcile_from_ms()
-        trades = await self._paged(c.MY_TRADES, start, "id", "fromId")
-        orders = await self._paged(ALL_ORDERS, start, "orderId", "orderId")
-        updated_ms = int(account.get("updateTime") or 0)
-        fills = [parse_fill(t) for t in trades]
+        pages = {"limit": REST_LIMIT, "max_pages": MAX_PAGES}
+        fills = _whole(await self.client.fills_since(SYMBOL, start, **pages), "myTrades")
+        orders = _whole(await self.client.orders_since(SYMBOL, start, **pages), "allOrders")
+        updated_ms = account.updated_ms
         if updated_ms:  # fills after the balance read are the stream's (already subscribed)
             fills = [f for f in fills if f.time is None or f.time.timestamp() * 1000 <= updated_ms]
-        free = {asset: bal.free for asset, bal in parse_balances(account).items()}
+        free = {asset: bal.free for asset, bal in account.balances.items()}
         self.tracker.book.reset(free)
         self.last_event_ms = max(self.last_event_ms, updated_ms)
         self.reconciles += 1
-        found = orders_from_fills(fills, [parse_order(o) for o in orders])
+        found = orders_from_fills(fills, orders)
         now = self.clock()
         for order, before in recover(self.tracker.book.free, found):
             await self.record(Resolved(order, before, SOURCE_REST, now))
-
-    async def _paged(self, path: str, start_ms: int, key: str, cursor: str) -> list[Any]:
-        """All rows of ``myTrades`` / ``allOrders`` since ``start_ms``: the first page by time,
-        the next ones from the last id (both endpoints list oldest first)."""
-        params: dict[str, Any] = {"symbol": SYMBOL, "startTime": start_ms, "limit": REST_LIMIT}
-        rows: list[Any] = []
-        for _ in range(MAX_PAGES):
-            page = await self.client.rest.signed("GET", path, params)
-            rows.extend(page)
-            if len(page) < REST_LIMIT:
-                return rows
-            params = {"symbol": SYMBOL, cursor: int(page[-1][key]) + 1, "limit": REST_LIMIT}
-        log.warning("leader catch-up: more than %d rows of %s; F/B may be off", len(rows), path)
-        return rows
 
     # -- timers ------------------------------------------------------------------------------
     async def _tick(self) -> None:
@@ -367,12 +349,12 @@ class LeaderWatcher:
     async def _probe(self) -> None:
         """REST account read: changed (long enough ago) with no event from the stream → stall."""
         try:
-            account = await self.client.rest.signed("GET", c.ACCOUNT, {})
+            account = await self.client.account_snapshot()
         except Exception as exc:  # the probe is advisory: a REST hiccup is not a stream problem
             log.warning("leader account probe failed: %s", exc)
             return
-        updated_ms = int(account.get("updateTime") or 0)
-        age_ms = self.client.rest.time.now_ms() - updated_ms
+        updated_ms = account.updated_ms
+        age_ms = self.client.venue_now_ms() - updated_ms
         if updated_ms > self.last_event_ms and age_ms > self.settings.stall_grace_s * 1000:
             self.stall.trip(f"account updated at {updated_ms}, newest event {self.last_event_ms}")
             self._report("stalled", self.stall.reason)
@@ -385,6 +367,15 @@ class LeaderWatcher:
     def _heartbeat(self) -> None:
         """Re-send the current state so readers can tell a live stream process from a dead one."""
         report_state(self.state or "connecting", self.detail)
+
+
+def _whole[T](history: History[T], name: str) -> list[T]:
+    """The rows of a catch-up read, with a warning when the page budget cut it short."""
+    if not history.complete:
+        log.warning(
+            "leader catch-up: more than %d rows of %s; F/B may be off", len(history.rows), name
+        )
+    return history.rows
 
 
 # --- the stream-process job ----------------------------------------------------------------------

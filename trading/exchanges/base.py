@@ -48,6 +48,14 @@ class SpotVenue(Protocol):
 
     capabilities: SpotCapabilities
 
+    async def warm(self) -> None:
+        """Sync the venue clock now, so the first signed request does not wait for it."""
+        ...
+
+    def venue_now_ms(self) -> int:
+        """Now on the venue's clock (ms), as signed requests are stamped."""
+        ...
+
     async def balances(self) -> dict[str, Balance]:
         """Every asset with a non-zero balance."""
         ...

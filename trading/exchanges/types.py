@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from trading.exchanges.errors import FilterRejected
+from trading.exchanges.errors import FilterRejected, ProtocolError
 
 ZERO = Decimal(0)
 RawJson = Mapping[str, Any]
@@ -57,6 +57,28 @@ def ms_to_datetime(ms: int | str | None) -> datetime | None:
     if ms is None or ms == "":
         return None
     return datetime.fromtimestamp(int(ms) / 1000, tz=UTC)
+
+
+def dec(value: Any, default: Decimal | None = ZERO, *, venue: str | None = None) -> Decimal:
+    """A venue number (decimal string, JSON number or null) → ``Decimal``, via ``str`` so no
+    amount passes through float math. Every connector's parsers use this one function.
+
+    A missing number (``None`` or ``""``) is ``default``; with ``default=None`` it is a
+    ``ProtocolError``. A malformed number is a ``ProtocolError`` naming ``venue``; without a
+    ``venue`` (the spot parsers) ``decimal.InvalidOperation`` goes through unchanged, as it always
+    has there — a garbled order reply must not look like a venue refusal to a caller that catches
+    ``ExchangeError`` after a placement.
+    """
+    if value is None or value == "":
+        if default is None:
+            raise ProtocolError(f"missing number: {value!r}", venue=venue or "")
+        return default
+    if venue is None:
+        return Decimal(str(value))
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ProtocolError(f"bad number {value!r}", venue=venue) from exc
 
 
 def quantize_to_step(value: Decimal, step: Decimal, rounding: str = ROUND_DOWN) -> Decimal:
@@ -257,6 +279,25 @@ class BalanceUpdate:
     balances: tuple[Balance, ...]
     event_time: datetime | None = None
     raw: RawJson = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class AccountSnapshot:
+    """A spot account read at one moment: every asset the venue lists (zero ones too) and the
+    venue's time of the account's last change, in ms (0 when the venue does not say)."""
+
+    balances: Mapping[str, Balance]
+    updated_ms: int = 0
+    raw: RawJson = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class History[T]:
+    """Rows of a paged history read, oldest first; ``complete`` is False when the page budget
+    ran out before the venue's last page (the caller decides what a cut-off history means)."""
+
+    rows: list[T]
+    complete: bool = True
 
 
 # The names the brief and the venue docs use for the same events.

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal
+from functools import partial
 from typing import Any
 
+from trading.exchanges import filters as bf
+from trading.exchanges import types
 from trading.exchanges.binance_alpha import constants as c
 from trading.exchanges.binance_alpha.models import (
     AggTrade,
@@ -19,15 +22,15 @@ from trading.exchanges.binance_alpha.models import (
     TokenVolume,
     UserVolume,
 )
-from trading.exchanges.binance_web.mapping import to_decimal
+from trading.exchanges.binance_web.mapping import VENUE as WEB_VENUE
 from trading.exchanges.errors import ProtocolError
-from trading.exchanges.types import ZERO, OrderStatus, Side, SymbolRules, ms_to_datetime
+from trading.exchanges.types import OrderStatus, Side, SymbolRules, ms_to_datetime
 
 _STATUS = {s.value: s for s in OrderStatus}
 
 
-def dec(value: Any) -> Decimal:
-    return to_decimal(value, ZERO)
+# Alpha numbers arrive in the web envelope: a malformed one is that envelope's ProtocolError.
+dec = partial(types.dec, venue=WEB_VENUE)
 
 
 def _opt_id(value: Any) -> str | None:
@@ -43,7 +46,7 @@ def parse_token(raw: Mapping[str, Any]) -> AlphaToken:
         contract_address=str(raw.get("contractAddress", "")),
         decimals=int(raw.get("decimals") or 0),
         trade_decimal=int(raw.get("tradeDecimal") or 0),
-        mul_point=to_decimal(raw.get("mulPoint"), Decimal(1)),
+        mul_point=dec(raw.get("mulPoint"), Decimal(1)),
         price=dec(raw.get("price")),
         tradable=not (raw.get("offline") or raw.get("offsell")),
         chain_name=str(raw.get("chainName", "")),
@@ -59,21 +62,15 @@ def parse_token(raw: Mapping[str, Any]) -> AlphaToken:
 
 def parse_symbol_rules(raw: Mapping[str, Any]) -> SymbolRules:
     """An Alpha ``get-exchange-info`` symbol (PRICE_FILTER, LOT_SIZE, MIN_NOTIONAL.minNotional)."""
-    filters = {f.get("filterType"): f for f in raw.get("filters", [])}
-    price, lot = filters.get("PRICE_FILTER", {}), filters.get("LOT_SIZE", {})
-    notional = filters.get("MIN_NOTIONAL", filters.get("NOTIONAL", {}))
-    return SymbolRules(
-        symbol=str(raw["symbol"]),
-        base=str(raw.get("baseAsset", "")),
-        quote=str(raw.get("quoteAsset", "")),
-        tick_size=dec(price.get("tickSize")),
-        step_size=dec(lot.get("stepSize")),
-        min_qty=dec(lot.get("minQty")),
-        max_qty=dec(lot.get("maxQty")),
+    filters = bf.filters_of(raw)
+    notional = bf.first_filter(filters, bf.MIN_NOTIONAL, bf.NOTIONAL)
+    return bf.symbol_rules(
+        raw,
+        filters,
+        venue=WEB_VENUE,
+        market_lot=False,
         min_notional=dec(notional.get("minNotional")),
         quote_step=Decimal(1).scaleb(-int(raw.get("quotePrecision") or c.PAYMENT_AMOUNT_DP)),
-        trading=raw.get("status", "TRADING") == "TRADING",
-        raw=raw,
     )
 
 

@@ -6,9 +6,11 @@ Amounts go ``str → Decimal`` (never through float); ids become strings; times 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
+from trading.exchanges import filters as bf
+from trading.exchanges import types
 from trading.exchanges.binance_futures import constants as c
 from trading.exchanges.binance_futures.models import (
     AlgoOrder,
@@ -34,7 +36,6 @@ from trading.exchanges.errors import (
 )
 from trading.exchanges.http import Response
 from trading.exchanges.types import (
-    ZERO,
     OrderResult,
     OrderStatus,
     OrderType,
@@ -107,13 +108,7 @@ def _is_error(body: Mapping[str, Any]) -> bool:
     return isinstance(code, int) and code < 0 and "msg" in body
 
 
-def dec(value: Any, default: Decimal = ZERO) -> Decimal:
-    if value is None or value == "":
-        return default
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ProtocolError(f"bad number {value!r}", venue=c.VENUE) from exc
+dec = partial(types.dec, venue=c.VENUE)
 
 
 def flag(value: Any) -> bool:
@@ -240,23 +235,13 @@ def parse_leverage(raw: Mapping[str, Any]) -> Leverage:
 def parse_symbol_rules(raw: Mapping[str, Any]) -> SymbolRules:
     """An ``exchangeInfo`` symbol → :class:`SymbolRules`. Futures ``MIN_NOTIONAL`` carries its
     minimum in ``notional`` (spot: ``minNotional``) and applies to market orders too."""
-    filters = {f.get("filterType"): f for f in raw.get("filters", [])}
-    price, lot = filters.get("PRICE_FILTER", {}), filters.get("LOT_SIZE", {})
-    market, notional = filters.get("MARKET_LOT_SIZE", {}), filters.get("MIN_NOTIONAL", {})
-    return SymbolRules(
-        symbol=str(raw["symbol"]),
-        base=str(raw.get("baseAsset", "")),
-        quote=str(raw.get("quoteAsset", "")),
-        tick_size=dec(price.get("tickSize")),
-        step_size=dec(lot.get("stepSize")),
-        market_step_size=dec(market.get("stepSize")),
-        min_qty=dec(lot.get("minQty")),
-        max_qty=dec(lot.get("maxQty")),
-        market_min_qty=dec(market.get("minQty")),
-        market_max_qty=dec(market.get("maxQty")),
+    filters = bf.filters_of(raw)
+    notional = filters.get(bf.MIN_NOTIONAL, {})
+    return bf.symbol_rules(
+        raw,
+        filters,
+        venue=c.VENUE,
         min_notional=dec(notional.get("notional", notional.get("minNotional"))),
-        trading=raw.get("status", "TRADING") == "TRADING",
-        raw=raw,
     )
 
 

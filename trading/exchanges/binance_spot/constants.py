@@ -11,6 +11,7 @@ ACCOUNT = "/api/v3/account"
 ORDER = "/api/v3/order"
 OPEN_ORDERS = "/api/v3/openOrders"
 MY_TRADES = "/api/v3/myTrades"
+ALL_ORDERS = "/api/v3/allOrders"
 
 # WebSocket API methods [DOC bsad web-socket-api.md]
 WS_SUBSCRIBE_SIGNATURE = "userDataStream.subscribe.signature"
@@ -42,10 +43,3 @@ REJECTED_MBX_KEY = -2015
 MSG_INSUFFICIENT = "insufficient balance"
 MSG_DUPLICATE = "Duplicate order sent."
 MSG_UNKNOWN_ORDER = "Unknown order sent."
-
-# exchangeInfo filter types [DOC bsad filters.md]
-PRICE_FILTER = "PRICE_FILTER"
-LOT_SIZE = "LOT_SIZE"
-MARKET_LOT_SIZE = "MARKET_LOT_SIZE"
-MIN_NOTIONAL = "MIN_NOTIONAL"
-NOTIONAL = "NOTIONAL"

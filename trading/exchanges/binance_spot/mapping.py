@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from trading.exchanges import errors as e
+from trading.exchanges import filters as bf
 from trading.exchanges.binance_spot import constants as c
 from trading.exchanges.types import (
     ZERO,
+    AccountSnapshot,
     Balance,
     BalanceUpdate,
     Fill,
@@ -24,6 +26,7 @@ from trading.exchanges.types import (
     OrderUpdate,
     Side,
     SymbolRules,
+    dec,
     ms_to_datetime,
 )
 
@@ -75,9 +78,9 @@ def error_for(code: int, msg: str, *, client_order_id: str | None = None) -> e.E
     return cls(msg, **kwargs)
 
 
-def dec(value: Any) -> Decimal:
-    """Binance decimal string (or number / null) → Decimal."""
-    return ZERO if value is None or value == "" else Decimal(str(value))
+def parse_account(account: Mapping[str, Any]) -> AccountSnapshot:
+    """``GET /api/v3/account`` → every listed asset and the account's ``updateTime``."""
+    return AccountSnapshot(parse_balances(account), int(account.get("updateTime") or 0), account)
 
 
 def parse_balances(account: Mapping[str, Any]) -> dict[str, Balance]:
@@ -88,39 +91,20 @@ def parse_balances(account: Mapping[str, Any]) -> dict[str, Balance]:
     }
 
 
-def _filters(symbol: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {f["filterType"]: f for f in symbol.get("filters", [])}
-
-
 def parse_symbol_rules(symbol: Mapping[str, Any]) -> SymbolRules:
     """One ``exchangeInfo`` symbol → rules. The quote step is the tick size (as ccxt does);
     MIN_NOTIONAL (old) and NOTIONAL (new) are both understood."""
-    f = _filters(symbol)
-    price, lot, mlot = (
-        f.get(c.PRICE_FILTER, {}),
-        f.get(c.LOT_SIZE, {}),
-        f.get(c.MARKET_LOT_SIZE, {}),
-    )
-    notional = f.get(c.NOTIONAL) or f.get(c.MIN_NOTIONAL) or {}
+    f = bf.filters_of(symbol)
+    notional = bf.first_filter(f, bf.NOTIONAL, bf.MIN_NOTIONAL)
     apply_min = notional.get("applyMinToMarket", notional.get("applyToMarket", True))
-    return SymbolRules(
-        symbol=symbol["symbol"],
-        base=symbol["baseAsset"],
-        quote=symbol["quoteAsset"],
-        tick_size=dec(price.get("tickSize")),
-        step_size=dec(lot.get("stepSize")),
-        market_step_size=dec(mlot.get("stepSize")),
-        min_qty=dec(lot.get("minQty")),
-        max_qty=dec(lot.get("maxQty")),
-        market_min_qty=dec(mlot.get("minQty")),
-        market_max_qty=dec(mlot.get("maxQty")),
+    return bf.symbol_rules(
+        symbol,
+        f,
         min_notional=dec(notional.get("minNotional")),
         apply_min_to_market=bool(apply_min),
         max_notional=dec(notional.get("maxNotional")),
         apply_max_to_market=bool(notional.get("applyMaxToMarket", False)),
-        quote_step=dec(price.get("tickSize")),
-        trading=symbol.get("status", "TRADING") == "TRADING",
-        raw=symbol,
+        quote_step=dec(f.get(bf.PRICE_FILTER, {}).get("tickSize")),
     )
 
 

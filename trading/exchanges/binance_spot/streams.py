@@ -60,6 +60,9 @@ def parse_frame(frame: Mapping[str, Any]) -> StreamEvent | Heartbeat | None:
     raise ProtocolError(f"unexpected frame: {str(frame)[:200]}", venue=c.VENUE)
 
 
+HEARTBEAT_S = 15.0  # a quiet socket sends a WS-API ping after this long
+
+
 class UserStream:
     """Opens user-data sessions for one API key (``open_session`` is the reconnect loop's opener)."""
 
@@ -70,7 +73,7 @@ class UserStream:
         signer: Signer,
         time: TimeSync,
         *,
-        heartbeat_interval: float = 15.0,
+        heartbeat_interval: float = HEARTBEAT_S,
     ) -> None:
         self.url = url
         self._api_key = api_key

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -24,7 +24,7 @@ from trading.exchanges.errors import (
     TermsChanged,
 )
 from trading.exchanges.http import Response
-from trading.exchanges.types import ms_to_datetime
+from trading.exchanges.types import dec, ms_to_datetime
 
 VENUE = "binance_web"
 
@@ -81,18 +81,6 @@ def parse_response(response: Response, *, placing: bool = False) -> Any:
     return unwrap(body, placing=placing)
 
 
-def to_decimal(value: Any, default: Decimal | None = None) -> Decimal:
-    """Venue number (string or JSON number) → ``Decimal`` via ``str`` (never through float math)."""
-    if value is None or value == "":
-        if default is None:
-            raise ProtocolError(f"missing number: {value!r}", venue=VENUE)
-        return default
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ProtocolError(f"bad number {value!r}", venue=VENUE) from exc
-
-
 def first_of(row: Mapping[str, Any], names: tuple[str, ...]) -> Any:
     """The value of the first of ``names`` present (undocumented replies vary by version)."""
     for name in names:
@@ -146,7 +134,7 @@ def parse_payout_ratios(data: Any) -> dict[tuple[str, str], Decimal]:
     for row in _rows(data):
         symbol, increment = row.get(c.F_SYMBOL_NAME), row.get(c.F_TIME_INCREMENTS)
         if symbol and increment and row.get(c.F_PAYOUT_RATIO) not in (None, ""):
-            out[(str(symbol), str(increment))] = to_decimal(row[c.F_PAYOUT_RATIO])
+            out[(str(symbol), str(increment))] = dec(row[c.F_PAYOUT_RATIO], None, venue=VENUE)
     return out
 
 
@@ -175,8 +163,8 @@ def parse_event_order(row: Mapping[str, Any]) -> EventOrder:
         symbol=str(row.get(c.F_SYMBOL_NAME) or row.get("symbol") or ""),
         direction=str(row.get(c.F_DIRECTION) or ""),
         time_increment=str(row.get(c.F_TIME_INCREMENTS) or row.get("timeIncrement") or ""),
-        amount=to_decimal(first_of(row, (c.F_ORDER_AMOUNT, "amount")), Decimal(0)),
-        payout_ratio=to_decimal(ratio) if ratio not in (None, "") else None,
+        amount=dec(first_of(row, (c.F_ORDER_AMOUNT, "amount")), venue=VENUE),
+        payout_ratio=dec(ratio, venue=VENUE) if ratio not in (None, "") else None,
         created_ms=int(created) if created is not None else None,
         raw=row,
     )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import AsyncIterator
-from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from decimal import Decimal
+from typing import Any
 
 from trading.exchanges.base import SpotCapabilities
 from trading.exchanges.bitget import constants as c
@@ -25,7 +25,6 @@ from trading.exchanges.bitget.streams import PrivateStream
 from trading.exchanges.environments import Env, endpoints
 from trading.exchanges.errors import (
     ExchangeError,
-    FilterRejected,
     OrderNotFound,
     OutcomeUnknown,
     ProtocolError,
@@ -33,17 +32,15 @@ from trading.exchanges.errors import (
 from trading.exchanges.http import HttpTransport, Sender
 from trading.exchanges.ratelimit import RateLimiter, limiter_for
 from trading.exchanges.reconcile import reconcile_order
-from trading.exchanges.reconnect import Expectations, ReconnectPolicy, StreamGap, reconnecting
+from trading.exchanges.reconnect import ReconnectPolicy
+from trading.exchanges.spot_orders import SpotOrderPath
 from trading.exchanges.types import (
     ZERO,
     Balance,
-    BalanceUpdate,
     Fill,
     OrderResult,
     OrderStatus,
-    OrderUpdate,
     Side,
-    StreamEvent,
     SymbolRules,
     TimeInForce,
 )
@@ -62,10 +59,13 @@ CAPABILITIES = SpotCapabilities(
 FORCE = {TimeInForce.GTC: "gtc", TimeInForce.IOC: "ioc", TimeInForce.FOK: "fok"}
 
 
-class BitgetSpotClient:
+class BitgetSpotClient(SpotOrderPath):
     """One Bitget spot account (API key + secret + passphrase)."""
 
     capabilities = CAPABILITIES
+    market_lot_rule = "lot size"  # Bitget has one quantity rule for every order type
+    rest: BitgetRest
+    stream: PrivateStream
 
     def __init__(
         self,
@@ -100,16 +100,8 @@ class BitgetSpotClient:
         )
         self.rest = BitgetRest(http, creds)
         self.stream = PrivateStream(ep.ws, creds, self.rest.time)
-        self.stream_policy = stream_policy or ReconnectPolicy()
-        self.expectations = Expectations()
+        self._init_order_path(stream_policy, rules_cache)
         self.readback_attempts = readback_attempts
-        # symbol → rules; a caller may share one dict among the clients of one environment
-        # (rules are public and the same for every key; Binance's exchangeInfo costs 20 weight)
-        self._rules: dict[str, SymbolRules] = rules_cache if rules_cache is not None else {}
-        self._streaming = 0
-
-    async def close(self) -> None:
-        await self.rest.http.close()
 
     async def balances(self) -> dict[str, Balance]:
         rows = await self.rest.get(c.ASSETS)
@@ -119,69 +111,35 @@ class BitgetSpotClient:
         balance = (await self.balances()).get(asset.upper())
         return balance.free if balance else ZERO
 
-    async def symbol_rules(self, symbol: str) -> SymbolRules:
-        if symbol not in self._rules:
-            rows = await self.rest.public(c.SYMBOLS, {"symbol": symbol})
-            matches = [r for r in rows or [] if r["symbol"] == symbol]
-            if not matches:
-                raise ProtocolError(f"symbols has no {symbol}", venue=c.VENUE)
-            self._rules[symbol] = parse_symbol_rules(matches[0])
-        return self._rules[symbol]
+    async def _fetch_rules(self, symbol: str) -> SymbolRules:
+        rows = await self.rest.public(c.SYMBOLS, {"symbol": symbol})
+        matches = [r for r in rows or [] if r["symbol"] == symbol]
+        if not matches:
+            raise ProtocolError(f"symbols has no {symbol}", venue=c.VENUE)
+        return parse_symbol_rules(matches[0])
 
-    async def market_buy_quote(
-        self, symbol: str, quote_amount: Decimal, client_order_id: str
-    ) -> OrderResult:
+    def _market_buy_params(self, quote_amount: Decimal) -> Params:
         """Market BUY: Bitget's ``size`` is the quote amount to spend."""
-        rules = await self.symbol_rules(symbol)
-        amount = rules.floor_quote(quote_amount)
-        if not rules.notional_ok(amount, market=True):
-            raise FilterRejected(f"{amount} {rules.quote} below min notional", venue=c.VENUE)
-        body = {"side": "buy", "orderType": "market", "force": "gtc", "size": amount}
-        return await self._place(symbol, client_order_id, body)
+        return {"side": "buy", "orderType": "market", "force": "gtc", "size": quote_amount}
 
-    async def market_sell_base(
-        self, symbol: str, qty: Decimal, client_order_id: str
-    ) -> OrderResult:
-        rules = await self.symbol_rules(symbol)
-        qty = rules.floor_qty(qty, market=True)
-        if not rules.qty_ok(qty, market=True):
-            raise FilterRejected(f"quantity {qty} outside lot size", venue=c.VENUE)
-        body = {"side": "sell", "orderType": "market", "force": "gtc", "size": qty}
-        return await self._place(symbol, client_order_id, body)
+    def _market_sell_params(self, qty: Decimal) -> Params:
+        return {"side": "sell", "orderType": "market", "force": "gtc", "size": qty}
 
-    async def limit_order(
-        self,
-        symbol: str,
-        side: Side,
-        qty: Decimal,
-        price: Decimal,
-        client_order_id: str,
-        *,
-        time_in_force: TimeInForce = TimeInForce.GTC,
-        post_only: bool = False,
-    ) -> OrderResult:
-        """Price rounded to the tick in the caller's favour (BUY down, SELL up); qty floored."""
-        rules = await self.symbol_rules(symbol)
-        qty = rules.floor_qty(qty)
-        price = rules.round_price(price, ROUND_DOWN if side is Side.BUY else ROUND_UP)
-        rules.check_order(qty, price)
+    def _limit_params(
+        self, side: Side, qty: Decimal, price: Decimal, time_in_force: TimeInForce, post_only: bool
+    ) -> Params:
         force = "post_only" if post_only else FORCE[time_in_force]
         body = {"side": side.value.lower(), "orderType": "limit", "force": force}
-        return await self._place(symbol, client_order_id, {**body, "price": price, "size": qty})
+        return {**body, "price": price, "size": qty}
 
-    async def _place(self, symbol: str, client_order_id: str, body: Params) -> OrderResult:
-        """Send ONCE, then read the order back (the reply carries only ids)."""
-        if self._streaming:
-            self.expectations.expect(client_order_id)
-        full = {"symbol": symbol, **body, "clientOid": client_order_id}
-        try:
-            data = await self.rest.post(c.PLACE_ORDER, full, client_order_id=client_order_id)
-        except ExchangeError:
-            # refused, or unknown (reconciliation decides): no stream event is owed for sure
-            self.expectations.seen(client_order_id)
-            raise
+    async def _send_order(self, symbol: str, client_order_id: str, params: Params) -> Any:
+        full = {"symbol": symbol, **params, "clientOid": client_order_id}
+        return await self.rest.post(c.PLACE_ORDER, full, client_order_id=client_order_id)
+
+    async def _order_reply(self, symbol: str, client_order_id: str, reply: Any) -> OrderResult:
+        """The reply carries only ids: read the order back (acknowledged now, not at the read)."""
         acked_ms = int(time.time() * 1000)
-        result = await self._read_back(symbol, str(data["orderId"]), client_order_id)
+        result = await self._read_back(symbol, str(reply["orderId"]), client_order_id)
         return dataclasses.replace(result, acked_ms=acked_ms)
 
     async def _read_back(self, symbol: str, order_id: str, client_order_id: str) -> OrderResult:
@@ -222,17 +180,3 @@ class BitgetSpotClient:
         if limit is not None:
             params["limit"] = limit
         return [parse_fill(t) for t in await self.rest.get(c.FILLS, params)]
-
-    async def user_stream(self) -> AsyncIterator[StreamEvent | StreamGap]:
-        """Order and balance events; orders placed meanwhile are expected to show up here."""
-        self._streaming += 1
-        try:
-            async for item in reconnecting(
-                self.stream.open_session,
-                (OrderUpdate, BalanceUpdate),
-                policy=self.stream_policy,
-                expectations=self.expectations,
-            ):
-                yield item
-        finally:
-            self._streaming -= 1

@@ -25,6 +25,7 @@ from trading.exchanges.types import (
     OrderUpdate,
     Side,
     SymbolRules,
+    dec,
     ms_to_datetime,
     step_from_precision,
 )
@@ -61,10 +62,6 @@ def error_for(code: str, msg: str, *, client_order_id: str | None = None) -> e.E
     if cls is e.OutcomeUnknown:
         kwargs["client_order_id"] = client_order_id
     return cls(msg, **kwargs)
-
-
-def dec(value: Any) -> Decimal:
-    return ZERO if value is None or value == "" else Decimal(str(value))
 
 
 def parse_asset(a: Mapping[str, Any]) -> Balance:
