@@ -30,8 +30,8 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, close_old_connections, connections
 from redis import RedisError
 
-from backoffice.runtime_config import config_get
 from client_desktop.core import headless
+from kernel.runtime_config import config_get
 from orders import delivery, selectors, services
 from orders.choices import Direction, TimeIncrement
 from orders.demo import INTERVAL_S, LOW_BALANCES, SYMBOLS

@@ -38,7 +38,7 @@ from django.utils import timezone
 from accounts.models import Trader
 from accounts.services import trader_create
 from backoffice.calibration import calibration_s
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from notifications.models import Notification
 from trading.alpha import bots
 from trading.alpha import machine as m

@@ -40,7 +40,7 @@ import httpx
 
 from backoffice.calibration import calibration_s
 from backoffice.launcher import Proc, Supervisor
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 
 D = Decimal
 PY = sys.executable
@@ -122,7 +122,7 @@ class Sim:
 def prepare_db(o: Options) -> None:
     """An empty schema (the bench owns its database: ``bench_db``), copying on, chunk size."""
     from backoffice.bench_db import bench_schema_reset
-    from backoffice.runtime_config import config_set
+    from kernel.runtime_config import config_set
     from trading.copytrade.services import copy_set_running
 
     bench_schema_reset()

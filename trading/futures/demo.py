@@ -4,7 +4,7 @@ within minutes of ``make demo``."""
 
 from __future__ import annotations
 
-from backoffice.runtime_config import config_set
+from kernel.runtime_config import config_set
 from trading.futures.models import Feed
 
 DEMO_FEEDS = (("BTCUSDT", "1m"), ("ETHUSDT", "1m"))

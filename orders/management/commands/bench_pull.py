@@ -30,7 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from backoffice.bench_db import bench_schema_reset
 from backoffice.calibration import calibration_s
 from backoffice.embedded_redis import free_port
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from orders import bench_load
 from orders.bench_client import Conn
 

@@ -29,7 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from backoffice.bench_db import bench_schema_reset
 from backoffice.calibration import calibration_s
 from backoffice.embedded_redis import free_port
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from orders import bench_push_load as load
 from orders.management.commands.bench_pull import _celery_argv, _spawn, _stop
 

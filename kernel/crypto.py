@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 
-from backoffice.logging import register_secret
+from kernel.logging import register_secret
 
 PREFIX = "fernet:"
 

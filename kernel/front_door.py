@@ -1,6 +1,7 @@
 """The front door of requests answered outside Django's middleware (the order hot paths,
 ``orders.hotpath.HotPaths``): the same ``ALLOWED_HOSTS`` check, HTTPS redirect and security headers
-that ``get_host`` and ``SecurityMiddleware`` give every Django request, from the same settings."""
+that ``get_host`` and ``SecurityMiddleware`` give every Django request, from the same settings; and
+the draining of a refused body, shared with ``backoffice.api.middleware``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils.encoding import escape_uri_path
 log = logging.getLogger("fleet.api")
 Headers = list[tuple[str, str]]
 Reply = tuple[int, bytes, Headers]
+DRAIN_LIMIT = 1024 * 1024
 
 
 def front_door(environ: dict[str, Any]) -> tuple[Reply | None, Headers]:
@@ -84,3 +86,12 @@ def _security_headers(secure: bool) -> Headers:
     if coop := settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
         headers.append(("Cross-Origin-Opener-Policy", coop))
     return headers
+
+
+def drain(stream, length: int) -> None:
+    """Read and drop a refused body of up to ``DRAIN_LIMIT`` bytes so the client's keep-alive
+    connection stays usable after the 413 (gunicorn would otherwise parse the unread rest as the
+    next request and drop the connection). A larger body is left: the connection then closes."""
+    left = length if length <= DRAIN_LIMIT else 0
+    while left > 0 and (chunk := stream.read(min(left, 64 * 1024))):
+        left -= len(chunk)

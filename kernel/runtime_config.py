@@ -1,6 +1,9 @@
 """DB-backed runtime knobs (NetBox-style): declared once here with type and default, overridden in the
 admin (``RuntimeSetting`` rows), read through ``config_get`` with a short per-process cache.
 
+The rows are the back office's model; the kernel imports no app, so it finds the model through
+Django's app registry (``apps.get_model``) instead of importing ``backoffice.models``.
+
 Every knob of every product is declared in this one table so an operator sees them all in one place.
 """
 
@@ -12,7 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -110,23 +115,30 @@ def config_get(key: str) -> Any:
     now = time.monotonic()
     if hit and now - hit[0] < _CACHE_TTL:
         return hit[1]
-    from backoffice.models import RuntimeSetting
-
-    row = RuntimeSetting.objects.filter(key=key).values_list("value", flat=True).first()
-    value = validate(key, row if row is not None else KNOBS[key].default)
+    value = config_stored(key)
     _cache[key] = (now, value)
     return value
 
 
+def config_stored(key: str) -> Any:
+    """The knob's value as stored right now (no cache): for a service that must compare before it
+    writes, inside its own transaction."""
+    row = _rows().filter(key=key).values_list("value", flat=True).first()
+    return validate(key, row if row is not None else KNOBS[key].default)
+
+
 def config_set(key: str, raw: str) -> Any:
     """Service: validate and store an override (used by the admin and by tests)."""
-    from backoffice.models import RuntimeSetting
-
     value = validate(key, raw)
-    RuntimeSetting.objects.update_or_create(key=key, defaults={"value": raw})
+    _rows().update_or_create(key=key, defaults={"value": raw})
     _cache.pop(key, None)
     return value
 
 
 def clear_cache() -> None:
     _cache.clear()
+
+
+def _rows() -> models.QuerySet:
+    """The ``RuntimeSetting`` rows (``backoffice.models``), looked up by name: see the module doc."""
+    return apps.get_model("backoffice", "RuntimeSetting")._default_manager.all()

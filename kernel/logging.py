@@ -1,7 +1,7 @@
 """Secret redaction for every log line.
 
 Two layers: (1) any value registered with ``register_secret`` (every decrypted secret is registered
-when it is decrypted, see ``backoffice.crypto``) is replaced wherever it appears; (2) patterns that
+when it is decrypted, see ``kernel.crypto``) is replaced wherever it appears; (2) patterns that
 look like credentials (``api_secret=...``, ``"passphrase": "..."``, ``p20t=...``, ``csrftoken: ...``,
 ``Authorization: Token ...``, ``signature=...``) are masked even when never registered.
 """
