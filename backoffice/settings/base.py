@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "trading.futures",
     "trading.alpha",
     "trading.futures_trading",
+    "devtools",  # demo and benchmark commands (seed_demo, run_demo_scenarios, bench_*)
 ]
 
 MIDDLEWARE = [

@@ -15,9 +15,9 @@ import threading
 from django.core.management.base import BaseCommand
 
 SCENARIOS: list[str] = [
-    "trading.copytrade.demo_scenario",
-    "orders.demo_scenario",
-    "trading.alpha.demo_scenario",
+    "devtools.demo.copytrade_scenario",
+    "devtools.demo.orders_scenario",
+    "devtools.demo.alpha_scenario",
 ]
 
 log = logging.getLogger("fleet.demo")

@@ -1,9 +1,9 @@
 """``make screenshots``, back-office part: render the real admin pages with headless Chromium.
 
-    python -m backoffice.screenshots docs/screenshots
+    python -m devtools.screenshots docs/screenshots
 
 Runs on its own throwaway SQLite database and embedded Redis (never the demo's) filled by
-``backoffice.screenshot_data``, serves the real WSGI application on a free loopback port, and drives
+``devtools.demo.screenshot_data``, serves the real WSGI application on a free loopback port, and drives
 Chromium through the DevTools protocol (a browser that asks for English, ``Accept-Language:
 en-US``, to show the Chinese default). Needs ``chromium`` (``apt-get install chromium``).
 """
@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import urllib.request
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from backoffice.embedded_redis import free_port
 
 WIDTH, MAX_HEIGHT = 1400, 1400
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
@@ -54,12 +55,6 @@ def pages() -> list[tuple[str, str, bool]]:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
@@ -82,7 +77,7 @@ class Browser:
         binary = next((b for b in map(shutil.which, BROWSERS) if b), None)
         if binary is None:
             raise SystemExit("chromium not found: apt-get install -y chromium")
-        self.port = _free_port()
+        self.port = free_port()
         self.proc = subprocess.Popen(  # noqa: S603
             [
                 binary,
@@ -198,7 +193,7 @@ def _prepare(workdir: Path) -> tuple[object, str]:
     call_command("migrate", verbosity=0)
     call_command("sync_schedules", verbosity=0)
     password = secrets.token_urlsafe(12)
-    from backoffice import screenshot_data
+    from devtools.demo import screenshot_data
 
     screenshot_data.seed(password)
     return redis, password
@@ -221,7 +216,7 @@ def render(out_dir: Path, only: set[str] | None = None) -> list[Path]:
     redis, _password = _prepare(workdir)
     from backoffice.wsgi import application
 
-    port = _free_port()
+    port = free_port()
     server = serve(application, port)
     browser = Browser(workdir)
     made: list[Path] = []

@@ -1,5 +1,5 @@
 """``manage.py bench_futures --traders N --json FILE`` — N traders click the same signal at once
-(see ``trading.futures_trading.bench``). It starts its own simulator process and creates (then
+(see ``devtools.bench.futures_trading``). It starts its own simulator process and creates (then
 removes) ``bench-ft-…`` traders in the configured database: use a database of its own, e.g.::
 
     DATABASE_URL=mysql://root:@127.0.0.1:3306/fleet_futures_bench \\
@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from backoffice.embedded_redis import free_port
-from trading.futures_trading import bench
+from devtools.bench import futures_trading as bench
 
 
 class Command(BaseCommand):

@@ -18,8 +18,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import statistics
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -33,7 +31,8 @@ from django.utils import timezone
 
 from accounts.choices import Environment, Venue
 from accounts.models import ExchangeCredential, Trader
-from backoffice.calibration import calibration_s
+from devtools.bench.calibration import calibration_s
+from devtools.sim_process import start_sim, stop_sim
 from trading.futures_trading import venues
 from trading.futures_trading.choices import IntentState, LegKind
 from trading.futures_trading.models import FuturesAccount, ProtectiveLeg, TradeIntent
@@ -41,25 +40,6 @@ from trading.futures_trading.services import futures_key_test, trade_open_now
 from trading.futures_trading.values import Direction, TradeChoice, TradeIntentSpec
 
 PREFIX = "bench-ft-"
-
-
-def start_sim(port: int) -> subprocess.Popen[bytes]:
-    # The simulator is Django-free: serve it directly (what ``manage.py runsim`` calls).
-    code = f"from exchange_sim.serve import serve; serve(port={int(port)}, walk_ms=0)"
-    cmd = [sys.executable, "-c", code]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(f"{url}/sim/health", timeout=1).status_code == 200:
-                if proc.poll() is not None:
-                    break  # another process answers on that port, not ours
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"the simulator did not start on port {port} (in use?)")
 
 
 def make_traders(url: str, count: int) -> list[Trader]:
@@ -202,8 +182,7 @@ def run(traders: int, port: int, threads: int = 16, processes: int = 1) -> dict[
             "calibration_s": calibration,
         }  # fmt: skip
     finally:
-        proc.terminate()  # first: a failing cleanup must not leave the simulator running
-        proc.wait(10)
+        stop_sim(proc)  # first: a failing cleanup must not leave the simulator running
         cleanup()
         venues.reset()
         if previous is None:

@@ -5,7 +5,7 @@ claims) against the configured database and Redis, logs N clients in, lets them 
 second with random phase while orders are created, then measures saturation (back-to-back pulls
 vs. the trivial ``/api/v1/ping``). Every process it starts is stopped by PID. It FLUSHES the
 configured Redis database (refuses database 0) and DROPS and re-creates its database (the name
-must contain ``bench``: ``backoffice.bench_db``), so every run starts from an empty schema.
+must contain ``bench``: ``devtools.bench.db``), so every run starts from an empty schema.
 
 Run it on its own Redis database and its own DB, e.g.::
 
@@ -27,12 +27,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from backoffice.bench_db import bench_schema_reset
-from backoffice.calibration import calibration_s
 from backoffice.embedded_redis import free_port
+from devtools.bench import orders_pull as bench_load
+from devtools.bench.calibration import calibration_s
+from devtools.bench.db import bench_schema_reset
+from devtools.bench.orders_client import Conn
 from kernel.redis import get_redis
-from orders import bench_load
-from orders.bench_client import Conn
 
 PASSWORD = "bench-pass-123"
 SYMBOLS = ["BTCUSDT", "ETHUSDT"]

@@ -10,18 +10,17 @@ simulator does, and on 2 cores the bench must not measure its own client.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from backoffice.embedded_redis import free_port
+from devtools.sim_process import running_sim
 
 WARMUP_S = 0.5
 
@@ -95,41 +94,6 @@ async def run_clients(
     return stats
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def simulator_process(port: int) -> Any:
-    """The simulator in its own process; stopped (by PID) on exit."""
-    command = [sys.executable, "-m", "exchange_sim.serve", "--port", str(port)]
-    process = subprocess.Popen(command)  # noqa: S603 - our own interpreter and module
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", process)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes] | None = None) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError("simulator process exited")
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{url}/sim/health", timeout=1).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError("simulator did not become healthy")
-
-
 def create_accounts(url: str, count: int) -> list[dict[str, Any]]:
     balances = {"USDT": "1000000000", "BTC": "10000"}
     with httpx.Client(base_url=url, timeout=10) as client:
@@ -161,7 +125,7 @@ def bench(clients: int = 50, seconds: float = 10, url: str | None = None) -> dic
     if url:
         return _bench_url(url, clients, seconds)
     port = free_port()
-    with simulator_process(port):
+    with running_sim(port):
         return _bench_url(f"http://127.0.0.1:{port}", clients, seconds)
 
 

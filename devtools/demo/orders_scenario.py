@@ -7,7 +7,7 @@ placing them on the simulator, so the back office (order list, 运营看板) sho
 Orders cycle through the active allowed symbols the simulator knows, alternate LONG / SHORT and
 are mostly ten-minute contracts, with the knob defaults for payout (0.80, the only payout the
 simulator accepts) and validity. The first order waits until a client is online (at most one
-interval). trader3's simulated wallet is kept low (``orders.demo.LOW_BALANCES``), so some
+interval). trader3's simulated wallet is kept low (``devtools.demo.orders.LOW_BALANCES``), so some
 placements fail with a real venue code.
 
 Everything runs in threads of the ``run_demo_scenarios`` process (no child process to orphan):
@@ -31,10 +31,10 @@ from django.db import DatabaseError, close_old_connections, connections
 from redis import RedisError
 
 from client_desktop.core import headless
+from devtools.demo.orders import INTERVAL_S, LOW_BALANCES, SYMBOLS
 from kernel.runtime_config import config_get
 from orders import delivery, selectors, services
 from orders.choices import Direction, TimeIncrement
-from orders.demo import INTERVAL_S, LOW_BALANCES, SYMBOLS
 from orders.errors import OrderError
 from orders.models import EventOrder
 from trading.exchanges.environments import sim_url

@@ -16,7 +16,7 @@ from decimal import ROUND_DOWN, Decimal
 
 import httpx
 
-from trading.copytrade.demo import FOLLOWERS, LEADER, SimAccount, ensure_sim_accounts
+from devtools.demo.copytrade import FOLLOWERS, LEADER, SimAccount, ensure_sim_accounts
 from trading.exchanges.environments import sim_url
 
 log = logging.getLogger("fleet.demo.copytrade")

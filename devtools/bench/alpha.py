@@ -21,7 +21,6 @@ import itertools
 import json
 import logging
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,9 @@ from django.utils import timezone
 
 from accounts.models import Trader
 from accounts.services import trader_create
-from backoffice.calibration import calibration_s
+from backoffice.embedded_redis import free_port
+from devtools.bench.calibration import calibration_s
+from devtools.sim_process import start_sim, stop_sim
 from kernel.redis import get_redis
 from notifications.models import Notification
 from trading.alpha import bots
@@ -68,33 +69,22 @@ class SimProcess:
     """The simulator on a free loopback port in a child process."""
 
     def __init__(self) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> SimProcess:
-        self.proc = subprocess.Popen([sys.executable, "-m", "trading.alpha.bench_sim",  # noqa: S603
-                                      str(self.port)])  # fmt: skip
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{self.url}/sim/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("simulator did not start")
-            time.sleep(0.1)
+        """The simulator with the per-credential request counter (``devtools.bench.alpha_sim``)."""
+        argv = [sys.executable, "-m", "devtools.bench.alpha_sim", str(self.port)]
+        self.proc = start_sim(self.port, argv)
+        return self
 
     def control(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30)
 
     def stop(self) -> None:
         if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
+            stop_sim(self.proc)
 
 
 def _wipe() -> None:

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from orders.bench_client import Conn, HttpError, percentile
+from devtools.bench.orders_client import Conn, HttpError, percentile
 
 PULL = "/api/v1/event-orders/pull"
 PING = "/api/v1/ping"

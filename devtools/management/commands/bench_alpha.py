@@ -1,5 +1,5 @@
 """``manage.py bench_alpha --traders N --seconds S [--faults] --json FILE`` — the Alpha bot
-benchmark (see ``trading.alpha.bench``). It FLUSHES the configured Redis database (refuses /0)
+benchmark (see ``devtools.bench.alpha``). It FLUSHES the configured Redis database (refuses /0)
 and WIPES the Alpha rows of the configured database: run it on databases of its own, e.g.::
 
     REDIS_URL=redis://127.0.0.1:6379/9 \\
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from trading.alpha import bench
+from devtools.bench import alpha as bench
 
 
 class Command(BaseCommand):

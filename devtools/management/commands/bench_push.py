@@ -26,12 +26,12 @@ from pathlib import Path
 import httpx
 from django.core.management.base import BaseCommand, CommandError
 
-from backoffice.bench_db import bench_schema_reset
-from backoffice.calibration import calibration_s
 from backoffice.embedded_redis import free_port
+from devtools.bench import orders_push as load
+from devtools.bench.calibration import calibration_s
+from devtools.bench.db import bench_schema_reset
+from devtools.management.commands.bench_pull import _celery_argv, _spawn, _stop
 from kernel.redis import get_redis
-from orders import bench_push_load as load
-from orders.management.commands.bench_pull import _celery_argv, _spawn, _stop
 
 PASSWORD = "bench-pass-123"
 SYMBOLS = ["BTCUSDT", "ETHUSDT"]

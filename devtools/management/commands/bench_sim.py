@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from exchange_sim.bench import bench
+from devtools.bench.simulator import bench
 
 
 class Command(BaseCommand):

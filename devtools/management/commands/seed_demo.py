@@ -18,8 +18,8 @@ from accounts.services import trader_create
 from accounts.session_cache import trader_cache_put
 
 # Each product adds its seeder module here: a ``seed(stdout) -> list[str]`` returning banner lines.
-PRODUCT_SEEDERS: list[str] = ["trading.copytrade.demo", "orders.demo"]
-PRODUCT_SEEDERS.append("trading.futures.demo")
+PRODUCT_SEEDERS: list[str] = ["devtools.demo.copytrade", "devtools.demo.orders"]
+PRODUCT_SEEDERS.append("devtools.demo.futures")
 
 DEMO_TRADERS = [
     # username, display name, days until expiry, disabled

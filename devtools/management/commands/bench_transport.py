@@ -1,5 +1,5 @@
 """``manage.py bench_transport --concurrency 10,100 --rounds 20 --json FILE`` — client CPU per
-copy order on the exchange transport (see ``trading.copytrade.bench_transport``). It starts its own
+copy order on the exchange transport (see ``devtools.bench.copytrade_transport``). It starts its own
 simulator and touches neither the database nor Redis."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from trading.copytrade import bench_transport
+from devtools.bench import copytrade_transport as bench_transport
 
 
 class Command(BaseCommand):

@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +24,9 @@ from typing import Any
 
 import httpx
 
-from backoffice.calibration import calibration_s
+from backoffice.embedded_redis import free_port
+from devtools.bench.calibration import calibration_s
+from devtools.sim_process import start_sim, stop_sim
 from trading.exchanges.base import SpotVenue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,21 +41,6 @@ class Options:
     venue: str = "binance"
     port: int = 0
     raw: bool = False
-
-
-def start_sim(port: int) -> subprocess.Popen[bytes]:
-    """``manage.py runsim`` on ``port`` (its own process), once it answers."""
-    argv = [sys.executable, "manage.py", "runsim", "--port", str(port)]
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/sim/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise TimeoutError("the simulator did not start")
 
 
 def make_clients(sim_url: str, venue: str, n: int) -> list[SpotVenue]:
@@ -141,7 +126,7 @@ def run(o: Options) -> dict[str, Any]:
     """The whole benchmark; the simulator is stopped by its PID."""
     from trading.exchanges import http
 
-    port = o.port or _free_port()
+    port = o.port or free_port()
     sim = start_sim(port)
     os.environ["FLEET_SIM_URL"] = f"http://127.0.0.1:{port}"  # the connectors' ``sim`` row
     try:
@@ -152,17 +137,10 @@ def run(o: Options) -> dict[str, Any]:
             clients = [RawPoster(url) for _ in range(n)] if o.raw else make_clients(url, o.venue, n)
             results.append(asyncio.run(measure(clients, o.rounds)))
     finally:
-        sim.terminate()
-        sim.wait(10)
+        stop_sim(sim)
     return {
         "transport": http.LIBRARY,
         "venue": "raw POST (transport only)" if o.raw else o.venue,
         "calibration_s": calibration,
         "results": results,
     }
-
-
-def _free_port() -> int:
-    from backoffice.embedded_redis import free_port
-
-    return free_port()

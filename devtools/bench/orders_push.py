@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
-from orders.bench_client import percentile
+from devtools.bench.orders_client import percentile
 
 
 @dataclass

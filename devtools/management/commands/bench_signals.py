@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from backoffice.calibration import calibration_s
+from devtools.bench.calibration import calibration_s
 from trading.futures.signals import backtest, candles, registry
 from trading.futures.signals import model as model_module
 from trading.futures.signals.indicators import frame

@@ -1,5 +1,5 @@
 """The simulator for ``bench_alpha`` in its own process, with a per-credential request counter
-(``python -m trading.alpha.bench_sim PORT``; no Django). Its own process, so its CPU is not the
+(``python -m devtools.bench.alpha_sim PORT``; no Django). Its own process, so its CPU is not the
 bots' (in production the venue is another machine)."""
 
 from __future__ import annotations

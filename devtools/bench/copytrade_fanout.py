@@ -18,7 +18,7 @@ are independent of Fleet's records, from the simulator's ground truth:
   copies the rule calls for that the simulator never saw, ``sizing_errors`` orders whose
   requested amount is not the rule's amount floored to the venue's step (``within_rounding``).
 
-Each run starts from an empty schema (``backoffice.bench_db``: every table dropped, migrated
+Each run starts from an empty schema (``devtools.bench.db``: every table dropped, migrated
 again) and a flushed Redis database. The JSON also carries ``calibration_s`` and the CPU of each
 process group (the worker with its prefork children, the stream process, the simulator) over the
 measured events, in total and per copy placed (``worker_cpu_ms_per_copy`` …).
@@ -38,8 +38,9 @@ from typing import Any
 
 import httpx
 
-from backoffice.calibration import calibration_s
 from backoffice.launcher import Proc, Supervisor
+from devtools.bench.calibration import calibration_s
+from devtools.sim_process import wait_healthy
 from kernel.redis import get_redis
 
 D = Decimal
@@ -121,7 +122,7 @@ class Sim:
 # --- setup ------------------------------------------------------------------------------------------
 def prepare_db(o: Options) -> None:
     """An empty schema (the bench owns its database: ``bench_db``), copying on, chunk size."""
-    from backoffice.bench_db import bench_schema_reset
+    from devtools.bench.db import bench_schema_reset
     from kernel.runtime_config import config_set
     from trading.copytrade.services import copy_set_running
 
@@ -454,7 +455,7 @@ def run(o: Options, sim_port: int, out) -> dict[str, Any]:
         for proc in processes(o, sim_port):
             supervisor.start(proc, env)
             if proc.name == "sim":
-                _wait_http(f"{sim_url}/sim/health")
+                wait_healthy(sim_url)
         sim = Sim(sim_url)
         out.write(f"creating the leader and {o.followers} followers …")
         leader, followers = create_accounts(sim, o)
@@ -473,15 +474,3 @@ def run(o: Options, sim_port: int, out) -> dict[str, Any]:
     finally:
         supervisor.stop_all()
     return {"calibration_s": calibration, **summary(o, measured, {**checks, "cpu_s": cpu_s})}
-
-
-def _wait_http(url: str, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer")

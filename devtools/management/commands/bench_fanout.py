@@ -1,6 +1,6 @@
 """``manage.py bench_fanout --followers N --events K --json FILE`` — the copy fan-out benchmark
-(see ``trading.copytrade.bench``). It FLUSHES the configured Redis database (refuses /0) and DROPS
-every table of the configured database, then migrates from empty (``backoffice.bench_db``; it
+(see ``devtools.bench.copytrade_fanout``). It FLUSHES the configured Redis database (refuses /0) and DROPS
+every table of the configured database, then migrates from empty (``devtools.bench.db``; it
 refuses a database whose name lacks ``bench``): run it on databases of its own, e.g.::
 
     REDIS_URL=redis://127.0.0.1:6379/8 \\
@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from backoffice.embedded_redis import free_port
-from trading.copytrade import bench
+from devtools.bench import copytrade_fanout as bench
 
 
 class Command(BaseCommand):
