@@ -1,7 +1,7 @@
 """Architecture rules checked by a test: the pure packages import no Django and no server apps;
 the simulator shares no code with the connectors; the layering kernel <- apps <- backoffice (the
 composition root) holds, and no product package imports the desktop client, the simulator or the
-developer tools (docs/decisions.md, "Structure (issue 19): kernel, composition root, devtools").
+developer tools (docs/decisions.md, the section "… kernel, composition root, devtools").
 ``pyproject.toml`` and ``kernel/ruff.toml`` ban the same imports for ruff (TID251)."""
 
 from __future__ import annotations
