@@ -12,7 +12,16 @@ from pathlib import Path
 from kernel.runtime_config import KNOBS
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ["backoffice", "accounts", "orders", "trading", "exchange_sim", "client_desktop"]
+SOURCE_DIRS = [
+    "kernel",
+    "backoffice",
+    "accounts",
+    "orders",
+    "trading",
+    "exchange_sim",
+    "client_desktop",
+    "devtools",
+]
 
 
 def _keys_read() -> set[str]:
