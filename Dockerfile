@@ -8,12 +8,14 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pyproject.toml ./
+COPY kernel ./kernel
 COPY backoffice ./backoffice
 COPY accounts ./accounts
 COPY orders ./orders
 COPY trading ./trading
 COPY exchange_sim ./exchange_sim
 COPY client_desktop ./client_desktop
+COPY devtools ./devtools
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # ---- runtime ------------------------------------------------------------------------------------
@@ -36,12 +38,14 @@ RUN pip install --no-cache-dir --no-index --find-links /wheels /wheels/*.whl && 
 WORKDIR /app
 COPY manage.py ./
 COPY locale ./locale
+COPY kernel ./kernel
 COPY backoffice ./backoffice
 COPY accounts ./accounts
 COPY orders ./orders
 COPY trading ./trading
 COPY exchange_sim ./exchange_sim
 COPY client_desktop ./client_desktop
+COPY devtools ./devtools
 
 # collectstatic with build-only values (never used at run time, not kept in the image):
 # production settings refuse to load without them.

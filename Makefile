@@ -44,7 +44,7 @@ fmt: $(STAMP)
 ## throwaway database) into docs/screenshots/.
 screenshots: $(STAMP)
 	@QT_QPA_PLATFORM=offscreen $(PY) -m client_desktop --demo-screenshots docs/screenshots
-	@$(PY) -m backoffice.screenshots docs/screenshots
+	@$(PY) -m devtools.screenshots docs/screenshots
 
 ## client-dist: the desktop client as a one-folder app for this OS (PyInstaller) in dist/FleetClient/,
 ## then the built app is started offscreen and must render its login screen (docs/client.md).

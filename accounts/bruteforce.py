@@ -7,7 +7,7 @@ Two counters in Redis, both over a 15-minute window:
   ``login_max_failures`` the account is locked for ``login_lock_minutes`` (a ``LoginLock`` row the
   admin sees and can clear). Only an account that exists is counted, under its stored name: a
   made-up or differently-cased username can never lock a real one.
-- per **client IP** (the real one, ``backoffice.client_ip``): the same growing wait, never a lock.
+- per **client IP** (the real one, ``kernel.client_ip``): the same growing wait, never a lock.
   Many IP failures slow that address down; they do not lock out the people behind it who know
   their password (behind a misconfigured proxy everyone shares one address).
 
@@ -25,8 +25,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import LoginLock
-from backoffice.redis import get_redis
-from backoffice.runtime_config import config_get
+from kernel.redis import get_redis
+from kernel.runtime_config import config_get
 
 FAIL_PREFIX = "fleet:loginfail:"
 WAIT_PREFIX = "fleet:loginwait:"

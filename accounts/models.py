@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AuditAction, Environment, SessionEndReason, TraderStatus, Venue
-from backoffice.crypto import EncryptedTextField, mask
+from kernel.crypto import EncryptedTextField, mask
 
 
 class Trader(models.Model):

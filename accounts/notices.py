@@ -31,7 +31,7 @@ TRADER_EXPIRING = register(
 def traders_notify_expiring(*, now: datetime | None = None, within_days: int | None = None) -> int:
     """Watcher: every enabled trader whose account expires within ``within_days`` (knob
     ``notify_expiry_days``) — notified once per expiry date. Returns how many were new."""
-    from backoffice.runtime_config import config_get
+    from kernel.runtime_config import config_get
 
     now = now or timezone.now()
     days = within_days if within_days is not None else int(config_get("notify_expiry_days"))

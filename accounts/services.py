@@ -30,7 +30,7 @@ from accounts.session_cache import (
     token_hash,
     trader_cache_put,
 )
-from backoffice import metrics
+from kernel import metrics
 
 log = logging.getLogger("fleet.accounts")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from accounts.errors import ACCOUNT_DISABLED, ACCOUNT_EXPIRED, SESSION_EXPIRED, RefusedError
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 
 SESSION_PREFIX = "fleet:sess:"
 TRADER_PREFIX = "fleet:trader:"

@@ -13,11 +13,11 @@ from accounts.models import Trader
 from accounts.selectors import session_for_token
 from accounts.serializers import ErrorOut, LoginIn, LoginOut, TraderOut
 from accounts.services import session_login, session_logout
-from backoffice.client_ip import request_ip
+from kernel.client_ip import request_ip
 
 
 def client_ip(request) -> str | None:
-    """The real client address (behind trusted proxies: ``backoffice.client_ip``)."""
+    """The real client address (behind trusted proxies: ``kernel.client_ip``)."""
     return request_ip(request)
 
 

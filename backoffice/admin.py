@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import RuntimeSetting
-from backoffice.runtime_config import KNOBS, config_set, validate
+from kernel.runtime_config import KNOBS, config_set, validate
 
 admin.site.site_header = _("Fleet 后台管理")
 admin.site.site_title = _("Fleet 后台")

@@ -10,6 +10,6 @@ class BackofficeConfig(AppConfig):
         """LOGGING puts the redaction filter on its own handlers; this adds it to the handlers
         Django configured outside LOGGING (the ``django`` logger's defaults)."""
         from backoffice import health_notices  # noqa: F401  (registers the system kinds)
-        from backoffice.logging import install_everywhere
+        from kernel.logging import install_everywhere
 
         install_everywhere()

@@ -7,7 +7,7 @@ import os
 from celery import Celery
 from celery.signals import after_setup_logger, after_setup_task_logger
 
-from backoffice.logging import install_everywhere
+from kernel.logging import install_everywhere
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings.base")
 

@@ -6,7 +6,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from backoffice.logging import RedactSecretsFilter
+from kernel.logging import RedactSecretsFilter
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
@@ -40,6 +40,6 @@ def child_exit(server, worker) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
-        from backoffice.metrics import process_id
+        from kernel.metrics import process_id
 
         multiprocess.mark_process_dead(process_id(worker.pid))

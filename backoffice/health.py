@@ -9,8 +9,8 @@ from django.db import connection
 from django.http import JsonResponse
 from kombu import Connection
 
-from backoffice.redis import get_redis
 from backoffice.tasks import BEAT_TICK_KEY
+from kernel.redis import get_redis
 
 BEAT_STALE_AFTER_S = 120
 

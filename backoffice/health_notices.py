@@ -105,7 +105,7 @@ def health_round(
 
 
 def _after_s() -> float:
-    from backoffice.runtime_config import config_get
+    from kernel.runtime_config import config_get
 
     try:
         return float(config_get("notify_health_down_s"))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RuntimeSetting(models.Model):
-    """One overridden runtime knob; the key and its default live in ``backoffice.runtime_config``."""
+    """One overridden runtime knob; the key and its default live in ``kernel.runtime_config``."""
 
     key = models.CharField(_("键"), max_length=64, unique=True)
     value = models.CharField(_("值"), max_length=255)

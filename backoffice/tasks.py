@@ -4,7 +4,7 @@ import time
 
 from celery import shared_task
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 
 BEAT_TICK_KEY = "fleet:beat:last_tick"
 

@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from accounts.staff_login import StaffRefused, staff_login, two_factor_required
-from backoffice.client_ip import request_ip
+from kernel.client_ip import request_ip
 
 REFUSALS = {
     "login_locked": _("登录失败次数过多，请在 %(s)s 秒后再试。"),

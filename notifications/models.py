@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.crypto import EncryptedTextField, mask
+from kernel.crypto import EncryptedTextField, mask
 from notifications.choices import (
     AttemptOutcome,
     ChannelKind,

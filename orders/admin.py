@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from backoffice.venue_words import report_error_html
+from kernel.venue_words import report_error_html
 from orders import admin_views, services
 from orders.choices import DIRECTION_WORDS, OrderStatus
 from orders.errors import OrderError

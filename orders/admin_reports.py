@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.venue_words import report_error_html
+from kernel.venue_words import report_error_html
 from orders import reports
 from orders.models import ExecutionReportHistory, OrdersReport
 

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from orders import delivery, services
 from orders.errors import OrderError
 from orders.forms import BatchCreateForm

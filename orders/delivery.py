@@ -51,7 +51,7 @@ from accounts.session_cache import (
     session_check,
     session_info_from_row,
 )
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 
 log = logging.getLogger("fleet.orders.delivery")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from orders.choices import Direction, TimeIncrement
 from orders.errors import OrderError
 from orders.models import EventOrder, EventSymbol, OrderTemplate, TraderOrderAmount

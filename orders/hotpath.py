@@ -32,9 +32,8 @@ from redis.exceptions import RedisError
 from accounts.api_auth import token_from_header
 from accounts.errors import NOT_AUTHENTICATED, Refusal, RefusedError
 from accounts.selectors import session_resolve, session_token_hash
-from backoffice import metrics
-from backoffice.api.middleware import drain
-from backoffice.front_door import front_door
+from kernel import metrics
+from kernel.front_door import drain, front_door
 from orders import delivery
 from orders.errors import UNAVAILABLE, OrderError
 from orders.report_input import MEDIA_REFUSED, TOO_LARGE, is_json_media, report_fields
@@ -181,7 +180,7 @@ _STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 class HotPaths:
     """WSGI middleware: the pull and the execution report are answered here, every other
     request goes to ``app``. Both get what Django's request cycle would give them: the host
-    check, HTTPS redirect and security headers (``backoffice.front_door``), and connection handling
+    check, HTTPS redirect and security headers (``kernel.front_door``), and connection handling
     (``request_started`` / ``request_finished``: ``close_old_connections``, so a connection the
     database dropped is replaced, never reused)."""
 

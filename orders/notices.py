@@ -58,7 +58,7 @@ def bindings_notify_expiring(
 ) -> int:
     """Watcher: bindings that expire within ``within_hours`` (knob ``notify_binding_hours``),
     once per expiry time, to the trader."""
-    from backoffice.runtime_config import config_get
+    from kernel.runtime_config import config_get
 
     now = now or timezone.now()
     hours = within_hours if within_hours is not None else int(config_get("notify_binding_hours"))
@@ -122,7 +122,7 @@ def failure_window(now: datetime) -> FailureWindow:
 def placement_failures_check(*, now: datetime | None = None) -> bool:
     """Watcher: notify the operators when the last 10 minutes' failure rate is above the knob
     ``notify_fail_rate`` (at most once per 10-minute slot)."""
-    from backoffice.runtime_config import config_get
+    from kernel.runtime_config import config_get
 
     now = now or timezone.now()
     window = failure_window(now)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Trader
 from accounts.services import trader_update
-from backoffice import metrics
-from backoffice.runtime_config import config_get
+from kernel import metrics
+from kernel.runtime_config import config_get
 from orders import delivery, report_batch
 from orders.errors import (
     AMOUNT_OUT_OF_RANGE,

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from orders.choices import Direction, TimeIncrement
 from orders.errors import INVALID_ORDER, OrderError
 from orders.models import EventSymbol, validate_symbol

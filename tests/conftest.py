@@ -28,8 +28,8 @@ def _clean_redis(request):
     if "django_db_setup" not in request.fixturenames and not _uses_db(request):
         yield
         return
-    from backoffice.redis import get_redis, reset_redis_pool
-    from backoffice.runtime_config import clear_cache
+    from kernel.redis import get_redis, reset_redis_pool
+    from kernel.runtime_config import clear_cache
 
     reset_redis_pool()
     client = get_redis()

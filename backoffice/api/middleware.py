@@ -16,22 +16,11 @@ from django.conf import settings
 from django.http import HttpResponse
 
 from backoffice.api.errors import STATUS_ERRORS, error_body, is_unavailable, status_error
+from kernel.front_door import drain
 
 log = logging.getLogger("fleet.api")
 API_PREFIX = "/api/"
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After", "Location")
-
-
-DRAIN_LIMIT = 1024 * 1024
-
-
-def drain(stream, length: int) -> None:
-    """Read and drop a refused body of up to ``DRAIN_LIMIT`` bytes so the client's keep-alive
-    connection stays usable after the 413 (gunicorn would otherwise parse the unread rest as the
-    next request and drop the connection). A larger body is left: the connection then closes."""
-    left = length if length <= DRAIN_LIMIT else 0
-    while left > 0 and (chunk := stream.read(min(left, 64 * 1024))):
-        left -= len(chunk)
 
 
 def json_error(status: int, code: str | None = None, message: object = None) -> HttpResponse:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "trading.futures",
     "trading.alpha",
     "trading.futures_trading",
+    "devtools",  # demo and benchmark commands (seed_demo, run_demo_scenarios, bench_*)
 ]
 
 MIDDLEWARE = [
@@ -225,10 +226,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "backoffice.logging.RedactSecretsFilter"}},
+    "filters": {"redact": {"()": "kernel.logging.RedactSecretsFilter"}},
     "formatters": {
         "plain": {
-            "()": "backoffice.logging.UtcFormatter",
+            "()": "kernel.logging.UtcFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
     },
@@ -249,7 +250,7 @@ LOGGING = {
 
 # --- Hardening (docs/operations.md) ----------------------------------------------------------------
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks): the client IP of the
-# brute-force locks and the audit log (backoffice/client_ip.py). Empty: REMOTE_ADDR is the client.
+# brute-force locks and the audit log (kernel/client_ip.py). Empty: REMOTE_ADDR is the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # TOTP two-factor is compulsory in the admin (and the operator API) for users who hold
 # copytrade.operate (backoffice/two_factor.py).

@@ -2,7 +2,7 @@
 
 from django import template
 
-from backoffice.venue_words import report_error_html, stored_error_html
+from kernel.venue_words import report_error_html, stored_error_html
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ reported). ``--users`` may be shorter than ``--clients``: several clients of one
 share that trader's orders (the server hands each order to one of them).
 
 :func:`run_demo` is the client half of the ``make demo`` event-order scenario (started by
-``orders.demo_scenario``): traders ``trader1``–``trader3`` (password ``demo-pass-123``) log in
+``devtools.demo.orders_scenario``): traders ``trader1``–``trader3`` (password ``demo-pass-123``) log in
 against the demo server, bind through the simulator and trade until ``stop_event`` is set; it
 retries while the server is still starting.
 """

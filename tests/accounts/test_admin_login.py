@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AuditEvent, LoginLock
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from tests.trading.copytrade.operator_support import PASSWORD, make_operator
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
 from accounts import bruteforce
 from accounts.models import AuditEvent, LoginLock
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_lock_is_listed_in_admin_and_clearable(
 
 
 def test_lock_threshold_is_a_runtime_knob(make_trader, api_login, clock):
-    from backoffice.runtime_config import config_set
+    from kernel.runtime_config import config_set
 
     config_set("login_max_failures", "2")
     make_trader("alice")

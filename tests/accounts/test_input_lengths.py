@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from accounts import bruteforce
 from accounts.models import AuditEvent, ClientSession, LoginLock, Trader
 from accounts.serializers import LoginIn
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from tests.trading.copytrade.operator_support import make_operator
 from trading.copytrade.serializers import OperatorLoginIn
 

@@ -16,7 +16,7 @@ import accounts.session_cache
 import orders.hotpath
 from accounts.models import ClientSession
 from accounts.services import sessions_sweep_expired
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from tests.accounts.conftest import auth
 
 pytestmark = pytest.mark.django_db

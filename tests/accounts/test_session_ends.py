@@ -17,7 +17,7 @@ from accounts.services import (
     trader_update,
 )
 from accounts.session_cache import SESSION_PREFIX
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 
 from .conftest import auth
 

@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from accounts.api_auth import ClientTokenAuthentication
 from accounts.models import AuditEvent, ClientSession
 from accounts.services import session_revoke, trader_set_disabled, trader_update
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from tests.accounts.conftest import auth
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from accounts.models import AuditEvent, LoginLock
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from tests.trading.copytrade.operator_support import PASSWORD as OP_PASSWORD
 from tests.trading.copytrade.operator_support import make_operator
 
@@ -35,7 +35,7 @@ def via_proxy(client_address: str) -> dict:
     ],
 )
 def test_client_ip_table(remote, forwarded, trusted, expected):
-    from backoffice.client_ip import client_ip
+    from kernel.client_ip import client_ip
 
     meta = {"REMOTE_ADDR": remote, "HTTP_X_FORWARDED_FOR": forwarded}
     with override_settings(TRUSTED_PROXIES=trusted):

@@ -4,7 +4,7 @@ whose name does not say ``bench`` (the test database's does not), and drops noth
 import pytest
 from django.db import connection
 
-from backoffice.bench_db import NotABenchDatabase, bench_schema_reset
+from devtools.bench.db import NotABenchDatabase, bench_schema_reset
 
 pytestmark = pytest.mark.django_db
 

@@ -222,8 +222,8 @@ def test_the_beat_health_check_reads_the_tick_health_reads(compose):
 
     from django.conf import settings
 
-    from backoffice.redis import get_redis
     from backoffice.tasks import BEAT_TICK_KEY, beat_tick
+    from kernel.redis import get_redis
 
     script = compose["services"]["beat"]["healthcheck"]["test"][3]
     env = {**os.environ, "REDIS_URL": settings.REDIS_URL}

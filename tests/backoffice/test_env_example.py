@@ -16,12 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = ROOT / ".env.example"
 SOURCE_DIRS = [
+    "kernel",
     "backoffice",
     "accounts",
     "orders",
     "trading",
     "exchange_sim",
     "client_desktop",
+    "devtools",
     "tests",
 ]
 

@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 
-from backoffice.logging import UtcFormatter
+from kernel.logging import UtcFormatter
 
 
 def _record(created: float) -> logging.LogRecord:
@@ -33,4 +33,4 @@ def test_utc_formatter_ignores_the_process_time_zone(monkeypatch):
 
 def test_the_console_handler_uses_it():
     formatter = settings.LOGGING["formatters"]["plain"]
-    assert formatter["()"] == "backoffice.logging.UtcFormatter"
+    assert formatter["()"] == "kernel.logging.UtcFormatter"

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, ClientSession
 from accounts.services import session_login, trader_create
-from backoffice.redis import reset_redis_pool
+from kernel.redis import reset_redis_pool
 from orders import hotpath
 from tests.orders.test_hotpath import PLACED, call
 from tests.trading.copytrade.operator_support import PASSWORD as OP_PASSWORD

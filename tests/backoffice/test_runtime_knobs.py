@@ -1,4 +1,4 @@
-"""Every runtime knob (``backoffice.runtime_config.KNOBS``) is read by the code: a knob the admin
+"""Every runtime knob (``kernel.runtime_config.KNOBS``) is read by the code: a knob the admin
 can edit but nothing reads would let an operator change a number that changes nothing.
 
 "Read" = a ``config_get("<key>")`` call with the key as a string literal in a project Python file
@@ -9,10 +9,19 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from backoffice.runtime_config import KNOBS
+from kernel.runtime_config import KNOBS
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ["backoffice", "accounts", "orders", "trading", "exchange_sim", "client_desktop"]
+SOURCE_DIRS = [
+    "kernel",
+    "backoffice",
+    "accounts",
+    "orders",
+    "trading",
+    "exchange_sim",
+    "client_desktop",
+    "devtools",
+]
 
 
 def _keys_read() -> set[str]:

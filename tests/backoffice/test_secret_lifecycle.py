@@ -23,7 +23,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ExchangeCredential
-from backoffice.logging import RedactSecretsFilter
+from kernel.logging import RedactSecretsFilter
 from trading.copytrade.venues import BUILDERS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]

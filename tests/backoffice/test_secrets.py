@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from accounts.models import ExchangeCredential
 from accounts.services import credential_save
-from backoffice.logging import RedactSecretsFilter, install_everywhere
+from kernel.logging import RedactSecretsFilter, install_everywhere
 
 KEY_OLD = Fernet.generate_key().decode()
 KEY_NEW = Fernet.generate_key().decode()

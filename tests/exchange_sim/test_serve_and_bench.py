@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exchange_sim.bench import Stats, bench, summarize
+from devtools.bench.simulator import Stats, bench, summarize
 from exchange_sim.demo import BINANCE_DEMO, BITGET_DEMO, credentials
 from exchange_sim.serve import build_world, uvicorn_config
 

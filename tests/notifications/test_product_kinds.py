@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.notices import traders_notify_expiring
 from backoffice.health_notices import HealthWatch, health_round
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from notifications.models import Delivery, Notification
 from notifications.selectors import trader_ref, user_ref
 from notifications.services import channel_create

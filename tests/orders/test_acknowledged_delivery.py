@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from accounts.services import session_login, trader_create
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from orders import delivery, services
 from orders.models import Claim, EventSymbol
 

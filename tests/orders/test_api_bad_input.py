@@ -100,7 +100,7 @@ def test_a_refused_body_is_drained_up_to_a_megabyte():
     the next request); beyond the limit it is left and the connection closes."""
     import io
 
-    from backoffice.api.middleware import DRAIN_LIMIT, drain
+    from kernel.front_door import DRAIN_LIMIT, drain
 
     for size, read in [(200_000, 200_000), (DRAIN_LIMIT, DRAIN_LIMIT), (DRAIN_LIMIT + 1, 0)]:
         stream = io.BytesIO(b"x" * size)

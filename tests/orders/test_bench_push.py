@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.management.base import CommandError
 
-from backoffice import bench_db
-from orders.bench_push_load import PushClient, PushStats, summarize
+from devtools.bench import db as bench_db
+from devtools.bench.orders_push import PushClient, PushStats, summarize
 
 
 def test_summarize_counts_first_receipts_duplicates_and_misses():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from orders import delivery, selectors, services
 from orders.models import EventOrder
 from tests.orders.conftest import ids

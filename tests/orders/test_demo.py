@@ -11,17 +11,18 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from backoffice.management.commands.run_demo_scenarios import SCENARIOS
-from backoffice.management.commands.seed_demo import PRODUCT_SEEDERS
 from client_desktop.core import headless
-from orders import demo, demo_scenario
+from devtools.demo import orders as demo
+from devtools.demo import orders_scenario as demo_scenario
+from devtools.management.commands.run_demo_scenarios import SCENARIOS
+from devtools.management.commands.seed_demo import PRODUCT_SEEDERS
 from orders.models import EventOrder, EventSymbol, ExecutionReport, OrderTemplate
 from tests.client_desktop.core.conftest import sim_orders, wait_for
 
 
 def test_registered_for_make_demo():
-    assert "orders.demo" in PRODUCT_SEEDERS
-    assert "orders.demo_scenario" in SCENARIOS
+    assert "devtools.demo.orders" in PRODUCT_SEEDERS
+    assert "devtools.demo.orders_scenario" in SCENARIOS
 
 
 @pytest.mark.django_db

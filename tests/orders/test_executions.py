@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from orders import delivery, services
 from orders.models import Claim, ExecutionReport
 from orders.services import claims_persist

@@ -1,6 +1,6 @@
 """The hot paths skip Django's middleware, so they apply its front-door policy themselves: the
 ``ALLOWED_HOSTS`` check, the HTTPS redirect and HSTS of production (issue: a pull with
-``Host: evil.example`` over plain HTTP answered 200 without HSTS). ``backoffice.front_door``
+``Host: evil.example`` over plain HTTP answered 200 without HSTS). ``kernel.front_door``
 applies Django's host validation and ``SecurityMiddleware``'s policy from the same settings; the
 last test compares it with Django's own middleware over a table of settings and requests."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from backoffice.front_door import front_door
+from kernel.front_door import front_door
 from orders import hotpath
 from tests.orders.test_hotpath import PLACED, call
 

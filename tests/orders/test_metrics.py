@@ -105,12 +105,12 @@ def test_outsiders_are_refused(client):
         scrape(client, REMOTE_ADDR="203.0.113.7", HTTP_AUTHORIZATION="Bearer s3cret-token")
 
 
-COUNT = "from backoffice import metrics; metrics.EVENT_ORDERS_CREATED.inc({n}); metrics.COPIES.labels('filled').inc({n})"
+COUNT = "from kernel import metrics; metrics.EVENT_ORDERS_CREATED.inc({n}); metrics.COPIES.labels('filled').inc({n})"
 SCRAPE = textwrap.dedent(
     """
     import django; django.setup()
-    from backoffice import metrics
-    print(metrics.exposition()[0].decode())
+    from backoffice import metrics_view
+    print(metrics_view.exposition()[0].decode())
     """
 )
 

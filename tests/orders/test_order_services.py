@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from backoffice.redis import get_redis
-from backoffice.runtime_config import config_set
+from kernel.redis import get_redis
+from kernel.runtime_config import config_set
 from orders import delivery, services, validation
 from orders.choices import OrderStatus
 from orders.errors import OrderError

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import ClientSession
 from accounts.services import trader_update
 from accounts.session_cache import SESSION_PREFIX, session_cache_drop, token_hash
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from orders import delivery, hotpath
 from tests.orders.conftest import acks, ids
 

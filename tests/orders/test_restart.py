@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from backoffice.embedded_redis import EmbeddedRedis
-from backoffice.redis import get_redis, reset_redis_pool
+from kernel.redis import get_redis, reset_redis_pool
 from orders import delivery
 from orders.models import Claim
 from orders.services import claims_persist

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import AuditEvent
-from backoffice.runtime_config import config_set
+from kernel.runtime_config import config_set
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def _rules(bot: AlphaBot) -> Rules:
 # --- place a pair ------------------------------------------------------------------------------
 def order_stream_up(credential_id: int, wait_s: float = STREAM_WAIT_S) -> bool:
     """Whether the stream process is subscribed to this credential's order stream (waits)."""
-    from backoffice.redis import get_redis
+    from kernel.redis import get_redis
 
     deadline = time.monotonic() + wait_s
     while not get_redis().exists(f"alpha:stream:{credential_id}"):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Trader
-from backoffice.crypto import EncryptedTextField
+from kernel.crypto import EncryptedTextField
 from trading.alpha.choices import (
     AlphaEnv,
     BotPhase,

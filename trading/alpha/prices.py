@@ -8,7 +8,7 @@ import asyncio
 import time
 from decimal import Decimal
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from trading.alpha.models import AlphaToken
 
 STALE_S = 60.0

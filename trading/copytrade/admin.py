@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from backoffice.venue_words import stored_error_html
+from kernel.venue_words import stored_error_html
 from trading.copytrade import controls, selectors, services
 from trading.copytrade.admin_forms import FollowerForm, LeaderForm
 from trading.copytrade.api import log_action

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.serializers import ErrorOut
 from accounts.staff_login import StaffRefused
 from backoffice.api.errors import ApiError
-from backoffice.client_ip import request_ip
+from kernel.client_ip import request_ip
 from trading.copytrade import controls, selectors, services
 from trading.copytrade.api_auth import OPERATOR_AUTH, OPERATOR_PERMISSIONS
 from trading.copytrade.errors import CopyError

@@ -26,7 +26,7 @@ from decimal import Decimal
 from asgiref.sync import sync_to_async
 
 from accounts.models import ExchangeCredential
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from trading.copytrade import balances, loop, poll_plan, venues
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.models import Follower, Leader

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 
 PREFIX = "copy:bal:"
 STALE_AFTER_S = 60.0

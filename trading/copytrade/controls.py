@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.staff_login import StaffRefused, staff_login
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from trading.copytrade import services
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.errors import CopyError

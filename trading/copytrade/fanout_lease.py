@@ -15,7 +15,7 @@ import os
 import socket
 import time
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 
 log = logging.getLogger("fleet.copytrade.fanout")
 

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backoffice import metrics
+from kernel import metrics
 from trading.copytrade import balances, notices
 from trading.copytrade.balance_poller import store_if_newer
 from trading.copytrade.choices import ExecutionStatus, FollowerState

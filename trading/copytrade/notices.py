@@ -159,7 +159,7 @@ def leader_stream_check(*, now: float | None = None, after_s: float | None = Non
     """Watcher (every 30 s): the leader stream not ``connected`` for longer than the knob
     ``notify_leader_down_s`` → one notification per outage (keyed by when it began). Nothing
     while copying is stopped or no leader is configured."""
-    from backoffice.runtime_config import config_get
+    from kernel.runtime_config import config_get
     from trading.copytrade.selectors import leader_active, leader_down_since
     from trading.copytrade.services import copy_is_running
 

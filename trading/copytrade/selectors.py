@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from trading.copytrade import balances
 from trading.copytrade.choices import ExecutionStatus
 from trading.copytrade.controls import LEADER_CONN_KEY, token_hash

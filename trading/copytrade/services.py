@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ExchangeCredential
-from backoffice.runtime_config import KNOBS, config_get, config_set, validate
+from kernel.runtime_config import config_get, config_set, config_stored
 from trading.copytrade import balances, fanout_lease, loop, notices, tasks, venues
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.errors import CopyError
@@ -181,11 +181,8 @@ def leader_set(*, environment: str, api_key: str, api_secret: str, label: str = 
 def copy_set_running(*, running: bool) -> bool:
     """Global start / stop: stops dispatching new copies; connections and streams stay up.
     Operators are notified when the switch actually changes."""
-    from backoffice.models import RuntimeSetting
-
     with transaction.atomic():
-        before = RuntimeSetting.objects.filter(key="copy_running").values_list("value", flat=True)
-        was = validate("copy_running", next(iter(before), KNOBS["copy_running"].default))
+        was = config_stored("copy_running")
         config_set("copy_running", "true" if running else "false")
         if was != running:
             notices.running_changed(running=running)

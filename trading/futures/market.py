@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from trading.exchanges.binance_futures.market import FundingRate as VenueFunding
 from trading.exchanges.binance_futures.market import FuturesMarket
 from trading.exchanges.binance_futures.market import MarkPrice as VenueMark

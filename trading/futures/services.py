@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from notifications.services import notify
 from trading.futures import notices, presenters, selectors
 from trading.futures.choices import WINDOWS_DAYS, Source

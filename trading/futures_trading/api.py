@@ -236,7 +236,7 @@ def statement_payload(s: Statement) -> dict[str, Any]:
 class StatementsView(APIView):
     @extend_schema(tags=TAG, operation_id="futures_statements", responses={200: AnyOut, **ERRORS})
     def get(self, request):  # type: ignore[no-untyped-def]
-        from backoffice.runtime_config import config_get
+        from kernel.runtime_config import config_get
 
         trader = _trader(request)
         issued = Statement.objects.filter(trader=trader)[:100]

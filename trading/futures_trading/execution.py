@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from notifications.recipients import Recipient
 from notifications.services import notify
 from trading.exchanges.binance_futures.account_api import is_no_change

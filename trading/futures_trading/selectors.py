@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from accounts.models import Trader
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from trading.futures_trading.choices import CloseReason, IntentState
 from trading.futures_trading.models import (
     IncomeRecord,

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Trader
-from backoffice.runtime_config import config_get
+from kernel.runtime_config import config_get
 from notifications.recipients import Recipient
 from notifications.services import notify
 from trading.futures_trading import notices

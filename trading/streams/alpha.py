@@ -200,7 +200,7 @@ def _credential(credential_id: int):  # type: ignore[no-untyped-def]
 
 
 def _stream_flag(credential_id: int, up: bool) -> None:
-    from backoffice.redis import get_redis
+    from kernel.redis import get_redis
 
     key = f"alpha:stream:{credential_id}"
     if up:

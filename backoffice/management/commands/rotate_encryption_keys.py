@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from backoffice.crypto import EncryptedTextField, rotate
+from kernel.crypto import EncryptedTextField, rotate
 
 
 class Command(BaseCommand):

@@ -147,7 +147,7 @@ def test_an_out_of_range_refusal_keeps_its_range():
 @pytest.mark.django_db(transaction=True)
 def test_the_range_follows_the_admin_knob(server, make_trader):
     from accounts.models import Trader
-    from backoffice.runtime_config import config_set
+    from kernel.runtime_config import config_set
 
     make_trader("range1")
     api = ApiClient(server.url)

@@ -16,8 +16,8 @@ import pytest
 from django.test import override_settings
 
 from backoffice.embedded_redis import EmbeddedRedis, free_port
-from backoffice.redis import reset_redis_pool
 from client_desktop.core import journal as j
+from kernel.redis import reset_redis_pool
 from tests.client_desktop.core.conftest import sim_orders, wait_for
 from tests.fixtures.push import PushProcess, database_url
 

@@ -476,7 +476,7 @@ def test_an_order_the_journal_holds_is_acknowledged_not_placed_again(
 ):
     """Redis forgot the acknowledgement (e.g. lost before its claim row was written): the order
     comes again and the client only acknowledges it."""
-    from backoffice.redis import get_redis
+    from kernel.redis import get_redis
     from orders import delivery
 
     client = ready(make_trader, make_client, "jnl")

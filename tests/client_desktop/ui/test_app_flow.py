@@ -11,12 +11,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.services import trader_create, trader_update
-from backoffice.runtime_config import config_set
 from client_desktop.core.amounts import AmountRange
 from client_desktop.core.binding import QrLogin
 from client_desktop.core.settings import Settings
 from client_desktop.ui.app import AppConfig, AppController
 from client_desktop.ui.engine_bridge import default_engine_factory
+from kernel.runtime_config import config_set
 from orders import services as orders
 from orders.models import EventSymbol
 

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from accounts.models import Trader
 from accounts.services import trader_create
-from backoffice.runtime_config import config_set
 from client_desktop.core import session as sessions
 from client_desktop.core.amounts import FALLBACK, AmountRange, AmountSettings
 from client_desktop.core.api_client import ApiClient, ApiError, NetworkError
 from client_desktop.ui.orders_model import OrderRow
 from client_desktop.ui.trade_tab import TradeTab
+from kernel.runtime_config import config_set
 
 NOW = datetime(2026, 11, 22, 14, 30, tzinfo=datetime.now().astimezone().tzinfo)
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.services import trader_create
-from backoffice.management.commands.run_demo_scenarios import SCENARIOS
-from trading.alpha import demo_scenario
+from devtools.demo import alpha_scenario as demo_scenario
+from devtools.management.commands.run_demo_scenarios import SCENARIOS
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaCycle
 
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_demo_traders_make_cycles(sim) -> None:
-    assert "trading.alpha.demo_scenario" in SCENARIOS
+    assert "devtools.demo.alpha_scenario" in SCENARIOS
     for alpha_id, symbol, price, mul in (("ALPHA_175", "AITECH", "0.0123", "4"),
                                          ("ALPHA_373", "B2", "0.23", "1")):  # fmt: skip
         sim.control.ok("POST", "/sim/alpha/tokens",

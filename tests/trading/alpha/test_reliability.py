@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from notifications.models import Notification
 from trading.alpha import bots, commands, services, timers
 from trading.alpha import machine as m

@@ -346,7 +346,7 @@ def test_get_leader_before_one_is_set(api):
 
 
 def test_leader_connection_goes_unknown_when_reports_stop(api):
-    from backoffice.redis import get_redis
+    from kernel.redis import get_redis
 
     make_leader()
     controls.leader_connection_report(state="connected")

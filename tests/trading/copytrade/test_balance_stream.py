@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from asgiref.sync import sync_to_async
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from tests.trading.exchanges.contract import SYMBOL
 from trading.copytrade import balance_poller, balance_stream, balances, services
 from trading.copytrade.choices import FollowerState

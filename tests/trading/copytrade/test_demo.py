@@ -11,17 +11,19 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from backoffice.management.commands.run_demo_scenarios import SCENARIOS
-from backoffice.management.commands.seed_demo import PRODUCT_SEEDERS
-from trading.copytrade import demo, demo_scenario, services
+from devtools.demo import copytrade as demo
+from devtools.demo import copytrade_scenario as demo_scenario
+from devtools.management.commands.run_demo_scenarios import SCENARIOS
+from devtools.management.commands.seed_demo import PRODUCT_SEEDERS
+from trading.copytrade import services
 from trading.copytrade.models import Follower, Leader
 
 pytestmark = pytest.mark.django_db
 
 
 def test_registered_for_make_demo():
-    assert "trading.copytrade.demo" in PRODUCT_SEEDERS
-    assert "trading.copytrade.demo_scenario" in SCENARIOS
+    assert "devtools.demo.copytrade" in PRODUCT_SEEDERS
+    assert "devtools.demo.copytrade_scenario" in SCENARIOS
 
 
 @pytest.mark.integration

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from backoffice.redis import get_redis
-from backoffice.runtime_config import config_set
+from kernel.redis import get_redis
+from kernel.runtime_config import config_set
 from trading.copytrade import (
     balance_poller,
     balances,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from celery.exceptions import Retry
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from trading.copytrade import balances, fanout, fanout_lease, fanout_send, services, tasks
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.fanout import ChunkBusy, chunk_key

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from trading.copytrade import services
 from trading.copytrade.controls import LEADER_CONN_KEY
 from trading.copytrade.leader_events import SOURCE_POSITION, SOURCE_REST, Resolved

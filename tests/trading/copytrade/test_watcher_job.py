@@ -10,7 +10,7 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 
-from backoffice.redis import get_redis
+from kernel.redis import get_redis
 from tests.trading.copytrade.test_watcher import FAST, trade
 from trading.copytrade import services
 from trading.copytrade.controls import LEADER_CONN_KEY

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from backoffice.runtime_config import config_set
+from kernel.runtime_config import config_set
 from tests.trading.futures.conftest import dt, store_rows
 from tests.trading.futures.market_data import T0
 from trading.futures import selectors, services

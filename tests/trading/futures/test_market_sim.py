@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import websockets
 
-from backoffice.runtime_config import config_set
+from kernel.runtime_config import config_set
 from trading.exchanges.binance_futures.market import FuturesMarket, KlineUpdate, parse_kline_frame
 from trading.futures import kline_stream, market, selectors
 from trading.futures.models import Feed, Kline

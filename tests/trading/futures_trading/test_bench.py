@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backoffice.embedded_redis import free_port
-from trading.futures_trading import bench
+from devtools.bench import futures_trading as bench
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 

@@ -12,7 +12,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from backoffice.runtime_config import config_set
+from kernel.runtime_config import config_set
 from trading.futures_trading import execution
 from trading.futures_trading.choices import IntentState, LegState, StatementState
 from trading.futures_trading.models import (
