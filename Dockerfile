@@ -12,6 +12,7 @@ COPY kernel ./kernel
 COPY backoffice ./backoffice
 COPY accounts ./accounts
 COPY orders ./orders
+COPY notifications ./notifications
 COPY trading ./trading
 COPY exchange_sim ./exchange_sim
 COPY client_desktop ./client_desktop
@@ -42,6 +43,7 @@ COPY kernel ./kernel
 COPY backoffice ./backoffice
 COPY accounts ./accounts
 COPY orders ./orders
+COPY notifications ./notifications
 COPY trading ./trading
 COPY exchange_sim ./exchange_sim
 COPY client_desktop ./client_desktop
