@@ -58,7 +58,6 @@ from decimal import Decimal
 from typing import Any
 
 from client_desktop.core import journal as j
-from client_desktop.core.aio import AsyncRunner
 from client_desktop.core.api_client import ApiClient, ApiError, NetworkError, SessionEnded
 from client_desktop.core.binding import EXPIRED_REASON, Binding, BindingStatus
 from client_desktop.core.clock import parse_time
@@ -81,6 +80,7 @@ from trading.exchanges.errors import (
     TemporaryError,
     TermsChanged,
 )
+from trading.exchanges.loop import LoopThread
 from trading.exchanges.venue_errors import explain_error, with_detail
 
 log = logging.getLogger("fleet.client.autotrader")
@@ -162,7 +162,7 @@ class AutoTrader:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._runner: AsyncRunner | None = None
+        self._runner: LoopThread | None = None
         self._client: EventContractClient | None = None
         self._client_for: str | None = None
         self._state = TradingState(auto_on=auto_on, order_amount=session.trader.order_amount)
@@ -284,7 +284,7 @@ class AutoTrader:
 
     # --- worker -----------------------------------------------------------------------------
     def _run(self) -> None:
-        self._runner = AsyncRunner(f"autotrader-aio-{self.session.trader.username}")
+        self._runner = LoopThread(f"autotrader-aio-{self.session.trader.username}")
         try:
             self._refresh()
             self._recover()
