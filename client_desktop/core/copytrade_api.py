@@ -1,7 +1,7 @@
 """The copy-trading operator API (``/api/v1``, docs/products.md copy-trading §5) as plain
 synchronous calls — Qt-free, run them off the GUI thread. Money arrives as decimal strings and
-becomes ``Decimal``; refusals become the same typed errors as the trader client
-(:mod:`client_desktop.core.api_client`).
+becomes ``Decimal``; requests and typed errors are the one HTTP client's
+(:mod:`client_desktop.core.server_http`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import httpx
 
-from client_desktop.core.api_client import DEFAULT_SERVER, NetworkError, refusal_of
+from client_desktop.core.server_http import DEFAULT_SERVER, ServerHttp
 
 LOGIN: Final = "/api/v1/copy/operator-login"
 LOGOUT: Final = "/api/v1/copy/operator-logout"
@@ -170,8 +170,8 @@ class VerifyResult:
     state: str
 
 
-class CopyTradeApi:
-    """One server, one operator token (``login`` sets it). One call at a time per instance."""
+class CopyTradeApi(ServerHttp):
+    """The operator's calls on one server with one operator token (``login`` sets it)."""
 
     def __init__(
         self,
@@ -181,23 +181,7 @@ class CopyTradeApi:
         timeout: float = 25.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.server = server.rstrip("/")
-        self.token = token
-        self._http = httpx.Client(base_url=self.server, timeout=timeout, transport=transport)
-
-    def close(self) -> None:
-        self._http.close()
-
-    def request(self, method: str, path: str, body: Any = None) -> Any:
-        """Send one request; the decoded JSON (``None`` for 204); typed errors otherwise."""
-        headers = {"Authorization": f"Token {self.token}"} if self.token else {}
-        try:
-            response = self._http.request(method, path, json=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise NetworkError(f"{type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 300:
-            raise refusal_of(response)
-        return response.json() if response.content else None
+        super().__init__(server, token=token, timeout=timeout, transport=transport)
 
     # --- session ---
     def login(self, username: str, password: str) -> str:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client_desktop.core.api_client import SESSION_ENDING, ApiClient, ApiError
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.copytrade_api import (
     CopyStatus,
     CopyTradeApi,
@@ -42,6 +42,7 @@ from client_desktop.core.copytrade_api import (
     VerifyResult,
 )
 from client_desktop.core.i18n import tr
+from client_desktop.core.server_http import SESSION_ENDING, ApiError
 from client_desktop.ui.tasks import TaskRunner
 from trading.exchanges.venue_errors import explain_text
 

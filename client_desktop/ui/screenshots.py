@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from client_desktop.core.api_client import ApiClient, ApiError
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.copytrade_api import (
     CopyStatus,
     EventView,
@@ -20,6 +20,7 @@ from client_desktop.core.copytrade_api import (
 )
 from client_desktop.core.i18n import tr
 from client_desktop.core.notifications_api import ChannelInfo, NotificationItem, NotificationPage
+from client_desktop.core.server_http import ApiError
 from client_desktop.ui.fonts import load_bundled_fonts
 from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
