@@ -260,7 +260,7 @@ def grab(widget: QWidget, path: Path) -> Path:
 
 def copy_tab(stage: Stage, lang: str, path: Path) -> Path:
     """The operator's copy-trading tab, as after the operator login."""
-    from client_desktop.ui.copytrade_tab import CopyTradeTab
+    from client_desktop.ui.copytrade.tab import CopyTradeTab
 
     tab = CopyTradeTab(DemoCopyApi(), lang=lang, poll_ms=3_600_000)  # type: ignore[arg-type]
     stage.window.add_tab(tab, "tab.copytrade")

@@ -22,7 +22,7 @@ from client_desktop.core.copytrade_api import (
     VerifyResult,
 )
 from client_desktop.core.server_http import ApiError
-from client_desktop.ui.copytrade_tab import CopyTradeTab
+from client_desktop.ui.copytrade.tab import CopyTradeTab
 
 pytestmark = pytest.mark.ui
 
