@@ -441,51 +441,54 @@ class AutoTrader:
 
     def _perform(self, run: _Run, command: om.Command) -> om.Event | None:
         """Do one command; the commands that ask something return the answer as an event."""
-        if isinstance(command, om.ASKS):
+        if om.asks(command):
             return self._ask(run, command)
-        entry = run.entry
-        if isinstance(command, om.MarkSending):
-            run.entry = self.journal.mark_sending(entry.order_id, time.time())
-        elif isinstance(command, om.MarkUnknown):
-            run.entry = self.journal.mark_unknown(entry.order_id, command.message)
-        elif isinstance(command, om.Finish):
-            run.entry = self.journal.finish(
-                entry.order_id,
-                j.PLACED,
-                time.time(),
-                binance_order_id=command.binance_order_id,
-                latency_ms=command.latency_ms,
+        if command is om.Do.ROW:
+            self._row(run.entry)
+        elif command is om.Do.REPORT:
+            self._report(run.entry)
+        elif command is om.Do.INVALIDATE:
+            self.binding.invalidate(EXPIRED_REASON)
+        else:
+            run.entry = self._write(run, command)
+        return None
+
+    def _write(self, run: _Run, command: om.Command) -> Entry:
+        """A journal write; the entry as written."""
+        order_id, now = run.entry.order_id, time.time()
+        if command is om.Do.MARK_SENDING:
+            return self.journal.mark_sending(order_id, now)
+        if command is om.Do.SKIP:
+            return self.journal.finish(order_id, j.SKIPPED, now)
+        if isinstance(command, om.MarkUnknown):
+            return self.journal.mark_unknown(order_id, command.message)
+        if isinstance(command, om.Finish):
+            placed = command.binance_order_id
+            latency = command.latency_ms
+            return self.journal.finish(
+                order_id, j.PLACED, now, binance_order_id=placed, latency_ms=latency
             )
-        elif isinstance(command, om.Fail):
+        if isinstance(command, om.Fail):
             started = run.started if command.timed else time.monotonic()
             detail = self._words(command.detail)
-            run.entry = self._failed(entry, command.code, detail, started, command.words)
-        elif isinstance(command, om.Reject):
-            run.entry = self._rejected(entry, command, run.started)
-        elif isinstance(command, om.Skip):
-            run.entry = self.journal.finish(entry.order_id, j.SKIPPED, time.time())
-        elif isinstance(command, om.Invalidate):
-            self.binding.invalidate(EXPIRED_REASON)
-        elif isinstance(command, om.Row):
-            self._row(entry)
-        elif isinstance(command, om.Report):
-            self._report(entry)
-        return None
+            return self._failed(run.entry, command.code, detail, started, command.words)
+        assert isinstance(command, om.Reject), command
+        return self._rejected(run.entry, command, run.started)
 
     def _ask(self, run: _Run, command: om.Command) -> om.Event:
         if isinstance(command, om.Wait):
             stopped = self._stop.wait(command.seconds)
             return om.Waited(go_on=not stopped and self._valid(run.entry))
-        if isinstance(command, om.Pause):
+        if command is om.Do.PAUSE:
             return om.Paused(stopped=self._stop.wait(self.resolve_wait_s))
         assert run.web is not None and self._venue is not None
-        if isinstance(command, om.ReadOffer):
+        if command is om.Do.READ_OFFER:
             return om.OfferRead(self._offer(run.entry, run.web))
         if isinstance(command, om.Send):
             return self._send(run, command.ratio)
-        if isinstance(command, om.CountOpen):
+        if command is om.Do.COUNT_OPEN:
             return om.OpenCounted(self._open_count(run.web))
-        if isinstance(command, om.FindId):
+        if command is om.Do.FIND_ID:
             return om.IdFound(self._placed_id(run.entry, run.web))
         return self._lookup(run.entry, run.web)
 

@@ -216,14 +216,19 @@ class Words:
     args: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
-class ReadOffer:
-    """Read the venue's payout ratio for the order; answer ``OfferRead``."""
+class Do(StrEnum):
+    """The commands that carry nothing but their name."""
 
-
-@dataclass(frozen=True)
-class MarkSending:
-    """Journal: ``placing`` (from here a crash means "outcome unknown")."""
+    READ_OFFER = "read_offer"  # read the venue's payout offer; answer ``OfferRead``
+    MARK_SENDING = "mark_sending"  # journal ``placing``: from here a crash is "outcome unknown"
+    INVALIDATE = "invalidate"  # the Binance binding is gone (``binding.invalidate``)
+    COUNT_OPEN = "count_open"  # count the account's open orders; answer ``OpenCounted``
+    FIND_ID = "find_id"  # look up the id of the order just placed; answer ``IdFound``
+    SKIP = "skip"  # journal ``skipped_expired``
+    LOOKUP = "lookup"  # look among the open orders; answer ``Lookup*`` or ``SessionLost``
+    PAUSE = "pause"  # wait between two looks; answer ``Paused``
+    ROW = "row"  # show the order's row
+    REPORT = "report"  # send the execution report
 
 
 @dataclass(frozen=True)
@@ -239,25 +244,10 @@ class MarkUnknown:
 
 
 @dataclass(frozen=True)
-class Invalidate:
-    """The Binance binding is gone (``binding.invalidate``)."""
-
-
-@dataclass(frozen=True)
-class CountOpen:
-    """Count the account's open orders; answer ``OpenCounted``."""
-
-
-@dataclass(frozen=True)
 class Wait:
     """Wait ``seconds`` unless stopping; answer ``Waited``."""
 
     seconds: float
-
-
-@dataclass(frozen=True)
-class FindId:
-    """Look up the id of the order just placed; answer ``IdFound``."""
 
 
 @dataclass(frozen=True)
@@ -289,54 +279,16 @@ class Reject:
     message: str
 
 
-@dataclass(frozen=True)
-class Skip:
-    """Journal: ``skipped_expired``."""
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """Look for the order among the open orders; answer ``LookupFound`` / ``LookupMissing`` /
-    ``LookupFailed`` / ``SessionLost``."""
-
-
-@dataclass(frozen=True)
-class Pause:
-    """Wait between two looks; answer ``Paused``."""
-
-
-@dataclass(frozen=True)
-class Row:
-    """Show the order's row."""
-
-
-@dataclass(frozen=True)
-class Report:
-    """Send the execution report."""
-
-
-Command = (
-    ReadOffer
-    | MarkSending
-    | Send
-    | MarkUnknown
-    | Invalidate
-    | CountOpen
-    | Wait
-    | FindId
-    | Finish
-    | Fail
-    | Reject
-    | Skip
-    | Lookup
-    | Pause
-    | Row
-    | Report
-)
+Command = Do | Send | MarkUnknown | Wait | Finish | Fail | Reject
 Step = tuple[Order, list[Command]]
 
 # Commands the driver answers with an event; a step emits at most one, always last.
-ASKS = (ReadOffer, Send, CountOpen, Wait, FindId, Lookup, Pause)
+ASKING: frozenset[Do] = frozenset({Do.READ_OFFER, Do.COUNT_OPEN, Do.FIND_ID, Do.LOOKUP, Do.PAUSE})
+
+
+def asks(command: Command) -> bool:
+    """Whether the driver answers ``command`` with an event."""
+    return isinstance(command, (Send, Wait)) or command in ASKING
 
 
 def step(order: Order, event: Event) -> Step:
@@ -352,10 +304,10 @@ def _deliver(order: Order, event: Deliver) -> Step:
     if order.state != j.RECEIVED:
         return _done(order)
     if not event.valid:
-        return _done(replace(order, state=j.SKIPPED), [Skip(), Row(), Report()])
+        return _done(replace(order, state=j.SKIPPED), [Do.SKIP, Do.ROW, Do.REPORT])
     if not event.bound:
         return _done(order)  # stays received: placed after re-binding if still valid
-    return replace(order, phase=Phase.OFFER, placing=True), [ReadOffer()]
+    return replace(order, phase=Phase.OFFER, placing=True), [Do.READ_OFFER]
 
 
 def _resume(order: Order, event: Resume) -> Step:
@@ -378,12 +330,12 @@ def _send(order: Order) -> Step:
         words = Words("eo.payout_floor", (("offer", order.offer), ("floor", order.floor)))
         return _fail(order, Fail(BELOW_FLOOR, words))
     sending = replace(order, phase=Phase.SENDING, state=j.PLACING)
-    return sending, [MarkSending(), Send(order.ratio)]
+    return sending, [Do.MARK_SENDING, Send(order.ratio)]
 
 
 def _placed(order: Order, event: Placed) -> Step:
     if not event.binance_order_id:
-        return replace(order, phase=Phase.FINDING_ID, latency_ms=event.latency_ms), [FindId()]
+        return replace(order, phase=Phase.FINDING_ID, latency_ms=event.latency_ms), [Do.FIND_ID]
     return _close(
         replace(order, state=j.PLACED), [Finish(event.binance_order_id, event.latency_ms)]
     )
@@ -397,15 +349,15 @@ def _id_found(order: Order, event: IdFound) -> Step:
 def _unknown(order: Order, event: Unknown) -> Step:
     order = replace(order, state=j.UNKNOWN)
     looking, commands = _look(order)
-    return looking, [MarkUnknown(event.message), Row(), *commands]
+    return looking, [MarkUnknown(event.message), Do.ROW, *commands]
 
 
 def _session_lost(order: Order, event: SessionLost) -> Step:
-    return _fail(order, Fail(EXPIRED_REASON, event.message), [Invalidate()])
+    return _fail(order, Fail(EXPIRED_REASON, event.message), [Do.INVALIDATE])
 
 
 def _limit_reached(order: Order, event: LimitReached) -> Step:
-    return replace(order, phase=Phase.COUNTING, refusal=(event.code, "")), [CountOpen()]
+    return replace(order, phase=Phase.COUNTING, refusal=(event.code, "")), [Do.COUNT_OPEN]
 
 
 def _open_counted(order: Order, event: OpenCounted) -> Step:
@@ -418,7 +370,7 @@ def _terms_refused(order: Order, event: TermsRefused) -> Step:
     if order.reread:
         return _fail(order, Fail(event.code, event.message, words="payout_changed"))
     refusal = (event.code, event.message)
-    return replace(order, phase=Phase.REOFFER, refusal=refusal), [ReadOffer()]
+    return replace(order, phase=Phase.REOFFER, refusal=refusal), [Do.READ_OFFER]
 
 
 def _offer_reread(order: Order, event: OfferRead) -> Step:
@@ -452,12 +404,12 @@ def _rejected(order: Order, event: Rejected) -> Step:
 
 # --- resolving an unknown outcome ------------------------------------------------------------
 def _look(order: Order) -> Step:
-    return replace(order, phase=Phase.LOOKING, looks=order.looks + 1), [Lookup()]
+    return replace(order, phase=Phase.LOOKING, looks=order.looks + 1), [Do.LOOKUP]
 
 
 def _found(order: Order, event: LookupFound) -> Step:
     finish = Finish(event.binance_order_id, event.latency_ms)
-    return _close(replace(order, state=j.PLACED), [finish, Row(), Report()])
+    return _close(replace(order, state=j.PLACED), [finish, Do.ROW, Do.REPORT])
 
 
 def _missing(order: Order, _event: LookupMissing) -> Step:
@@ -469,12 +421,12 @@ def _lookup_failed(order: Order, _event: LookupFailed) -> Step:
 
 
 def _lookup_session_lost(order: Order, _event: SessionLost) -> Step:
-    return _close(order, [Invalidate()])  # stays in flight: resolved after re-binding
+    return _close(order, [Do.INVALIDATE])  # stays in flight: resolved after re-binding
 
 
 def _next_look(order: Order) -> Step:
     if order.looks < RESOLVE_LOOKS:
-        return replace(order, phase=Phase.PAUSED), [Pause()]
+        return replace(order, phase=Phase.PAUSED), [Do.PAUSE]
     commands: list[Command] = []
     if order.state != j.UNKNOWN:
         order = replace(order, state=j.UNKNOWN)
@@ -482,7 +434,7 @@ def _next_look(order: Order) -> Step:
     if not order.answered:
         return _close(order, commands)  # no answer at all: stays unknown, looked at again later
     failed = replace(order, state=j.FAILED)
-    return _close(failed, [*commands, Fail(NOT_FOUND, timed=False), Row(), Report()])
+    return _close(failed, [*commands, Fail(NOT_FOUND, timed=False), Do.ROW, Do.REPORT])
 
 
 def _paused(order: Order, event: Paused) -> Step:
@@ -500,7 +452,7 @@ def _close(order: Order, commands: list[Command] | None = None) -> Step:
     """End the run; a placement run shows its row and reports a final outcome."""
     done = list(commands or [])
     if order.placing:
-        done += [Row(), Report()] if order.final else [Row()]
+        done += [Do.ROW, Do.REPORT] if order.final else [Do.ROW]
     return _done(order, done)
 
 

@@ -11,36 +11,27 @@ from client_desktop.core import journal as j
 from client_desktop.core import order_machine as om
 from client_desktop.core.order_machine import (
     Busy,
-    CountOpen,
     Deliver,
+    Do,
     Fail,
-    FindId,
     Finish,
     IdFound,
-    Invalidate,
     LimitReached,
-    Lookup,
     LookupFailed,
     LookupFound,
     LookupMissing,
-    MarkSending,
     MarkUnknown,
     OfferRead,
     OpenCounted,
     Order,
-    Pause,
     Paused,
     Phase,
     Placed,
-    ReadOffer,
     Reject,
     Rejected,
-    Report,
     Resume,
-    Row,
     Send,
     SessionLost,
-    Skip,
     TermsRefused,
     Unknown,
     Wait,
@@ -69,19 +60,24 @@ def done(order: Order, **changes) -> Order:
     return replace(order, phase=Phase.DONE, **changes)
 
 
-CLOSE = [Row(), Report()]  # a placement run shows its final row and reports it
+CLOSE = [Do.ROW, Do.REPORT]  # a placement run shows its final row and reports it
 FLOOR_WORDS = Words("eo.payout_floor", (("offer", D("0.70")), ("floor", FLOOR)))
 
 TABLE = [
     # order, event, next order, commands
     # delivered: skipped when expired, parked while unbound, else the offer is read
-    (NEW, Deliver(valid=False, bound=True), done(NEW, state=j.SKIPPED), [Skip(), Row(), Report()]),
+    (
+        NEW,
+        Deliver(valid=False, bound=True),
+        done(NEW, state=j.SKIPPED),
+        [Do.SKIP, Do.ROW, Do.REPORT],
+    ),
     (NEW, Deliver(valid=True, bound=False), done(NEW), []),
-    (NEW, Deliver(valid=True, bound=True), OFFER, [ReadOffer()]),
+    (NEW, Deliver(valid=True, bound=True), OFFER, [Do.READ_OFFER]),
     (RESTART, Deliver(valid=True, bound=True), done(RESTART), []),  # only received is placed
     # the offer decides the ratio: the offer at/above the floor, the floor when unreadable
-    (OFFER, OfferRead(D("0.85")), SENT, [MarkSending(), Send(D("0.85"))]),
-    (OFFER, OfferRead(None), FLOOR_SENT, [MarkSending(), Send(FLOOR)]),
+    (OFFER, OfferRead(D("0.85")), SENT, [Do.MARK_SENDING, Send(D("0.85"))]),
+    (OFFER, OfferRead(None), FLOOR_SENT, [Do.MARK_SENDING, Send(FLOOR)]),
     (
         OFFER,
         OfferRead(D("0.70")),
@@ -90,7 +86,7 @@ TABLE = [
     ),
     # send outcomes
     (SENT, Placed("b1", 40), done(SENT, state=j.PLACED), [Finish("b1", 40), *CLOSE]),
-    (SENT, Placed("", 40), replace(SENT, phase=Phase.FINDING_ID, latency_ms=40), [FindId()]),
+    (SENT, Placed("", 40), replace(SENT, phase=Phase.FINDING_ID, latency_ms=40), [Do.FIND_ID]),
     (
         replace(SENT, phase=Phase.FINDING_ID, latency_ms=40),
         IdFound("b2"),
@@ -107,13 +103,13 @@ TABLE = [
         SENT,
         SessionLost("login expired"),
         done(SENT, state=j.FAILED),
-        [Invalidate(), Fail("binance_session_expired", "login expired"), *CLOSE],
+        [Do.INVALIDATE, Fail("binance_session_expired", "login expired"), *CLOSE],
     ),
     (
         SENT,
         LimitReached("binance_93420018"),
         replace(SENT, phase=Phase.COUNTING, refusal=("binance_93420018", "")),
-        [CountOpen()],
+        [Do.COUNT_OPEN],
     ),
     (
         replace(SENT, phase=Phase.COUNTING, refusal=("binance_93420018", "")),
@@ -129,7 +125,7 @@ TABLE = [
         ],
     ),
     # a lost reply is looked up, never re-sent
-    (SENT, Unknown("timeout"), LOOK1, [MarkUnknown("timeout"), Row(), Lookup()]),
+    (SENT, Unknown("timeout"), LOOK1, [MarkUnknown("timeout"), Do.ROW, Do.LOOKUP]),
     # refusals that executed nothing: waited out and sent again while valid, 5 sends at most
     (
         SENT,
@@ -147,7 +143,7 @@ TABLE = [
         replace(SENT, phase=Phase.BACKOFF, refusal=("rate_limited", "429")),
         Waited(go_on=True),
         replace(SENT, attempt=2, refusal=("rate_limited", "429")),
-        [MarkSending(), Send(D("0.85"))],
+        [Do.MARK_SENDING, Send(D("0.85"))],
     ),
     (
         replace(SENT, phase=Phase.BACKOFF, refusal=("rate_limited", "429")),
@@ -166,7 +162,7 @@ TABLE = [
         SENT,
         TermsRefused("binance_93420010", "binance_93420010 stale"),
         replace(SENT, phase=Phase.REOFFER, refusal=("binance_93420010", "binance_93420010 stale")),
-        [ReadOffer()],
+        [Do.READ_OFFER],
     ),
     (
         replace(SENT, phase=Phase.REOFFER, refusal=("binance_93420010", "m")),
@@ -179,7 +175,7 @@ TABLE = [
             reread=True,
             refusal=("binance_93420010", "m"),
         ),
-        [MarkSending(), Send(D("0.90"))],
+        [Do.MARK_SENDING, Send(D("0.90"))],
     ),
     (
         replace(SENT, phase=Phase.REOFFER, refusal=("binance_93420010", "m")),
@@ -203,41 +199,41 @@ TABLE = [
         replace(LAST, phase=Phase.REOFFER, refusal=("c", "m")),
         OfferRead(D("0.90")),
         done(LAST, offer=D("0.90"), ratio=D("0.90"), reread=True, refusal=("c", "m")),
-        [Row()],  # no sixth send: the order stays ``placing``
+        [Do.ROW],  # no sixth send: the order stays ``placing``
     ),
     # resolving during a placement: found → placed; the run then closes (row and report again)
     (
         LOOK1,
         LookupFound("b3", 900),
         done(LOOK1, state=j.PLACED),
-        [Finish("b3", 900), Row(), Report(), *CLOSE],
+        [Finish("b3", 900), Do.ROW, Do.REPORT, *CLOSE],
     ),
-    (LOOK1, LookupMissing(), replace(LOOK1, phase=Phase.PAUSED, answered=1), [Pause()]),
-    (LOOK1, LookupFailed(), replace(LOOK1, phase=Phase.PAUSED), [Pause()]),
+    (LOOK1, LookupMissing(), replace(LOOK1, phase=Phase.PAUSED, answered=1), [Do.PAUSE]),
+    (LOOK1, LookupFailed(), replace(LOOK1, phase=Phase.PAUSED), [Do.PAUSE]),
     (
         replace(LOOK1, phase=Phase.PAUSED),
         Paused(stopped=False),
         replace(LOOK1, looks=2),
-        [Lookup()],
+        [Do.LOOKUP],
     ),
-    (replace(LOOK1, phase=Phase.PAUSED), Paused(stopped=True), done(LOOK1), [Row()]),
-    (LOOK1, SessionLost(""), done(LOOK1), [Invalidate(), Row()]),
+    (replace(LOOK1, phase=Phase.PAUSED), Paused(stopped=True), done(LOOK1), [Do.ROW]),
+    (LOOK1, SessionLost(""), done(LOOK1), [Do.INVALIDATE, Do.ROW]),
     (
         LOOK3,
         LookupMissing(),
         done(LOOK3, state=j.FAILED, answered=3),
-        [Fail("binance_not_found", timed=False), Row(), Report(), *CLOSE],
+        [Fail("binance_not_found", timed=False), Do.ROW, Do.REPORT, *CLOSE],
     ),
-    (replace(LOOK3, answered=0), LookupFailed(), done(LOOK3, answered=0), [Row()]),
+    (replace(LOOK3, answered=0), LookupFailed(), done(LOOK3, answered=0), [Do.ROW]),
     # resolving after a restart: never sent again, marked unknown after the last look
     (RESTART, Resume(bound=False), done(RESTART), []),
     (NEW, Resume(bound=True), done(NEW), []),
-    (RESTART, Resume(bound=True), RLOOK1, [Lookup()]),
+    (RESTART, Resume(bound=True), RLOOK1, [Do.LOOKUP]),
     (
         RLOOK1,
         LookupFound("b4", 5),
         done(RLOOK1, state=j.PLACED),
-        [Finish("b4", 5), Row(), Report()],
+        [Finish("b4", 5), Do.ROW, Do.REPORT],
     ),
     (
         RLOOK3,
@@ -246,8 +242,8 @@ TABLE = [
         [
             MarkUnknown("in flight at restart"),
             Fail("binance_not_found", timed=False),
-            Row(),
-            Report(),
+            Do.ROW,
+            Do.REPORT,
         ],
     ),
     (RLOOK3, LookupFailed(), done(RLOOK3, state=j.UNKNOWN), [MarkUnknown("in flight at restart")]),
@@ -273,7 +269,7 @@ def test_transition(order, event, next_order, commands) -> None:
 def test_a_step_asks_at_most_once_and_last(order, event, next_order, commands) -> None:
     """The driver feeds back the answer to the last command only: an asking command elsewhere
     would be lost."""
-    asking = [i for i, c in enumerate(commands) if isinstance(c, om.ASKS)]
+    asking = [i for i, c in enumerate(commands) if om.asks(c)]
     assert asking in ([], [len(commands) - 1])
     if (next_order, commands) == (order, []):
         return  # an event ignored in its phase: the run waits for the answer it asked for
@@ -303,8 +299,8 @@ def test_an_unknown_outcome_is_looked_up_and_never_sent_again() -> None:
         order, commands = om.step(SENT, Unknown("timeout"))
         seen = list(commands)
         while order.phase is not Phase.DONE:
-            event = answer if isinstance(commands[-1], Lookup) else Paused(stopped=False)
+            event = answer if commands[-1] is Do.LOOKUP else Paused(stopped=False)
             order, commands = om.step(order, event)
             seen += commands
-        assert not any(isinstance(c, (Send, MarkSending)) for c in seen)
-        assert sum(isinstance(c, Lookup) for c in seen) == om.RESOLVE_LOOKS
+        assert not any(isinstance(c, Send) or c is Do.MARK_SENDING for c in seen)
+        assert sum(c is Do.LOOKUP for c in seen) == om.RESOLVE_LOOKS
