@@ -14,7 +14,7 @@ import httpx
 
 from client_desktop.core.amounts import AmountSettings
 from client_desktop.core.clock import ServerClock
-from client_desktop.core.server_http import DEFAULT_SERVER, ServerHttp
+from client_desktop.core.server_http import DEFAULT_SERVER, ServerHttp, dec
 
 LOGIN: Final = "/api/v1/auth/login"
 LOGOUT: Final = "/api/v1/auth/logout"
@@ -47,7 +47,7 @@ class PulledOrder:
             direction=str(row["direction"]),
             time_increment=str(row["time_increment"]),
             payout_ratio=Decimal(str(row.get("payout_ratio") or "0.80")),
-            amount=Decimal(str(amount)) if amount not in (None, "") else None,
+            amount=dec(amount),
             created_at=str(row["created_at"]),
             valid_until=str(row["valid_until"]),
             delivery_id=str(row.get("delivery_id") or ""),

@@ -500,11 +500,8 @@ class AutoTrader:
     def _send(self, run: _Run, ratio: Decimal) -> om.Event:
         """Place the order once; the outcome as an event."""
         assert run.web is not None and self._venue is not None
-        e = run.entry
         try:
-            result = self._venue.place(
-                run.web, e.symbol, e.direction, e.time_increment, e.amount, ratio
-            )
+            result = self._venue.place(run.web, run.entry, ratio)
         except (OutcomeUnknown, TimeoutError) as exc:
             return om.Unknown(str(exc)[:500])
         except SessionExpired as exc:
@@ -546,15 +543,7 @@ class AutoTrader:
         journal entry (raises what the connector raises)."""
         assert self._venue is not None
         sent_at = datetime.fromtimestamp(entry.send_started_at or entry.received_at, tz=UTC)
-        return self._venue.find_open_order(
-            web,
-            entry.symbol,
-            entry.direction,
-            entry.time_increment,
-            entry.amount,
-            sent_at,
-            self.journal.owned_binance_ids(),
-        )
+        return self._venue.find_open_order(web, entry, sent_at, self.journal.owned_binance_ids())
 
     def _placed_id(self, entry: Entry, web: WebSession) -> str:
         """The venue answers a placement with ``data: {}`` (no id): the new order's id is looked

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import httpx
 
-from client_desktop.core.server_http import DEFAULT_SERVER, ServerHttp
+from client_desktop.core.server_http import DEFAULT_SERVER, ServerHttp, dec
 
 LOGIN: Final = "/api/v1/copy/operator-login"
 LOGOUT: Final = "/api/v1/copy/operator-logout"
@@ -21,10 +21,6 @@ STATUS: Final = "/api/v1/status"
 ACCOUNTS: Final = "/api/v1/accounts"
 ACCOUNT: Final = "/api/v1/accounts/{id}"
 LEADER: Final = "/api/v1/leader"
-
-
-def _dec(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
 
 
 @dataclass(frozen=True)
@@ -76,8 +72,8 @@ class FollowerView:
             exchange=str(row["exchange"]),
             env=str(row["env"]),
             state=str(row["state"]),
-            free_usdt=_dec(row.get("freeUSDT")),
-            free_btc=_dec(row.get("freeBTC")),
+            free_usdt=dec(row.get("freeUSDT")),
+            free_btc=dec(row.get("freeBTC")),
             last_error=str(row.get("last_error") or ""),
             last_copy=LastCopy.from_json(last) if last else None,
             api_key_masked=str(row.get("api_key_masked") or ""),
@@ -251,8 +247,8 @@ class CopyTradeApi(ServerHttp):
         data = self.request("POST", ACCOUNT.format(id=account_id) + "/verify")
         return VerifyResult(
             ok=bool(data["ok"]),
-            free_usdt=_dec(data.get("freeUSDT")),
-            free_btc=_dec(data.get("freeBTC")),
+            free_usdt=dec(data.get("freeUSDT")),
+            free_btc=dec(data.get("freeBTC")),
             error=str(data.get("error") or ""),
             state=str(data.get("state") or ""),
         )

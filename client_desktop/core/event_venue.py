@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from decimal import Decimal
 
+from client_desktop.core.journal import Entry
 from trading.exchanges.binance_web.auth import WebSession
 from trading.exchanges.binance_web.client import EventContractClient
 from trading.exchanges.binance_web.mapping import EventOrder, EventOrderResult
@@ -38,39 +39,30 @@ class EventVenue:
     def payout_ratio(self, web: WebSession, symbol: str, increment: str) -> Decimal | None:
         return self._call(web, lambda c: c.payout_ratio(symbol, increment))
 
-    def place(
-        self,
-        web: WebSession,
-        symbol: str,
-        direction: str,
-        increment: str,
-        amount: Decimal,
-        ratio: Decimal,
-    ) -> EventOrderResult:
+    def place(self, web: WebSession, order: Entry, ratio: Decimal) -> EventOrderResult:
+        """Send ``order`` (its terms and amount) once, with payout ``ratio``."""
         return self._call(
-            web, lambda c: c.place_event_order(symbol, direction, increment, amount, ratio)
+            web,
+            lambda c: c.place_event_order(
+                order.symbol, order.direction, order.time_increment, order.amount, ratio
+            ),
         )
 
     def open_orders(self, web: WebSession) -> list[EventOrder]:
         return self._call(web, lambda c: c.open_orders())
 
     def find_open_order(
-        self,
-        web: WebSession,
-        symbol: str,
-        direction: str,
-        increment: str,
-        amount: Decimal,
-        placed_after: datetime,
-        exclude_ids: Collection[str],
+        self, web: WebSession, order: Entry, placed_after: datetime, exclude_ids: Collection[str]
     ) -> EventOrder | None:
+        """The open order with ``order``'s terms and amount created since ``placed_after`` that
+        is none of ``exclude_ids``."""
         return self._call(
             web,
             lambda c: c.find_matching_open_order(
-                symbol,
-                direction,
-                increment,
-                amount,
+                order.symbol,
+                order.direction,
+                order.time_increment,
+                order.amount,
                 placed_after=placed_after,
                 exclude_ids=exclude_ids,
             ),

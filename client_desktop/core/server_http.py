@@ -14,6 +14,7 @@ Blocking calls: run them off the GUI thread.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 import httpx
@@ -26,6 +27,12 @@ DEFAULT_SERVER: Final = "http://127.0.0.1:8000"
 SESSION_ENDING: Final = frozenset(
     {"session_expired", "invalid_token", "account_expired", "account_disabled", "not_authenticated"}
 )
+
+
+def dec(value: Any) -> Decimal | None:
+    """A decimal from a reply (money arrives as decimal strings) as ``Decimal``; ``None`` for
+    null or ""."""
+    return None if value in (None, "") else Decimal(str(value))
 
 
 class ApiError(Exception):
