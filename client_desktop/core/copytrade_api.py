@@ -25,6 +25,8 @@ LEADER: Final = "/api/v1/leader"
 
 @dataclass(frozen=True)
 class LastCopy:
+    """A follower's newest copy (side, size, outcome) as the status API shows it."""
+
     side: str
     ratio: Decimal
     requested: Decimal
