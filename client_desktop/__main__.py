@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
-from client_desktop.core.api_client import DEFAULT_SERVER
 from client_desktop.core.i18n import LANGUAGES
+from client_desktop.core.server_http import DEFAULT_SERVER
 from client_desktop.core.settings import Settings, default_data_dir, device_id
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}

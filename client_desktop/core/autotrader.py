@@ -58,19 +58,19 @@ from decimal import Decimal
 from typing import Any
 
 from client_desktop.core import journal as j
-from client_desktop.core.aio import AsyncRunner
-from client_desktop.core.api_client import ApiClient, ApiError, NetworkError, SessionEnded
+from client_desktop.core import order_machine as om
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.binding import EXPIRED_REASON, Binding, BindingStatus
 from client_desktop.core.clock import parse_time
+from client_desktop.core.event_venue import EventVenue
 from client_desktop.core.i18n import error_text, tr
 from client_desktop.core.journal import Entry, Journal, OrderView
-from client_desktop.core.payout import BELOW_FLOOR, payout_to_send
 from client_desktop.core.poller import Pacer
 from client_desktop.core.push import PushChannel
+from client_desktop.core.server_http import ApiError, NetworkError, SessionEnded
 from client_desktop.core.session import Session
 from trading.exchanges.binance_web.auth import WebSession
-from trading.exchanges.binance_web.client import EventContractClient
-from trading.exchanges.binance_web.constants import EVENT_OPEN_ORDER_LIMIT
+from trading.exchanges.binance_web.mapping import EventOrder
 from trading.exchanges.environments import Env
 from trading.exchanges.errors import (
     ExchangeError,
@@ -86,9 +86,7 @@ from trading.exchanges.venue_errors import explain_error, with_detail
 log = logging.getLogger("fleet.client.autotrader")
 
 PLACE_TIMEOUT_S = 10.0
-RESOLVE_LOOKS = 3  # looks at the open orders before an unknown outcome counts as not placed
 RESOLVE_WAIT_S = 1.0
-SEND_ATTEMPTS = 5  # for requests that certainly never left / rate limits
 ME_EVERY_S = 30.0  # session check while auto-trading is off
 STOP_JOIN_S = 5.0  # start() waits this long for a worker that is winding down
 KEEP_HISTORY_S = 30 * 86_400  # reported journal entries older than this are pruned at start
@@ -162,9 +160,7 @@ class AutoTrader:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._runner: AsyncRunner | None = None
-        self._client: EventContractClient | None = None
-        self._client_for: str | None = None
+        self._venue: EventVenue | None = None  # the connector, made by the worker
         self._state = TradingState(auto_on=auto_on, order_amount=session.trader.order_amount)
         self._acks: set[str] = set()  # delivery ids journaled, not yet confirmed acknowledged
         if push is not None:
@@ -284,7 +280,12 @@ class AutoTrader:
 
     # --- worker -----------------------------------------------------------------------------
     def _run(self) -> None:
-        self._runner = AsyncRunner(f"autotrader-aio-{self.session.trader.username}")
+        self._venue = EventVenue(
+            f"autotrader-aio-{self.session.trader.username}",
+            env=self.venue.env,
+            base_url=self.venue.base_url,
+            timeout_s=self.place_timeout_s,
+        )
         try:
             self._refresh()
             self._recover()
@@ -312,9 +313,7 @@ class AutoTrader:
         finally:
             if self.push is not None:
                 self.push.stop()
-            self._close_client()
-            if self._runner is not None:
-                self._runner.close()
+            self._venue.close()
             self._update(running=False)
 
     def _checks(self) -> bool:
@@ -411,119 +410,164 @@ class AutoTrader:
                 self._report(entry)
         self._refresh()
 
-    # --- one order --------------------------------------------------------------------------
+    # --- one order: the driver of ``order_machine`` ---------------------------------------------
     def _valid(self, entry: Entry) -> bool:
         return self.api.clock.now() < parse_time(entry.valid_until)
 
     def _process(self, entry: Entry) -> None:
         """Place a ``received`` entry (or skip it if expired), then report."""
-        if not self._valid(entry):
-            entry = self.journal.finish(entry.order_id, j.SKIPPED, time.time())
-            self._row(entry)
-            self._report(entry)
-            return
-        web = self.binding.session()
-        if web is None:
-            return  # stays ``received``: placed after re-binding if still valid, else skipped
-        entry = self._place(entry, web)
-        self._row(entry)
-        if entry.final:
-            self._report(entry)
+        valid = self._valid(entry)
+        web = self.binding.session() if valid else None
+        self._drive(entry, om.Deliver(valid=valid, bound=web is not None), web)
 
-    def _place(self, entry: Entry, web: WebSession) -> Entry:
-        """Send the order once (again only when certainly not executed), with the venue's current
-        payout ratio when it is at or above the order's floor (``payout.payout_to_send``)."""
-        started = time.monotonic()
-        offer = self._offer(entry, web)
-        ratio = payout_to_send(offer, entry.payout_ratio)
-        reread = False  # 93420010: the offer is read again ONCE, never in a loop
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            if ratio is None:
-                detail = tr("eo.payout_floor", self.lang, offer=offer, floor=entry.payout_ratio)
-                return self._failed(entry, BELOW_FLOOR, detail, started)
-            entry = self.journal.mark_sending(entry.order_id, time.time())
-            try:
-                result = self._venue_call(
-                    "place_event_order",
-                    web,
-                    entry.symbol,
-                    entry.direction,
-                    entry.time_increment,
-                    entry.amount,
-                    ratio,
-                )
-            except (OutcomeUnknown, TimeoutError) as exc:
-                entry = self.journal.mark_unknown(entry.order_id, str(exc)[:500])
-                self._row(entry)
-                return self._resolve(entry)
-            except SessionExpired as exc:
-                self.binding.invalidate(EXPIRED_REASON)
-                return self._failed(entry, EXPIRED_REASON, str(exc), started)
-            except OpenOrderLimit as exc:
-                detail = self._open_count_text(web)
-                return self._failed(
-                    entry, _venue_code(exc), detail, started, words="binance_open_order_limit"
-                )
-            except TermsChanged as exc:
-                sent, offer = ratio, None if reread else self._offer(entry, web)
-                if reread or offer is None or offer == sent:
-                    detail = f"{_venue_code(exc)} {exc}"
-                    return self._failed(
-                        entry, _venue_code(exc), detail, started, words="payout_changed"
-                    )
-                reread, ratio = True, payout_to_send(offer, entry.payout_ratio)
-                continue  # refused: certainly not executed, so sending anew is no duplicate
-            except (RateLimited, TemporaryError) as exc:
-                # Certainly not executed: another try is not a duplicate, if time allows.
-                wait = getattr(exc, "retry_after", None) or 0.5 * attempt
-                if attempt == SEND_ATTEMPTS or self._stop.wait(wait) or not self._valid(entry):
-                    code = "rate_limited" if isinstance(exc, RateLimited) else "binance_network"
-                    return self._failed(entry, code, str(exc), started)
-                continue
-            except ExchangeError as exc:
-                return self._rejected(entry, exc, started)
-            latency = int((time.monotonic() - started) * 1000)
+    def _resolve(self, entry: Entry) -> Entry:
+        """An in-flight order (reply lost, or a crash during the send): look for it among the
+        open orders; never send it again."""
+        web = self.binding.session()
+        return self._drive(entry, om.Resume(bound=web is not None), web)
+
+    def _drive(self, entry: Entry, event: om.Event, web: WebSession | None) -> Entry:
+        """Feed ``event`` to the machine, perform the commands it returns, feed back what they
+        answered, until the run is done."""
+        run = _Run(entry, web, time.monotonic())
+        order = om.Order.of(entry)
+        next_event: om.Event | None = event
+        while next_event is not None:
+            order, commands = om.step(order, next_event)
+            next_event = None
+            for command in commands:
+                next_event = self._perform(run, command)
+        return run.entry
+
+    def _perform(self, run: _Run, command: om.Command) -> om.Event | None:
+        """Do one command; the commands that ask something return the answer as an event."""
+        if om.asks(command):
+            return self._ask(run, command)
+        if command is om.Do.ROW:
+            self._row(run.entry)
+        elif command is om.Do.REPORT:
+            self._report(run.entry)
+        elif command is om.Do.INVALIDATE:
+            self.binding.invalidate(EXPIRED_REASON)
+        else:
+            run.entry = self._write(run, command)
+        return None
+
+    def _write(self, run: _Run, command: om.Command) -> Entry:
+        """A journal write; the entry as written."""
+        order_id, now = run.entry.order_id, time.time()
+        if command is om.Do.MARK_SENDING:
+            return self.journal.mark_sending(order_id, now)
+        if command is om.Do.SKIP:
+            return self.journal.finish(order_id, j.SKIPPED, now)
+        if isinstance(command, om.MarkUnknown):
+            return self.journal.mark_unknown(order_id, command.message)
+        if isinstance(command, om.Finish):
+            placed = command.binance_order_id
+            latency = command.latency_ms
             return self.journal.finish(
-                entry.order_id,
-                j.PLACED,
-                time.time(),
-                binance_order_id=result.order_id or self._placed_id(entry, web),
-                latency_ms=latency,
+                order_id, j.PLACED, now, binance_order_id=placed, latency_ms=latency
             )
-        return entry  # not reached
+        if isinstance(command, om.Fail):
+            started = run.started if command.timed else time.monotonic()
+            detail = self._words(command.detail)
+            return self._failed(run.entry, command.code, detail, started, command.words)
+        assert isinstance(command, om.Reject), command
+        return self._rejected(run.entry, command, run.started)
+
+    def _ask(self, run: _Run, command: om.Command) -> om.Event:
+        if isinstance(command, om.Wait):
+            stopped = self._stop.wait(command.seconds)
+            return om.Waited(go_on=not stopped and self._valid(run.entry))
+        if command is om.Do.PAUSE:
+            return om.Paused(stopped=self._stop.wait(self.resolve_wait_s))
+        assert run.web is not None and self._venue is not None
+        if command is om.Do.READ_OFFER:
+            return om.OfferRead(self._offer(run.entry, run.web))
+        if isinstance(command, om.Send):
+            return self._send(run, command.ratio)
+        if command is om.Do.COUNT_OPEN:
+            return om.OpenCounted(self._open_count(run.web))
+        if command is om.Do.FIND_ID:
+            return om.IdFound(self._placed_id(run.entry, run.web))
+        return self._lookup(run.entry, run.web)
+
+    def _words(self, detail: str | om.Words) -> str:
+        if isinstance(detail, str):
+            return detail
+        return tr(detail.key, self.lang, **dict(detail.args))
+
+    def _send(self, run: _Run, ratio: Decimal) -> om.Event:
+        """Place the order once; the outcome as an event."""
+        assert run.web is not None and self._venue is not None
+        try:
+            result = self._venue.place(run.web, run.entry, ratio)
+        except (OutcomeUnknown, TimeoutError) as exc:
+            return om.Unknown(str(exc)[:500])
+        except SessionExpired as exc:
+            return om.SessionLost(str(exc))
+        except OpenOrderLimit as exc:
+            return om.LimitReached(_venue_code(exc))
+        except TermsChanged as exc:
+            return om.TermsRefused(_venue_code(exc), f"{_venue_code(exc)} {exc}")
+        except (RateLimited, TemporaryError) as exc:
+            code = "rate_limited" if isinstance(exc, RateLimited) else "binance_network"
+            return om.Busy(code, str(exc), getattr(exc, "retry_after", None))
+        except ExchangeError as exc:
+            said = explain_error(exc, self.lang)
+            return om.Rejected(_venue_code(exc), said.text, with_detail(said))
+        latency = int((time.monotonic() - run.started) * 1000)
+        return om.Placed(result.order_id or "", latency)
 
     def _offer(self, entry: Entry, web: WebSession) -> Decimal | None:
         """The venue's current payout ratio for the order's symbol and increment (``None`` when
         it cannot be read: the floor is sent and the venue decides)."""
+        assert self._venue is not None
         try:
-            offer = self._venue_call("payout_ratio", web, entry.symbol, entry.time_increment)
+            offer = self._venue.payout_ratio(web, entry.symbol, entry.time_increment)
         except (ExchangeError, TimeoutError) as exc:
             log.info("payout offer not read (%s): sending the order's floor", exc)
             return None
         return offer if isinstance(offer, Decimal) else None
 
-    def _open_count_text(self, web: WebSession) -> str:
-        """ "5 open, limit 5" — the account's open contracts as the venue lists them now."""
+    def _open_count(self, web: WebSession) -> int | None:
+        """The account's open contracts as the venue lists them now (``None``: unreadable)."""
+        assert self._venue is not None
         try:
-            count: Any = len(self._venue_call("open_orders", web))
+            return len(self._venue.open_orders(web))
         except (ExchangeError, TimeoutError):
-            count = "?"
-        return tr("eo.open_count", self.lang, n=count, limit=EVENT_OPEN_ORDER_LIMIT)
+            return None
+
+    def _find(self, entry: Entry, web: WebSession) -> EventOrder | None:
+        """The open order with the entry's terms created since its send, not owned by another
+        journal entry (raises what the connector raises)."""
+        assert self._venue is not None
+        sent_at = datetime.fromtimestamp(entry.send_started_at or entry.received_at, tz=UTC)
+        return self._venue.find_open_order(web, entry, sent_at, self.journal.owned_binance_ids())
 
     def _placed_id(self, entry: Entry, web: WebSession) -> str:
         """The venue answers a placement with ``data: {}`` (no id): the new order's id is looked
-        up among the open orders (these terms, created since the send, not owned by another
-        journal entry). Best effort: "" when it cannot be told."""
-        sent_at = datetime.fromtimestamp(entry.send_started_at or entry.received_at, tz=UTC)
-        args = (entry.symbol, entry.direction, entry.time_increment, entry.amount, sent_at)
+        up among the open orders. Best effort: "" when it cannot be told."""
         try:
-            found = self._venue_call(
-                "find_matching_open_order", web, *args, self.journal.owned_binance_ids()
-            )
+            found = self._find(entry, web)
         except (ExchangeError, TimeoutError) as exc:
             log.info("id of the placed order not looked up: %s", exc)
             return ""
         return str(found.order_id) if found is not None else ""
+
+    def _lookup(self, entry: Entry, web: WebSession) -> om.Event:
+        """One look for an order whose outcome is unknown."""
+        try:
+            found = self._find(entry, web)
+        except SessionExpired:
+            return om.SessionLost("")
+        except (ExchangeError, TimeoutError) as exc:
+            log.warning("open-order lookup failed: %s", exc)
+            return om.LookupFailed()
+        if found is None:
+            return om.LookupMissing()
+        sent_at = entry.send_started_at or entry.received_at
+        return om.LookupFound(found.order_id, int((time.time() - sent_at) * 1000))
 
     def _failed(
         self, entry: Entry, code: str, message: str, started: float, words: str = ""
@@ -540,70 +584,18 @@ class AutoTrader:
             latency_ms=int((time.monotonic() - started) * 1000),
         )
 
-    def _rejected(self, entry: Entry, exc: ExchangeError, started: float) -> Entry:
+    def _rejected(self, entry: Entry, reject: om.Reject, started: float) -> Entry:
         """A venue refusal in the catalogue's words (``venue_errors``), the raw code and message
         kept after them: "余额不足 — [binance_web 93420002] Insufficient balance"."""
-        said = explain_error(exc, self.lang)
-        self._update(last_error=said.text, last_error_code=_venue_code(exc))
+        self._update(last_error=reject.text, last_error_code=reject.code)
         return self.journal.finish(
             entry.order_id,
             j.FAILED,
             time.time(),
-            error_code=_venue_code(exc),
-            error_message=with_detail(said),
+            error_code=reject.code,
+            error_message=reject.message,
             latency_ms=int((time.monotonic() - started) * 1000),
         )
-
-    def _resolve(self, entry: Entry) -> Entry:
-        """An in-flight order (reply lost, or a crash during the send): look for it among the
-        open orders; never send it again."""
-        web = self.binding.session()
-        if web is None:
-            return entry  # resolved after re-binding
-        sent_at = datetime.fromtimestamp(entry.send_started_at or entry.received_at, tz=UTC)
-        answered = 0
-        for look in range(RESOLVE_LOOKS):
-            if look and self._stop.wait(self.resolve_wait_s):
-                return entry
-            try:
-                found = self._venue_call(
-                    "find_matching_open_order",
-                    web,
-                    entry.symbol,
-                    entry.direction,
-                    entry.time_increment,
-                    entry.amount,
-                    sent_at,
-                    self.journal.owned_binance_ids(),
-                )
-            except SessionExpired:
-                self.binding.invalidate(EXPIRED_REASON)
-                return entry
-            except (ExchangeError, TimeoutError) as exc:
-                log.warning("open-order lookup failed: %s", exc)
-                continue
-            answered += 1
-            if found is not None:
-                latency = int((time.time() - sent_at.timestamp()) * 1000)
-                entry = self.journal.finish(
-                    entry.order_id,
-                    j.PLACED,
-                    time.time(),
-                    binance_order_id=found.order_id,
-                    latency_ms=latency,
-                )
-                self._row(entry)
-                self._report(entry)
-                return entry
-        if entry.state != j.UNKNOWN:
-            entry = self.journal.mark_unknown(entry.order_id, "in flight at restart")
-        # Binance answered and the order is not there: not placed. (No answer at all: stay
-        # unknown and look again on the next tick.)
-        if answered:
-            entry = self._failed(entry, "binance_not_found", "", time.monotonic())
-            self._row(entry)
-            self._report(entry)
-        return entry
 
     def _send_report(self, entry: Entry) -> Any:
         """Over the push socket when it is open (answered once durable), else over HTTP; a
@@ -638,39 +630,15 @@ class AutoTrader:
         entry = self.journal.mark_reported(entry.order_id, time.time())
         self._row(entry)
 
-    # --- Binance connector on the private loop ------------------------------------------------
-    def _venue_call(self, method: str, web: WebSession, *args: Any) -> Any:
-        assert self._runner is not None
-        return self._runner.call(
-            self._venue_async, method, web, args, timeout=self.place_timeout_s + 5
-        )
 
-    async def _venue_async(self, method: str, web: WebSession, args: tuple[Any, ...]) -> Any:
-        if self._client is None or self._client_for != web.p20t:
-            if self._client is not None:
-                await self._client.close()
-            self._client = EventContractClient(
-                web,
-                env=self.venue.env,
-                base_url=self.venue.base_url,
-                timeout=self.place_timeout_s,
-            )
-            self._client_for = web.p20t
-        fn = getattr(self._client, method)
-        if method == "find_matching_open_order":
-            symbol, direction, increment, amount, placed_after, exclude = args
-            return await fn(
-                symbol, direction, increment, amount, placed_after=placed_after, exclude_ids=exclude
-            )
-        return await fn(*args)
+@dataclass
+class _Run:
+    """One run of the machine: the journal entry as last written, the web login it uses, and
+    when it started (monotonic, for latencies)."""
 
-    def _close_client(self) -> None:
-        client, self._client, self._client_for = self._client, None, None
-        if client is not None and self._runner is not None:
-            try:
-                self._runner.call(client.close, timeout=5)
-            except Exception:
-                log.debug("closing the event-contract client failed", exc_info=True)
+    entry: Entry
+    web: WebSession | None
+    started: float
 
 
 def _venue_code(exc: ExchangeError) -> str:

@@ -32,13 +32,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from client_desktop.core.aio import AsyncRunner
 from client_desktop.core.vault import Vault
 from trading.exchanges.binance_web import qr_machine as qm
 from trading.exchanges.binance_web.auth import WebSession
 from trading.exchanges.binance_web.qr_login import QrCode, QrLoginClient, QrPoll
 from trading.exchanges.environments import Env
 from trading.exchanges.errors import ExchangeError, TemporaryError
+from trading.exchanges.loop import LoopThread
 
 log = logging.getLogger("fleet.client.binding")
 
@@ -166,11 +166,11 @@ class QrLogin:
         *,
         base_url: str | None = None,
         env: Env | str = Env.PROD,
-        runner: AsyncRunner | None = None,
+        runner: LoopThread | None = None,
         timeout: float = 10.0,
     ) -> None:
         self._own_runner = runner is None
-        self.runner = runner or AsyncRunner("fleet-qr")
+        self.runner = runner or LoopThread("fleet-qr")
         self._base_url, self._env, self._timeout = base_url, env, timeout
         self._client: QrLoginClient | None = None
 

@@ -1,7 +1,7 @@
 """The copy-trading operator API (``/api/v1``, docs/products.md copy-trading §5) as plain
 synchronous calls — Qt-free, run them off the GUI thread. Money arrives as decimal strings and
-becomes ``Decimal``; refusals become the same typed errors as the trader client
-(:mod:`client_desktop.core.api_client`).
+becomes ``Decimal``; requests and typed errors are the one HTTP client's
+(:mod:`client_desktop.core.server_http`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import httpx
 
-from client_desktop.core.api_client import DEFAULT_SERVER, NetworkError, refusal_of
+from client_desktop.core.server_http import DEFAULT_SERVER, ServerHttp, dec
 
 LOGIN: Final = "/api/v1/copy/operator-login"
 LOGOUT: Final = "/api/v1/copy/operator-logout"
@@ -23,12 +23,10 @@ ACCOUNT: Final = "/api/v1/accounts/{id}"
 LEADER: Final = "/api/v1/leader"
 
 
-def _dec(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
-
-
 @dataclass(frozen=True)
 class LastCopy:
+    """A follower's newest copy (side, size, outcome) as the status API shows it."""
+
     side: str
     ratio: Decimal
     requested: Decimal
@@ -76,8 +74,8 @@ class FollowerView:
             exchange=str(row["exchange"]),
             env=str(row["env"]),
             state=str(row["state"]),
-            free_usdt=_dec(row.get("freeUSDT")),
-            free_btc=_dec(row.get("freeBTC")),
+            free_usdt=dec(row.get("freeUSDT")),
+            free_btc=dec(row.get("freeBTC")),
             last_error=str(row.get("last_error") or ""),
             last_copy=LastCopy.from_json(last) if last else None,
             api_key_masked=str(row.get("api_key_masked") or ""),
@@ -170,8 +168,8 @@ class VerifyResult:
     state: str
 
 
-class CopyTradeApi:
-    """One server, one operator token (``login`` sets it). One call at a time per instance."""
+class CopyTradeApi(ServerHttp):
+    """The operator's calls on one server with one operator token (``login`` sets it)."""
 
     def __init__(
         self,
@@ -181,23 +179,7 @@ class CopyTradeApi:
         timeout: float = 25.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.server = server.rstrip("/")
-        self.token = token
-        self._http = httpx.Client(base_url=self.server, timeout=timeout, transport=transport)
-
-    def close(self) -> None:
-        self._http.close()
-
-    def request(self, method: str, path: str, body: Any = None) -> Any:
-        """Send one request; the decoded JSON (``None`` for 204); typed errors otherwise."""
-        headers = {"Authorization": f"Token {self.token}"} if self.token else {}
-        try:
-            response = self._http.request(method, path, json=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise NetworkError(f"{type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 300:
-            raise refusal_of(response)
-        return response.json() if response.content else None
+        super().__init__(server, token=token, timeout=timeout, transport=transport)
 
     # --- session ---
     def login(self, username: str, password: str) -> str:
@@ -267,8 +249,8 @@ class CopyTradeApi:
         data = self.request("POST", ACCOUNT.format(id=account_id) + "/verify")
         return VerifyResult(
             ok=bool(data["ok"]),
-            free_usdt=_dec(data.get("freeUSDT")),
-            free_btc=_dec(data.get("freeBTC")),
+            free_usdt=dec(data.get("freeUSDT")),
+            free_btc=dec(data.get("freeBTC")),
             error=str(data.get("error") or ""),
             state=str(data.get("state") or ""),
         )

@@ -10,12 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from client_desktop.core.api_client import ApiClient
+from client_desktop.core.server_http import dec
 
 BASE = "/api/v1/futures"
-
-
-def dec(value: Any) -> Decimal | None:
-    return Decimal(str(value)) if value not in (None, "") else None
 
 
 @dataclass(frozen=True)

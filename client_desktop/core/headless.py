@@ -34,12 +34,13 @@ from typing import Any
 import httpx
 
 from client_desktop.core import journal as j
-from client_desktop.core.api_client import ApiClient, ApiError, NetworkError
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.autotrader import AutoTrader, Venue
 from client_desktop.core.binding import Binding, QrLogin, bind_by_qr
 from client_desktop.core.journal import Journal
 from client_desktop.core.poller import Pacer
 from client_desktop.core.push import PushChannel
+from client_desktop.core.server_http import ApiError, NetworkError
 from client_desktop.core.session import Session, login
 from client_desktop.core.settings import device_id
 from client_desktop.core.vault import Vault

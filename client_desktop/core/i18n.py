@@ -252,8 +252,10 @@ def _merge_screen_strings() -> None:
 _merge_screen_strings()
 
 
-def tr(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
-    """The text for ``key`` in ``lang`` (falls back to Chinese, then to the key itself)."""
+def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The text for ``key`` in ``lang`` (falls back to Chinese, then to the key itself).
+    ``key`` and ``lang`` are positional only, so a text may have ``{key}`` / ``{lang}``
+    placeholders of its own."""
     text = CATALOG.get(lang, {}).get(key) or CATALOG[DEFAULT_LANGUAGE].get(key) or key
     return text.format(**params) if params else text
 

@@ -27,14 +27,9 @@ from urllib.parse import urlsplit, urlunsplit
 from websockets.exceptions import InvalidStatus, WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
-from client_desktop.core.api_client import (
-    SESSION_ENDING,
-    ApiError,
-    NetworkError,
-    PulledOrder,
-    SessionEnded,
-)
+from client_desktop.core.api_client import PulledOrder
 from client_desktop.core.clock import ServerClock, parse_time
+from client_desktop.core.server_http import SESSION_ENDING, ApiError, NetworkError, SessionEnded
 
 log = logging.getLogger("fleet.client.push")
 

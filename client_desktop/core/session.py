@@ -7,8 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from client_desktop.core.api_client import ApiClient, ApiError, SessionEnded
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.clock import parse_time
+from client_desktop.core.server_http import ApiError, SessionEnded
 
 
 @dataclass

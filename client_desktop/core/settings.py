@@ -15,8 +15,8 @@ from pathlib import Path
 
 import platformdirs
 
-from client_desktop.core.api_client import DEFAULT_SERVER
 from client_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from client_desktop.core.server_http import DEFAULT_SERVER
 
 APP_NAME = "FleetClient"
 

@@ -38,8 +38,8 @@ from client_desktop.core.alpha_api import (
     fetch_snapshot,
     wear_series,
 )
-from client_desktop.core.api_client import ApiError
 from client_desktop.core.i18n import tr
+from client_desktop.core.server_http import ApiError
 from client_desktop.ui.common import named
 from client_desktop.ui.tasks import TaskRunner
 

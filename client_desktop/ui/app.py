@@ -30,11 +30,11 @@ from client_desktop.core.notifications_api import NotificationPage, Notification
 from client_desktop.core.settings import Settings
 from client_desktop.core.vault import Vault
 from client_desktop.ui.alpha_tab import AlphaTab
+from client_desktop.ui.copytrade.operator import OperatorLoginDialog, copytrade_parts
 from client_desktop.ui.engine_bridge import EngineBridge, EngineFactory, counters_of
 from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
 from client_desktop.ui.notifications_tab import NotificationsTab
-from client_desktop.ui.operator import OperatorLoginDialog, copytrade_parts
 from client_desktop.ui.qr_screen import QrScreen, QrSource
 from client_desktop.ui.qt_translations import apply_qt_language
 from client_desktop.ui.signals_tab import SignalsTab

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client_desktop.core.api_client import ApiError
 from client_desktop.core.futures_api import KeyStatus
 from client_desktop.core.i18n import tr
+from client_desktop.core.server_http import ApiError
 from client_desktop.ui.common import named
 from client_desktop.ui.tasks import TaskRunner
 

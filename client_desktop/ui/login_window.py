@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from client_desktop.core import session as sessions
-from client_desktop.core.api_client import ApiClient, ApiError
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.i18n import error_text, tr
+from client_desktop.core.server_http import ApiError
 from client_desktop.ui.common import named
 from client_desktop.ui.tasks import TaskRunner
 

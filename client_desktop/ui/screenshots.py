@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from client_desktop.core.api_client import ApiClient, ApiError
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.copytrade_api import (
     CopyStatus,
     EventView,
@@ -20,6 +20,7 @@ from client_desktop.core.copytrade_api import (
 )
 from client_desktop.core.i18n import tr
 from client_desktop.core.notifications_api import ChannelInfo, NotificationItem, NotificationPage
+from client_desktop.core.server_http import ApiError
 from client_desktop.ui.fonts import load_bundled_fonts
 from client_desktop.ui.login_window import LoginWindow
 from client_desktop.ui.main_window import MainWindow
@@ -259,7 +260,7 @@ def grab(widget: QWidget, path: Path) -> Path:
 
 def copy_tab(stage: Stage, lang: str, path: Path) -> Path:
     """The operator's copy-trading tab, as after the operator login."""
-    from client_desktop.ui.copytrade_tab import CopyTradeTab
+    from client_desktop.ui.copytrade.tab import CopyTradeTab
 
     tab = CopyTradeTab(DemoCopyApi(), lang=lang, poll_ms=3_600_000)  # type: ignore[arg-type]
     stage.window.add_tab(tab, "tab.copytrade")

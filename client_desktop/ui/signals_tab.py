@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client_desktop.core.api_client import ApiClient, ApiError
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.i18n import tr
+from client_desktop.core.server_http import ApiError
 from client_desktop.core.signals_api import Candle, Card, SignalsApi, SignalsPage, SignalView
 from client_desktop.ui.signals_chart import SignalChart
 from client_desktop.ui.tasks import TaskRunner

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from client_desktop.core.amounts import FALLBACK, OUT_OF_RANGE, AmountRange, AmountSettings
-from client_desktop.core.api_client import ApiError
 from client_desktop.core.i18n import tr
+from client_desktop.core.server_http import ApiError
 from client_desktop.ui.common import named
 from client_desktop.ui.login_window import refusal_text
 from client_desktop.ui.orders_model import COLUMNS, Counters, OrderRow, OrdersModel, counters_for

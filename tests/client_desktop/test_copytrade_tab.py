@@ -12,7 +12,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from client_desktop.core.api_client import ApiError
 from client_desktop.core.copytrade_api import (
     CopyStatus,
     CopyTradeApi,
@@ -22,7 +21,8 @@ from client_desktop.core.copytrade_api import (
     LeaderView,
     VerifyResult,
 )
-from client_desktop.ui.copytrade_tab import CopyTradeTab
+from client_desktop.core.server_http import ApiError
+from client_desktop.ui.copytrade.tab import CopyTradeTab
 
 pytestmark = pytest.mark.ui
 

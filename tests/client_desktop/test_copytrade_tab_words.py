@@ -14,7 +14,8 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
 from client_desktop.core.copytrade_api import LastCopy
-from client_desktop.ui.copytrade_tab import AccountDialog, CopyTradeTab
+from client_desktop.ui.copytrade.dialogs import AccountDialog
+from client_desktop.ui.copytrade.tab import CopyTradeTab
 from client_desktop.ui.qt_translations import apply_qt_language
 from tests.client_desktop.test_copytrade_tab import FakeApi, cell, status
 

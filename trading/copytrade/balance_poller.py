@@ -27,9 +27,10 @@ from asgiref.sync import sync_to_async
 
 from accounts.models import ExchangeCredential
 from kernel.redis import get_redis
-from trading.copytrade import balances, loop, poll_plan, venues
+from trading.copytrade import balances, poll_plan, venues
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.models import Follower, Leader
+from trading.exchanges import loop
 from trading.exchanges.base import SpotVenue
 from trading.exchanges.errors import AuthError, ExchangeError
 

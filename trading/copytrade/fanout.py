@@ -31,7 +31,6 @@ from trading.copytrade import (
     fanout_plan,
     fanout_record,
     fanout_send,
-    loop,
     notices,
     venues,
 )
@@ -39,6 +38,7 @@ from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.fanout_lease import chunk_key, now_ms
 from trading.copytrade.fanout_send import Send
 from trading.copytrade.models import Follower, LeaderEvent
+from trading.exchanges import loop
 from trading.exchanges.base import SpotVenue
 from trading.exchanges.types import SymbolRules
 

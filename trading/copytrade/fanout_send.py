@@ -1,5 +1,5 @@
 """Sending a chunk's copies: every order placed concurrently on the process's venue loop
-(``loop.py``), each through ``executor.send_copy`` (exactly once: an unknown outcome is looked up,
+(``loop.run``), each through ``executor.send_copy`` (exactly once: an unknown outcome is looked up,
 never re-sent), and the outcomes handed back in batches as they arrive — a follower waiting out a
 429 does not hold the others' results back."""
 
@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trading.copytrade import loop
 from trading.copytrade.executor import SendOutcome, send_copy
 from trading.copytrade.models import CopyExecution
+from trading.exchanges import loop
 from trading.exchanges.base import SpotVenue
 
 log = logging.getLogger("fleet.copytrade.fanout")

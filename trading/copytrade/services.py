@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from accounts.models import ExchangeCredential
 from kernel.runtime_config import config_get, config_set, config_stored
-from trading.copytrade import balances, fanout_lease, loop, notices, tasks, venues
+from trading.copytrade import balances, fanout_lease, notices, tasks, venues
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.errors import CopyError
 from trading.copytrade.leader_events import LeaderOrder
 from trading.copytrade.models import Follower, Leader, LeaderEvent
 from trading.copytrade.sizing import copy_ratio
+from trading.exchanges import loop
 from trading.exchanges.errors import AuthError, ExchangeError
 
 MAX_EVENT_AGE_S = 120  # a fill recovered later than this is recorded but not copied

@@ -1,7 +1,7 @@
 """Venue clients for credentials — the copytrade side of the connector boundary.
 
 ``venue_for(credential)`` returns a :class:`trading.exchanges.base.SpotVenue`, one per credential
-per process (they live on the venue loop, see ``loop.py``), rebuilt when the credential changes.
+per process (they live on the venue loop, see ``loop.run``), rebuilt when the credential changes.
 ``clients_for(followers)`` does it for a chunk of followers, ``symbol_rules_by_group`` reads the
 BTCUSDT rules once per (venue, environment). These are caches of this process only (a client is
 a connection pool; rules are public): nothing another process needs lives here. Tests swap
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from accounts.models import ExchangeCredential
-from trading.copytrade import loop
+from trading.exchanges import loop
 from trading.exchanges.base import SpotVenue
 from trading.exchanges.types import SymbolRules
 

@@ -1,7 +1,7 @@
 """Futures clients for credentials — the product's side of the connector boundary.
 
 One :class:`FuturesClient` per credential per process, living on the shared venue loop
-(``trading.copytrade.loop``: httpx pools are bound to the loop that made them), rebuilt when the
+(``trading.exchanges.loop``: httpx pools are bound to the loop that made them), rebuilt when the
 credential changes. ``call(cred, fn)`` runs ``fn(client)`` there from synchronous code. Tests may
 swap ``FACTORY`` to wrap clients (fault injection at the edge).
 """
@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from accounts.models import ExchangeCredential
-from trading.copytrade.loop import run
 from trading.exchanges.binance_futures.auth import ApiCredentials
 from trading.exchanges.binance_futures.client import FuturesClient
+from trading.exchanges.loop import run
 
 T = TypeVar("T")
 

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from client_desktop.core.amounts import FALLBACK, AmountRange, AmountSettings, bound_text
-from client_desktop.core.api_client import ApiClient, ApiError
+from client_desktop.core.api_client import ApiClient
+from client_desktop.core.server_http import ApiError
 from client_desktop.core.session import login
 from tests.client_desktop.core.conftest import PASSWORD
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from client_desktop.core.api_client import ApiClient, ApiError, SessionEnded
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.binding import (
     Binding,
     BindingPhase,
@@ -18,6 +18,7 @@ from client_desktop.core.binding import (
     bind_by_qr,
 )
 from client_desktop.core.i18n import error_text
+from client_desktop.core.server_http import ApiError, SessionEnded
 from client_desktop.core.session import check, login
 from client_desktop.core.vault import Vault
 from tests.client_desktop.core.conftest import PASSWORD, wait_for

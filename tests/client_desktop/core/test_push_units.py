@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from client_desktop.core.api_client import ApiError, NetworkError, SessionEnded
 from client_desktop.core.push import error_of, push_url_for
+from client_desktop.core.server_http import ApiError, NetworkError, SessionEnded
 from client_desktop.core.settings import Settings
 
 

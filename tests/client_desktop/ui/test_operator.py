@@ -11,7 +11,7 @@ from client_desktop.ui.app import AppConfig, AppController
 from tests.client_desktop.ui.test_qr_screen import ScriptedSource
 from tests.trading.copytrade.operator_support import PASSWORD, make_operator
 
-pytest.importorskip("client_desktop.ui.copytrade_tab")
+pytest.importorskip("client_desktop.ui.copytrade.tab")
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 

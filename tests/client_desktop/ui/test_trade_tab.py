@@ -14,7 +14,8 @@ from accounts.models import Trader
 from accounts.services import trader_create
 from client_desktop.core import session as sessions
 from client_desktop.core.amounts import FALLBACK, AmountRange, AmountSettings
-from client_desktop.core.api_client import ApiClient, ApiError, NetworkError
+from client_desktop.core.api_client import ApiClient
+from client_desktop.core.server_http import ApiError, NetworkError
 from client_desktop.ui.orders_model import OrderRow
 from client_desktop.ui.trade_tab import TradeTab
 from kernel.runtime_config import config_set

@@ -17,7 +17,6 @@ from trading.copytrade import (
     balances,
     fanout,
     fanout_lease,
-    loop,
     services,
     tasks,
     venues,
@@ -25,6 +24,7 @@ from trading.copytrade import (
 from trading.copytrade.choices import ExecutionStatus, FollowerState
 from trading.copytrade.models import CopyExecution, LeaderEvent
 from trading.copytrade.sizing import SkipReason
+from trading.exchanges import loop
 
 from .fanout_support import (
     executions,

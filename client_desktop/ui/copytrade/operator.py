@@ -1,6 +1,6 @@
 """Copy-trading operators: a separate login (``/api/v1/copy/operator-login``) from the Account
 menu; on success the copy-trading tab is mounted next to the event-contract tab. The tab lives in
-``client_desktop/ui/copytrade_tab.py``; when that module is absent the menu entry is not offered.
+``client_desktop/ui/copytrade/tab.py``; when that module is absent the menu entry is not offered.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def copytrade_parts() -> tuple[Callable[..., Any], Callable[..., QWidget]] | Non
     """``(api class, tab class)`` of the copy-trading module, or ``None`` when not installed."""
     try:
         from client_desktop.core.copytrade_api import CopyTradeApi
-        from client_desktop.ui.copytrade_tab import CopyTradeTab
+        from client_desktop.ui.copytrade.tab import CopyTradeTab
     except ImportError:
         return None
     return CopyTradeApi, CopyTradeTab

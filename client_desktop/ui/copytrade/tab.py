@@ -10,45 +10,44 @@ come back to the GUI thread by signal. The tab polls ``GET /status`` every few s
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from client_desktop.core.api_client import SESSION_ENDING, ApiClient, ApiError
+from client_desktop.core.api_client import ApiClient
 from client_desktop.core.copytrade_api import (
     CopyStatus,
     CopyTradeApi,
-    EventView,
     FollowerView,
     LeaderView,
     VerifyResult,
 )
 from client_desktop.core.i18n import tr
+from client_desktop.core.server_http import SESSION_ENDING, ApiError
+from client_desktop.ui.copytrade.cells import (
+    EVENT_COLUMNS,
+    FOLLOWER_COLUMNS,
+    event_cells,
+    follower_cells,
+    label,
+    latest_failure,
+    money,
+)
+from client_desktop.ui.copytrade.dialogs import AccountDialog, LeaderDialog
+from client_desktop.ui.copytrade.login import LoginPanel
+from client_desktop.ui.copytrade.tables import fill, headers, make_table
 from client_desktop.ui.tasks import TaskRunner
 from trading.exchanges.venue_errors import explain_text
 
 POLL_MS = 3000
-
-FOLLOWER_COLUMNS = ("name", "venue", "state", "usdt", "btc", "last", "error")
-EVENT_COLUMNS = ("time", "side", "ratio", "fanout", "ok", "fail", "skipped", "latency")
 
 
 class CopyApi(Protocol):
@@ -76,110 +75,6 @@ class CopyApi(Protocol):
     def update_account(self, account_id: int, **fields: str) -> FollowerView: ...
     def delete_account(self, account_id: int) -> None: ...
     def set_leader(self, *, env: str, api_key: str, api_secret: str) -> LeaderView: ...
-
-
-def text(lang: str, msg: str, **params: object) -> str:
-    """The tab's string ``msg`` (key ``copy.<msg>`` of the client catalogue) in ``lang``."""
-    found = tr(f"copy.{msg}", lang)  # formatted here: the tab's texts use a {key} placeholder
-    return found.format(**params) if params else found
-
-
-def money(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value.normalize():f}"
-
-
-def label(lang: str, kind: str, code: str) -> str:
-    """A venue / environment / status / skip code as the back office writes it (``copy.<kind>.``
-    keys); an unknown code is shown as it came."""
-    found = tr(f"copy.{kind}.{code}", lang)
-    return code if found == f"copy.{kind}.{code}" else found
-
-
-def venue_env_text(exchange: str, env: str, lang: str) -> str:
-    return f"{label(lang, 'venue', exchange)} / {label(lang, 'env', env)}"
-
-
-def last_copy_text(f: FollowerView, lang: str) -> str:
-    last = f.last_copy
-    if last is None:
-        return "-"
-    latency = f" · {last.latency_ms} ms" if last.latency_ms is not None else ""
-    status = label(lang, "status", last.status)
-    if last.skip_reason:
-        status = f"{status}（{label(lang, 'skip', last.skip_reason)}）"
-    return f"{text(lang, last.side)} {money(last.requested)} {status}{latency}"
-
-
-def error_words(raw: str, lang: str) -> str:
-    """A stored venue error in words (the one catalogue, ``venue_errors``); raw on hover."""
-    return explain_text(raw, lang).text if raw else "-"
-
-
-def follower_cells(f: FollowerView, lang: str) -> list[str]:
-    return [
-        f.name,
-        venue_env_text(f.exchange, f.env, lang),
-        text(lang, f.state),
-        money(f.free_usdt),
-        money(f.free_btc),
-        last_copy_text(f, lang),
-        error_words(f.last_error, lang),
-    ]
-
-
-def latest_failure(f: FollowerView) -> tuple[str, str] | None:
-    """(identity, raw error) of the follower's newest failure: a failed last copy, or a stored
-    error (verification refused, keys disabled). The identity changes with each new failure."""
-    last = f.last_copy
-    if last is not None and last.status == "FAILED" and last.error:
-        return f"copy:{f.id}:{last.event_id}", last.error
-    if f.last_error:
-        return f"error:{f.id}:{f.last_error}", f.last_error
-    return None
-
-
-def event_cells(e: EventView, lang: str) -> list[str]:
-    clock = e.t[11:19] if len(e.t) >= 19 else e.t
-    return [
-        clock,
-        text(lang, e.type),
-        f"{e.x_percent.normalize():f}%",
-        str(e.fanout),
-        str(e.ok),
-        str(e.fail),
-        str(e.skipped),
-        "-" if e.latency_ms is None else str(e.latency_ms),
-    ]
-
-
-def _table(name: str, columns: tuple[str, ...], lang: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels([text(lang, f"col.{c}") for c in columns])
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(
-    table: QTableWidget,
-    rows: list[list[str]],
-    keys: list[int] | None = None,
-    tips: dict[tuple[int, int], str] | None = None,
-) -> None:
-    table.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, value in enumerate(cells):
-            item = QTableWidgetItem(value)
-            if keys is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, keys[r])
-            if tips and (r, c) in tips:
-                item.setToolTip(tips[(r, c)])
-            table.setItem(r, c, item)
 
 
 class CopyTradeTab(QWidget):
@@ -214,7 +109,13 @@ class CopyTradeTab(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(poll_ms)
         self.timer.timeout.connect(self.refresh)
-        self.login_panel = self._build_login()
+        self.login_panel = LoginPanel(lang)
+        self.username_edit = self.login_panel.username_edit
+        self.password_edit = self.login_panel.password_edit
+        self.login_button = self.login_panel.button
+        self.login_message = self.login_panel.message
+        self.login_button.clicked.connect(lambda _checked=False: self.operator_login())
+        self.password_edit.returnPressed.connect(self.operator_login)
         self.dashboard = QWidget()
         self._build(self.dashboard)
         outer = QVBoxLayout(self)
@@ -223,29 +124,6 @@ class CopyTradeTab(QWidget):
         self._show_dashboard(bool(self.api.token))
 
     # --- operator login ---
-    def _build_login(self) -> QWidget:
-        panel = QWidget()
-        panel.setObjectName("copy_login")
-        self.username_edit = QLineEdit()
-        self.username_edit.setObjectName("copy_username")
-        self.username_edit.setPlaceholderText(self._t("login.username"))
-        self.password_edit = QLineEdit()
-        self.password_edit.setObjectName("copy_password")
-        self.password_edit.setPlaceholderText(self._t("login.password"))
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.returnPressed.connect(self.operator_login)
-        self.login_button = self._button(
-            "copy_login_submit", self._t("login.submit"), self.operator_login
-        )
-        self.login_message = self._label("copy_login_message", "")
-        layout = QVBoxLayout(panel)
-        self.login_title = QLabel(self._t("login.title"))
-        layout.addWidget(self.login_title)
-        for w in (self.username_edit, self.password_edit, self.login_button, self.login_message):
-            layout.addWidget(w)
-        layout.addStretch(1)
-        return panel
-
     def operator_login(self) -> None:
         user, password = self.username_edit.text().strip(), self.password_edit.text()
         self.login_button.setEnabled(False)
@@ -292,7 +170,7 @@ class CopyTradeTab(QWidget):
         top.addWidget(self.latency_label)
         top.addWidget(self.refresh_button)
 
-        self.followers_table = _table("copy_followers", FOLLOWER_COLUMNS, self.lang)
+        self.followers_table = make_table("copy_followers", FOLLOWER_COLUMNS, self.lang)
         self.pause_button = self._button("copy_pause", t("pause"), self.pause_selected)
         self.resume_button = self._button("copy_resume", t("resume"), self.resume_selected)
         self.verify_button = self._button("copy_verify", t("verify"), self.verify_selected)
@@ -307,7 +185,7 @@ class CopyTradeTab(QWidget):
         for w in (self.add_button, self.edit_button, self.delete_button, *buttons):
             actions.addWidget(w)
 
-        self.events_table = _table("copy_events", EVENT_COLUMNS, self.lang)
+        self.events_table = make_table("copy_events", EVENT_COLUMNS, self.lang)
         self.message_label = self._label("copy_message", "")
         self.message_label.setWordWrap(True)
 
@@ -325,8 +203,6 @@ class CopyTradeTab(QWidget):
         """Re-render every text in ``lang`` (the main window's language menu calls this)."""
         self.lang = lang
         static: list[tuple[QLabel | QPushButton, str]] = [
-            (self.login_title, "login.title"),
-            (self.login_button, "login.submit"),
             (self.start_button, "start"),
             (self.stop_button, "stop"),
             (self.refresh_button, "refresh"),
@@ -342,13 +218,12 @@ class CopyTradeTab(QWidget):
         ]
         for widget, msg in static:
             widget.setText(self._t(msg))
-        self.username_edit.setPlaceholderText(self._t("login.username"))
-        self.password_edit.setPlaceholderText(self._t("login.password"))
+        self.login_panel.set_language(lang)
         for table, columns in (
             (self.followers_table, FOLLOWER_COLUMNS),
             (self.events_table, EVENT_COLUMNS),
         ):
-            table.setHorizontalHeaderLabels([self._t(f"col.{c}") for c in columns])
+            table.setHorizontalHeaderLabels(headers(columns, lang))
         if self.status is not None:
             self.show_status(self.status)
         else:
@@ -357,7 +232,7 @@ class CopyTradeTab(QWidget):
             self.latency_label.setText(self._t("latency", p50="-", p95="-"))
 
     def _t(self, msg: str, **params: object) -> str:
-        return text(self.lang, msg, **params)
+        return tr(f"copy.{msg}", self.lang, **params)
 
     def _label(self, name: str, value: str) -> QLabel:
         label = QLabel(value)
@@ -543,8 +418,8 @@ class CopyTradeTab(QWidget):
         tips = {
             (r, error_col): f.last_error for r, f in enumerate(status.followers) if f.last_error
         }
-        _fill(self.followers_table, rows, [f.id for f in status.followers], tips)
-        _fill(self.events_table, [event_cells(e, self.lang) for e in status.events])
+        fill(self.followers_table, rows, [f.id for f in status.followers], tips)
+        fill(self.events_table, [event_cells(e, self.lang) for e in status.events])
         if selected is not None:
             self.select_follower(selected.id)
         self._pop_up_new_failure(status)
@@ -613,127 +488,3 @@ class CopyTradeTab(QWidget):
             self.login_message.setText(shown)
             self._show_dashboard(False)
         self.failed.emit(shown)
-
-
-EXCHANGES = ("binance", "bitget")
-ENVIRONMENTS = ("prod", "test", "demo", "sim")
-
-
-class AccountDialog(QDialog):
-    """Add (``follower=None``) or edit a follower. Keys are write-only: when editing, blank key
-    fields keep the stored keys. Emits :attr:`submitted` with the fields to send; the tab saves
-    them off the GUI thread and closes the dialog on success or shows the refusal in it."""
-
-    submitted = Signal(dict)
-
-    def __init__(self, lang: str, follower: FollowerView | None, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.lang, self.follower = lang, follower
-        self.setObjectName("copy_account_dialog")
-        self.setWindowTitle(text(lang, "dialog.add" if follower is None else "dialog.edit"))
-        self.name_edit = QLineEdit(follower.name if follower else "")
-        self.exchange_box = self._combo(
-            "venue", EXCHANGES, follower.exchange if follower else "binance"
-        )
-        self.env_box = self._combo("env", ENVIRONMENTS, follower.env if follower else "prod")
-        self.key_edit, self.secret_edit, self.passphrase_edit = (
-            self._secret(follower is not None) for _ in range(3)
-        )
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error")
-        self.error_label.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        for key, widget in (
-            ("field.name", self.name_edit),
-            ("field.exchange", self.exchange_box),
-            ("field.env", self.env_box),
-            ("field.api_key", self.key_edit),
-            ("field.api_secret", self.secret_edit),
-            ("field.passphrase", self.passphrase_edit),
-        ):
-            form.addRow(text(lang, key), widget)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-
-    def _combo(self, kind: str, values: tuple[str, ...], current: str) -> QComboBox:
-        """Labels as the back office writes them (币安, 主网…); the code is the item's data."""
-        box = QComboBox()
-        for value in values:
-            box.addItem(label(self.lang, kind, value), value)
-        self.choose(box, current)
-        return box
-
-    @staticmethod
-    def choose(box: QComboBox, value: str) -> None:
-        """Select the item whose code is ``value``."""
-        box.setCurrentIndex(max(0, box.findData(value)))
-
-    def _secret(self, editing: bool) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-        if editing:
-            edit.setPlaceholderText(text(self.lang, "keep"))
-        return edit
-
-    def fields(self) -> dict[str, str]:
-        """What to send: everything for a new follower; for an edit, the changed plain fields
-        and the keys that were typed."""
-        plain = {
-            "name": self.name_edit.text().strip(),
-            "exchange": str(self.exchange_box.currentData()),
-            "env": str(self.env_box.currentData()),
-        }
-        keys = {
-            "api_key": self.key_edit.text().strip(),
-            "api_secret": self.secret_edit.text().strip(),
-            "passphrase": self.passphrase_edit.text().strip(),
-        }
-        if self.follower is None:
-            return {**plain, **keys}
-        old = {
-            "name": self.follower.name,
-            "exchange": self.follower.exchange,
-            "env": self.follower.env,
-        }
-        changed = {k: v for k, v in plain.items() if v != old[k]}
-        return {**changed, **{k: v for k, v in keys.items() if v}}
-
-    def submit(self) -> None:
-        self.error_label.setText("")
-        self.submitted.emit(self.fields())
-
-    def set_busy(self, busy: bool) -> None:
-        self.buttons.setEnabled(not busy)
-
-    def show_error(self, message: str, exc: Exception | None = None) -> None:
-        detail = exc.detail if isinstance(exc, ApiError) and isinstance(exc.detail, dict) else {}
-        lines = [message, *(f"{k}: {'; '.join(map(str, v))}" for k, v in detail.items())]
-        self.error_label.setText("\n".join(lines))
-        self.set_busy(False)
-
-
-class LeaderDialog(AccountDialog):
-    """Set / replace the leader: a Binance account (environment + keys); the server deactivates
-    the previous leader and the stream process follows the new one."""
-
-    def __init__(self, lang: str, parent: QWidget | None) -> None:
-        super().__init__(lang, None, parent)
-        self.setObjectName("copy_leader_dialog")
-        self.setWindowTitle(text(lang, "dialog.leader"))
-        self.exchange_box.setEnabled(False)  # the leader is always on Binance
-        self.name_edit.setEnabled(False)
-        self.passphrase_edit.setEnabled(False)
-
-    def fields(self) -> dict[str, str]:
-        return {
-            "env": str(self.env_box.currentData()),
-            "api_key": self.key_edit.text().strip(),
-            "api_secret": self.secret_edit.text().strip(),
-        }
