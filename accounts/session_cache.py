@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accounts.errors import ACCOUNT_DISABLED, ACCOUNT_EXPIRED, SESSION_EXPIRED, RefusedError
+from accounts.errors import ACCOUNT_DISABLED, ACCOUNT_EXPIRED, SESSION_EXPIRED
 from backoffice.redis import get_redis
+from kernel.refusals import Refused
 
 SESSION_PREFIX = "fleet:sess:"
 TRADER_PREFIX = "fleet:trader:"
@@ -116,9 +117,9 @@ def session_check(info: SessionInfo, now: float | None = None) -> SessionInfo:
     """Refuse a session past its 24 h, a disabled trader, an expired account (in that order)."""
     now = time.time() if now is None else now
     if info.session_expires_at <= now:
-        raise RefusedError(SESSION_EXPIRED, lang=info.lang)
+        raise Refused(SESSION_EXPIRED, lang=info.lang)
     if info.disabled:
-        raise RefusedError(ACCOUNT_DISABLED, lang=info.lang)
+        raise Refused(ACCOUNT_DISABLED, lang=info.lang)
     if info.trader_expires_at <= now:
-        raise RefusedError(ACCOUNT_EXPIRED, lang=info.lang)
+        raise Refused(ACCOUNT_EXPIRED, lang=info.lang)
     return info

@@ -8,12 +8,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.errors import RefusedError
 from accounts.models import Trader
 from accounts.selectors import session_for_token
 from accounts.serializers import ErrorOut, LoginIn, LoginOut, TraderOut
 from accounts.services import session_login, session_logout
 from backoffice.client_ip import request_ip
+from kernel.refusals import Refused
 
 
 def client_ip(request) -> str | None:
@@ -47,9 +47,9 @@ class LoginView(APIView):
         data.is_valid(raise_exception=True)
         try:
             result = session_login(ip=client_ip(request), **data.validated_data)
-        except RefusedError as exc:
+        except Refused:
             _activate_for(data.validated_data["username"])
-            raise exc.refusal.error(exc.detail) from None
+            raise
         return Response(
             {
                 "token": result.token,

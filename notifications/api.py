@@ -6,15 +6,15 @@ services write."""
 from __future__ import annotations
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import ErrorOut
-from backoffice.api.errors import ApiError
+from kernel.refusals import Refused
 from notifications import selectors, services
 from notifications.delivery import channel_test_send, scrub
+from notifications.errors import CHANNEL_NOT_FOUND
 from notifications.models import Channel, Subscription
 from notifications.serializers import (
     ChannelIn,
@@ -37,7 +37,7 @@ def _own_channel(request, pk: int) -> Channel:
     """The trader's own channel, or the API's ``not_found`` (someone else's looks the same)."""
     channel = Channel.objects.filter(pk=pk, owner=_me(request)).first()
     if channel is None:
-        raise ApiError("not_found", _("通知渠道不存在"), 404)
+        raise Refused(CHANNEL_NOT_FOUND)
     return channel
 
 

@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from accounts.errors import INVALID_TOKEN, RefusedError
+from accounts.errors import INVALID_TOKEN
 from accounts.session_cache import (
     LOOKUP_LUA,
     SESSION_PREFIX,
@@ -52,6 +52,7 @@ from accounts.session_cache import (
     session_info_from_row,
 )
 from backoffice.redis import get_redis
+from kernel.refusals import Refused
 
 log = logging.getLogger("fleet.orders.delivery")
 
@@ -246,7 +247,7 @@ def session_pull(
     """The usual pull in ONE round trip: the cached session of token hash ``thash``, checked, then
     the acknowledgements and the delivery. ``None`` when the session is not cached (the caller
     resolves it from the DB and calls :func:`pull`); a refused session raises its
-    ``RefusedError``."""
+    ``Refused``."""
     acks = list(acks)
     keys = [*_KEYS, SESSION_PREFIX + thash]
     args = [*_args("", now, thash, acks), TRADER_PREFIX]
@@ -257,7 +258,7 @@ def session_pull(
     outcome = result[1]
     if outcome == 0:
         session_check(info, now)  # raises the exact refusal
-        raise RefusedError(INVALID_TOKEN)  # unreachable unless the two checks disagree
+        raise Refused(INVALID_TOKEN)  # unreachable unless the two checks disagree
     if outcome == -1:
         return (info, *pull(info.trader_id, now, holder=thash, acks=acks))
     return info, outcome[1], outcome[0] == 1

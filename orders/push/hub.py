@@ -27,7 +27,6 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from accounts.errors import RefusedError
 from accounts.session_cache import (
     LOOKUP_LUA,
     SESSION_PREFIX,
@@ -35,6 +34,7 @@ from accounts.session_cache import (
     session_check,
     session_info_from_row,
 )
+from kernel.refusals import Refused
 from orders import delivery
 from orders.delivery import _ACK, _DELIVER_LUA, _KEYS, NEW_ORDERS_CHANNEL  # the pull's own Lua
 from orders.push.protocol import close_code, error_frame, orders_frame
@@ -212,7 +212,7 @@ class Hub:
 
         try:
             await asyncio.to_thread(session_resolve, clients[0].token)
-        except RefusedError as exc:
+        except Refused as exc:
             await self._close_refused(clients, exc)
             return
         self.wake()  # cached again: the next round delivers
@@ -221,10 +221,10 @@ class Hub:
         try:
             if info is not None:
                 session_check(info, now)
-        except RefusedError as exc:
+        except Refused as exc:
             await self._close_refused(clients, exc)
 
-    async def _close_refused(self, clients: list[Client], exc: RefusedError) -> None:
+    async def _close_refused(self, clients: list[Client], exc: Refused) -> None:
         from orders.hotpath import refused  # Django's translation: only on this rare path
 
         status, body, _headers = refused(exc.refusal, exc.detail, exc.lang)

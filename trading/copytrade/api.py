@@ -1,6 +1,6 @@
 """The copy-trading operator API under ``/api/v1/`` (docs/products.md copy-trading §5): followers,
 leader, global start / stop, status, and the operator login. Thin: validate, call a service /
-selector, shape output. Every refusal is ``{code, message, detail}`` (``backoffice.api.errors``)."""
+selector, shape output. Every refusal is ``{code, message, detail}`` (``kernel.api_errors``)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,19 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.errors import STAFF_REFUSALS
 from accounts.serializers import ErrorOut
 from accounts.staff_login import StaffRefused
-from backoffice.api.errors import ApiError
 from backoffice.client_ip import request_ip
+from kernel.refusals import INVALID_INPUT, Refused
 from trading.copytrade import controls, selectors, services
 from trading.copytrade.api_auth import OPERATOR_AUTH, OPERATOR_PERMISSIONS
-from trading.copytrade.errors import CopyError
+from trading.copytrade.errors import FOLLOWER_NOT_FOUND, NO_LEADER, VENUE_TIMEOUT
 from trading.copytrade.models import Follower, Leader
 from trading.copytrade.serializers import (
     FollowerCreatedOut,
@@ -43,18 +43,6 @@ from trading.exchanges.venue_errors import explain_text
 
 TAG = ["copytrade"]
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
-COPY_ERROR_STATUS = {"login_locked": 429, "invalid_credentials": 401, "not_operator": 403}
-COPY_ERROR_STATUS |= {"otp_required": 401, "otp_invalid": 401, "otp_setup_required": 403}
-COPY_ERROR_MESSAGES = {
-    "login_locked": _("登录失败次数过多，请稍后再试"),
-    "invalid_credentials": _("用户名或密码错误"),
-    "not_operator": _("该用户没有跟单操作权限"),
-    "otp_required": _("请输入两步验证的动态验证码"),
-    "otp_invalid": _("动态验证码错误"),
-    "otp_setup_required": _("请先在后台设置两步验证"),
-    "follower_disabled": _("跟单账户已停用，请先验证密钥"),
-    "follower_pending": _("跟单账户的密钥正在验证，验证通过后自动开始跟单"),
-}
 STATUS_EVENTS = 20
 log = logging.getLogger("fleet.copytrade.operator")
 
@@ -65,15 +53,9 @@ def log_action(request, action: str, target: object = "") -> None:
     log.info("operator %s: %s %s", user, action, target)
 
 
-def staff_refusal(exc: StaffRefused) -> ApiError:
-    """A refused operator login in the API error shape (``not_staff`` reads ``not_operator``)."""
-    code = "not_operator" if exc.code == "not_staff" else exc.code
-    return ApiError(code, COPY_ERROR_MESSAGES[code], COPY_ERROR_STATUS[code], exc.detail)
-
-
-def copy_error(exc: CopyError) -> ApiError:
-    message = COPY_ERROR_MESSAGES.get(exc.code, exc.message)
-    return ApiError(exc.code, message, COPY_ERROR_STATUS.get(exc.code, 409))
+def staff_refusal(exc: StaffRefused) -> Refused:
+    """A refused operator login as the API answers it (``not_staff`` reads ``not_operator``)."""
+    return Refused(STAFF_REFUSALS[exc.code], exc.detail)
 
 
 # --- payloads ----------------------------------------------------------------------------------
@@ -161,7 +143,7 @@ def one_follower(follower: Follower) -> dict[str, Any]:
 def _follower(pk: int) -> Follower:
     follower = selectors.followers_queryset().filter(pk=pk).first()
     if follower is None:
-        raise ApiError("not_found", _("跟单账户不存在"), 404, {"id": pk})
+        raise Refused(FOLLOWER_NOT_FOUND, {"id": pk})
     return follower
 
 
@@ -277,7 +259,7 @@ class AccountDetailView(OperatorView):
             v.get("passphrase", cred.passphrase),
         )
         if errors:
-            raise ApiError("invalid_input", _("输入有误"), 400, errors)
+            raise Refused(INVALID_INPUT, errors)
         renames = {"exchange": "venue", "env": "environment"}
         fields = {renames.get(k, k): val for k, val in v.items()}
         follower = services.follower_update(follower=follower, **fields)
@@ -310,7 +292,7 @@ class AccountVerifyView(OperatorView):
             result = services.follower_verify(follower=follower)
             log_action(request, "follower_verify", f"{pk} ok={result.ok}")
         except (FutureTimeout, TimeoutError):
-            raise ApiError("venue_timeout", _("交易所无响应，请稍后重试"), 504) from None
+            raise Refused(VENUE_TIMEOUT) from None
         follower.refresh_from_db(fields=["state"])
         body = {
             "ok": result.ok,
@@ -328,11 +310,8 @@ class _StateView(OperatorView):
 
     def post(self, request, pk: int):
         follower = _follower(pk)
-        try:
-            self.state_change(follower=follower)
-            log_action(request, self.state_change.__name__, pk)
-        except CopyError as exc:
-            raise copy_error(exc) from None
+        self.state_change(follower=follower)
+        log_action(request, self.state_change.__name__, pk)
         return Response(one_follower(follower))
 
 
@@ -377,7 +356,7 @@ class LeaderView(OperatorView):
     def get(self, request):
         leader = selectors.leader_active()
         if leader is None:
-            raise ApiError("no_leader", _("尚未设置主账户"), 404)
+            raise Refused(NO_LEADER)
         return Response(LeaderOut(leader_payload(leader, selectors.leader_connection())).data)
 
     @extend_schema(

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from accounts.staff_login import StaffRefused, staff_login
 from backoffice.redis import get_redis
+from kernel.refusals import Refused
 from trading.copytrade import services
 from trading.copytrade.choices import FollowerState
-from trading.copytrade.errors import CopyError
+from trading.copytrade.errors import FOLLOWER_DISABLED, FOLLOWER_PENDING
 from trading.copytrade.models import Follower
 from trading.copytrade.operators import OPERATE_PERMISSION, TOKEN_HOURS, OperatorToken
 
@@ -96,9 +97,9 @@ def follower_pause(*, follower: Follower) -> Follower:
     """Pause an ACTIVE follower. A DISABLED one stays DISABLED (pausing it would let a later
     resume skip the key check): verify it instead."""
     if follower.state == FollowerState.DISABLED:
-        raise CopyError("follower_disabled", "verify the follower's keys first")
+        raise Refused(FOLLOWER_DISABLED)
     if follower.state == FollowerState.PENDING:
-        raise CopyError("follower_pending", "the follower's keys are still being verified")
+        raise Refused(FOLLOWER_PENDING)
     return services.follower_set_state(follower=follower, state=FollowerState.PAUSED)
 
 
