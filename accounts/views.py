@@ -22,17 +22,7 @@ def client_ip(request) -> str | None:
 
 
 def trader_payload(trader: Trader) -> dict:
-    return TraderOut(
-        {
-            "id": trader.pk,
-            "username": trader.username,
-            "display_name": trader.display_name or trader.username,
-            "expires_at": trader.expires_at,
-            "status": trader.status,
-            "order_amount": trader.order_amount,
-            "language": trader.language,
-        }
-    ).data
+    return TraderOut(trader).data
 
 
 class LoginView(APIView):

@@ -3,8 +3,8 @@
 A refusal is a business "no" a person acts on: a machine ``code`` the client branches on, the HTTP
 status, and a message in the trader's language (Django gettext, Chinese by default, English from
 the ``.po`` files). Each app declares its own codes once, in its ``errors.py``, with ``refusal()``;
-they all land in ``CATALOGUE``, which refuses a code/text pair defined twice, so a text is never
-restated by a second app. The generic codes of the HTTP layer (not authenticated, not found, bad
+they all land in ``CATALOGUE``, whose ``duplicates()`` names a code/text pair declared twice
+(its test keeps that list empty), so a text is never restated by a second app. The generic codes of the HTTP layer (not authenticated, not found, bad
 input, unavailable, …) are declared here. Services raise ``Refused``; ``kernel.api_errors`` turns
 it into the wire shape ``{code, message, detail?}`` (docs/decisions.md).
 """

@@ -97,22 +97,9 @@ def _subscription(channel: Channel, recipient: str) -> Subscription | None:
 
 
 def channel_out(channel: Channel, sub: Subscription | None) -> dict:
-    """A channel as the client sees it, with its owner's subscription (secrets masked)."""
-    return {
-        "id": channel.pk,
-        "kind": channel.kind,
-        "name": channel.name,
-        "url_masked": channel.url_masked,
-        "secret_masked": channel.secret_masked,
-        "chat_id": channel.chat_id,
-        "language": channel.language,
-        "is_enabled": channel.is_enabled,
-        "is_broken": channel.is_broken,
-        "last_error": channel.last_error,
-        **{f: getattr(sub, f) if sub else None for f in SUB_FIELDS},
-        "kinds": sub.kinds if sub else "",
-        "min_severity": sub.min_severity if sub else "warning",
-    }
+    """A channel as the client sees it, with its owner's subscription (``ChannelOut``); no
+    subscription reads as an unsaved one: the model's defaults (all kinds, from warning)."""
+    return ChannelOut({"channel": channel, "sub": sub or Subscription()}).data
 
 
 class ChannelListView(APIView):

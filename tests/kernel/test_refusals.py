@@ -4,7 +4,9 @@ text it translated before, and the API writes a ``Refused`` in the one wire shap
 
 from __future__ import annotations
 
+import ast
 import importlib
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -12,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.api_errors import exception_handler
 from kernel.refusals import CATALOGUE, Catalogue, Refused, refusal
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SERVER = ["accounts", "orders", "notifications", "backoffice", "trading"]
+OWN_ERRORS = ["trading/exchanges"]  # the connectors' venue errors are not API refusals
 
 ERROR_MODULES = [
     "accounts.errors",
@@ -27,7 +33,7 @@ UNTRANSLATED = {
     "session_invalid", "session_unverified", "consent_required", "session_incomplete",
     "session_expired", "bad_config", "bot_running", "risk_not_accepted", "token_unavailable",
     "another_bot_running", "nothing_to_sweep", "token_unknown", "venue_unavailable", "no_trader",
-    "key_can_withdraw", "venue_error", "busy",
+    "venue_error",
 }  # fmt: skip
 
 
@@ -78,3 +84,42 @@ def test_a_refusal_is_written_in_the_one_wire_shape() -> None:
         assert bare is not None and bare.data == {"code": "test_only", "message": "Y 已存在"}
     finally:
         CATALOGUE._entries.remove(entry)
+
+
+def refusal_types(source: str) -> list[str]:
+    """Exception classes of ``source`` that carry a machine ``code`` (a second refusal type) and
+    catalogue entries built without ``refusal()`` (outside the one catalogue)."""
+    bad = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and any(
+            isinstance(n, ast.Attribute) and n.attr == "code" and isinstance(n.ctx, ast.Store)
+            for n in ast.walk(node)
+        ):
+            bad.append(f"class {node.name} carries a code")
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"Refusal", "ApiError"}:
+            bad.append(f"{node.func.id}(...) outside the catalogue")  # type: ignore[attr-defined]
+    return bad
+
+
+def test_the_server_has_one_refusal_type() -> None:
+    found = []
+    for package in SERVER:
+        for path in (ROOT / package).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if any(rel.startswith(own) for own in OWN_ERRORS) or "migrations" in path.parts:
+                continue
+            found += [f"{rel}: {bad}" for bad in refusal_types(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_a_second_refusal_type_is_found() -> None:
+    snippet = (
+        "class CopyError(Exception):\n"
+        "    def __init__(self, code, message):\n"
+        "        self.code, self.message = code, message\n"
+        "NOT_FOUND = Refusal('not_found', 404, 'x')\n"
+    )
+    assert refusal_types(snippet) == [
+        "class CopyError carries a code",
+        "Refusal(...) outside the catalogue",
+    ]

@@ -9,15 +9,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.errors import STAFF_REFUSALS
 from accounts.serializers import ErrorOut
-from accounts.staff_login import StaffRefused
 from backoffice.client_ip import request_ip
 from kernel.refusals import INVALID_INPUT, Refused
 from trading.copytrade import controls, selectors, services
@@ -39,7 +36,6 @@ from trading.copytrade.serializers import (
     VerifyOut,
     check_pair,
 )
-from trading.exchanges.venue_errors import explain_text
 
 TAG = ["copytrade"]
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
@@ -53,91 +49,14 @@ def log_action(request, action: str, target: object = "") -> None:
     log.info("operator %s: %s %s", user, action, target)
 
 
-def staff_refusal(exc: StaffRefused) -> Refused:
-    """A refused operator login as the API answers it (``not_staff`` reads ``not_operator``)."""
-    return Refused(STAFF_REFUSALS[exc.code], exc.detail)
-
-
-# --- payloads ----------------------------------------------------------------------------------
-def error_words(raw: str) -> str:
-    """A stored venue error in the caller's language (``Accept-Language``) from the one catalogue
-    (``trading.exchanges.venue_errors``); the raw ``[venue code] message`` stays in its own field."""
-    return explain_text(raw, get_language()).text if raw else ""
-
-
-def follower_payload(row: selectors.FollowerRow) -> dict[str, Any]:
-    f, bal, last = row.follower, row.balance, row.last_copy
-    return {
-        "id": f.pk,
-        "name": f.name,
-        "exchange": f.venue,
-        "env": f.environment,
-        "state": f.state,
-        "api_key_masked": f.credential.api_key_masked,
-        "has_passphrase": bool(f.credential.passphrase),
-        "freeUSDT": bal.usdt if bal else None,
-        "freeBTC": bal.btc if bal else None,
-        "balance_age_s": round(bal.age_s, 1) if bal else None,
-        "last_error": f.last_error,
-        "last_error_text": error_words(f.last_error),
-        "last_copy": last_copy_payload(last) if last else None,
-        "created_at": f.created_at,
-    }
-
-
-def last_copy_payload(ex) -> dict[str, Any]:
-    return {
-        "event_id": ex.event_id,
-        "side": ex.side,
-        "ratio": ex.event.ratio,
-        "requested": ex.requested,
-        "status": ex.status,
-        "filled_base": ex.filled_base,
-        "filled_quote": ex.filled_quote,
-        "error": ex.error,
-        "error_text": error_words(ex.error),
-        "skip_reason": ex.skip_reason,
-        "latency_ms": ex.latency_ms,
-        "at": ex.updated_at,
-    }
-
-
-def leader_payload(leader: Leader, conn: selectors.LeaderConnection) -> dict[str, Any]:
-    cred = leader.credential
-    return {
-        "id": leader.pk,
-        "exchange": cred.venue,
-        "env": cred.environment,
-        "api_key_masked": cred.api_key_masked,
-        "connected": conn.connected,
-        "connection": conn.state,
-        "connection_detail": conn.detail,
-    }
-
-
-def event_payload(s: selectors.EventSummary) -> dict[str, Any]:
-    e = s.event
-    return {
-        "id": e.pk,
-        "t": e.received_at,
-        "leader_order_id": e.leader_order_id,
-        "type": e.side,
-        "ratio": e.ratio,
-        "x_percent": s.percent,
-        "filled_base": e.filled_base,
-        "filled_quote": e.filled_quote,
-        "fanout": s.fanout,
-        "ok": s.ok,
-        "fail": s.fail,
-        "skipped": s.skipped,
-        "pending": s.pending,
-        "latency_ms": s.latency_ms,
-        "not_copied_reason": e.not_copied_reason,
-    }
-
-
+# --- output ---------------------------------------------------------------------------------------
 def one_follower(follower: Follower) -> dict[str, Any]:
-    return FollowerOut(follower_payload(selectors.follower_rows([follower])[0])).data
+    return FollowerOut(selectors.follower_rows([follower])[0]).data
+
+
+def leader_out(leader: Leader | None) -> dict[str, Any] | None:
+    """The ``LeaderOut`` input: the leader and what its stream last reported."""
+    return {"leader": leader, "conn": selectors.leader_connection()} if leader else None
 
 
 def _follower(pk: int) -> Follower:
@@ -172,10 +91,7 @@ class OperatorLoginView(APIView):
     def post(self, request):
         data = OperatorLoginIn(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            login = controls.operator_login(ip=request_ip(request), **data.validated_data)
-        except StaffRefused as exc:
-            raise staff_refusal(exc) from None
+        login = controls.operator_login(ip=request_ip(request), **data.validated_data)
         body = {
             "token": login.token,
             "expires_at": login.expires_at,
@@ -208,7 +124,7 @@ class AccountListView(OperatorView):
     )
     def get(self, request):
         rows = selectors.follower_rows()
-        return Response(FollowerOut([follower_payload(r) for r in rows], many=True).data)
+        return Response(FollowerOut(rows, many=True).data)
 
     @extend_schema(
         tags=TAG,
@@ -299,7 +215,6 @@ class AccountVerifyView(OperatorView):
             "freeUSDT": result.free_usdt,
             "freeBTC": result.free_btc,
             "error": result.error,
-            "error_text": error_words(result.error),
             "state": follower.state,
         }
         return Response(VerifyOut(body).data)
@@ -357,7 +272,7 @@ class LeaderView(OperatorView):
         leader = selectors.leader_active()
         if leader is None:
             raise Refused(NO_LEADER)
-        return Response(LeaderOut(leader_payload(leader, selectors.leader_connection())).data)
+        return Response(LeaderOut(leader_out(leader)).data)
 
     @extend_schema(
         tags=TAG,
@@ -373,8 +288,7 @@ class LeaderView(OperatorView):
             environment=v["env"], api_key=v["api_key"], api_secret=v["api_secret"]
         )
         log_action(request, "leader_set", f"{leader.pk} binance/{v['env']}")
-        payload = leader_payload(leader, selectors.leader_connection())
-        return Response(LeaderSetOut({"listening": True, "leader": payload}).data)
+        return Response(LeaderSetOut({"listening": True, "leader": leader_out(leader)}).data)
 
 
 class CopyStartView(OperatorView):
@@ -408,20 +322,12 @@ class StatusView(OperatorView):
         responses={200: StatusOut, **AUTH_ERRORS},
     )
     def get(self, request):
-        leader = selectors.leader_active()
-        conn = selectors.leader_connection()
-        events = selectors.recent_events(STATUS_EVENTS)
-        latency = selectors.fanout_latency()
         body = {
             "running": services.copy_is_running(),
-            "leader": leader_payload(leader, conn) if leader else None,
-            "followers": [follower_payload(r) for r in selectors.follower_rows()],
-            "recent_events": [event_payload(s) for s in events],
-            "latency": {
-                "events": latency.events,
-                "p50_ms": latency.p50_ms,
-                "p95_ms": latency.p95_ms,
-            },
+            "leader": leader_out(selectors.leader_active()),
+            "followers": selectors.follower_rows(),
+            "recent_events": selectors.recent_events(STATUS_EVENTS),
+            "latency": selectors.fanout_latency(),
             "server_time": timezone.now(),
         }
         return Response(StatusOut(body).data)

@@ -19,8 +19,6 @@ from kernel.refusals import INVALID_INPUT, Refused
 from trading.exchanges.errors import ExchangeError
 from trading.futures_trading import selectors, services
 from trading.futures_trading.errors import (
-    BUSY,
-    KEY_CAN_WITHDRAW,
     NO_FUTURES_KEY,
     TRADE_NOT_FOUND,
     VENUE_ERROR,
@@ -96,10 +94,7 @@ class KeyView(APIView):
                    responses={200: AnyOut, **ERRORS})  # fmt: skip
     def put(self, request):  # type: ignore[no-untyped-def]
         d = _valid(KeyIn, request).validated_data
-        try:
-            account, check = services.futures_key_set(trader=_trader(request), **d)
-        except services.KeyRefused as exc:
-            raise Refused(KEY_CAN_WITHDRAW, reason=exc) from None
+        account, check = services.futures_key_set(trader=_trader(request), **d)
         return Response({**account_payload(account), "ok": check.ok, "error": check.error})
 
 
@@ -187,8 +182,6 @@ class TradeCloseView(APIView):
             raise Refused(TRADE_NOT_FOUND)
         try:
             intent = services.trade_close(intent=intent)
-        except services.IntentBusy as exc:
-            raise Refused(BUSY, reason=exc) from None
         except ExchangeError as exc:
             raise Refused(VENUE_ERROR, reason=exc) from None
         return Response(intent_payload(intent))
