@@ -9,9 +9,9 @@ from django.utils import translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 
-from accounts.errors import RefusedError
 from accounts.selectors import session_resolve
 from accounts.session_cache import SessionInfo
+from kernel.refusals import Refused
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,10 @@ class ClientTokenAuthentication(BaseAuthentication):
             return None
         try:
             info = session_resolve(token_from_header(header))
-        except RefusedError as exc:
+        except Refused as exc:
             if exc.lang:  # the client sends no Accept-Language: speak the trader's language
                 translation.activate(exc.lang)
-            raise exc.refusal.error() from None
+            raise
         translation.activate(info.lang)
         return ClientPrincipal(info), token_from_header(header)
 

@@ -7,7 +7,6 @@ from accounts.errors import (
     ACCOUNT_DISABLED,
     ACCOUNT_EXPIRED,
     INVALID_TOKEN,
-    RefusedError,
 )
 from accounts.models import ClientSession
 from accounts.session_cache import (
@@ -18,11 +17,12 @@ from accounts.session_cache import (
     token_hash,
     trader_cache_put,
 )
+from kernel.refusals import Refused
 
 
 def session_resolve(token: str | None) -> SessionInfo:
     """Who is calling: checks token, 24 h session, disabled and expired — Redis first, DB on a miss.
-    Raises ``RefusedError`` with the exact refusal code."""
+    Raises ``Refused`` with the exact refusal code."""
     thash = session_token_hash(token)
     return session_check(session_cache_get(thash) or _load_from_db(thash))
 
@@ -30,17 +30,17 @@ def session_resolve(token: str | None) -> SessionInfo:
 def session_token_hash(token: str | None) -> str:
     """The stored form of a well-formed token (``INVALID_TOKEN`` for a missing or absurd one)."""
     if not token or len(token) > 128:
-        raise RefusedError(INVALID_TOKEN)
+        raise Refused(INVALID_TOKEN)
     return token_hash(token)
 
 
 def _load_from_db(thash: str) -> SessionInfo:
     session = ClientSession.objects.select_related("trader").filter(token_hash=thash).first()
     if session is None:
-        raise RefusedError(INVALID_TOKEN)
+        raise Refused(INVALID_TOKEN)
     if session.ended_at is not None and session.end_reason != SessionEndReason.EXPIRED:
         # logged out, revoked, password changed, disabled, expired, device revoked
-        raise RefusedError(_ended_refusal(session.trader), lang=session.trader.language)
+        raise Refused(_ended_refusal(session.trader), lang=session.trader.language)
     trader = session.trader
     if session.ended_at is None and session.is_active:
         session_cache_put(thash, trader.pk, session.expires_at.timestamp())

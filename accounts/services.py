@@ -21,7 +21,6 @@ from accounts.errors import (
     DEVICE_NOT_ALLOWED,
     INVALID_CREDENTIALS,
     LOGIN_LOCKED,
-    RefusedError,
 )
 from accounts.models import AuditEvent, ClientSession, Device, ExchangeCredential, Trader
 from accounts.session_cache import (
@@ -31,6 +30,7 @@ from accounts.session_cache import (
     trader_cache_put,
 )
 from kernel import metrics
+from kernel.refusals import Refused
 
 log = logging.getLogger("fleet.accounts")
 
@@ -161,7 +161,7 @@ class LoginResult:
 @sensitive_variables("password")
 def session_login(*, username: str, password: str, device_id: str, ip: str | None) -> LoginResult:
     """Check waits and locks, credentials, account state and device; open a 24 h session.
-    Raises RefusedError. Only an existing trader's own name is ever counted or locked
+    Raises Refused. Only an existing trader's own name is ever counted or locked
     (``accounts.bruteforce``), so a made-up username cannot lock a real one."""
     trader = Trader.objects.filter(username=username).first()
     account = trader.username if trader else None
@@ -213,7 +213,7 @@ def _refuse(refusal, username, ip, device_id, trader=None, detail=None):
     )
     log.info("login refused user=%s reason=%s ip=%s", username, refusal.code, ip)
     metrics.safely(metrics.LOGIN_REFUSALS.labels(refusal.code).inc)
-    raise RefusedError(refusal, detail)
+    raise Refused(refusal, detail)
 
 
 def device_allowed(device_id: str) -> bool:

@@ -14,24 +14,68 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accounts.errors import ACCOUNT_DISABLED, ACCOUNT_EXPIRED, SESSION_EXPIRED, RefusedError
+from accounts.errors import ACCOUNT_DISABLED, ACCOUNT_EXPIRED, SESSION_EXPIRED
 from kernel.redis import get_redis
+from kernel.refusals import Refusal, Refused
 
 SESSION_PREFIX = "fleet:sess:"
 TRADER_PREFIX = "fleet:trader:"
 
-# The session hash, then the trader hash it points at, as a Lua function of (session key, trader
-# prefix) → row or nil. ``_LOOKUP`` calls it; the order pull's script embeds it (one round trip).
-LOOKUP_LUA = """
+# The fields of a cached session row, in the order a script returns them (``session_reply``).
+SESSION_FIELDS = (
+    "trader_id",
+    "session_expires_at",
+    "trader_expires_at",
+    "disabled",
+    "amount",
+    "lang",
+    "username",
+)
+# The session-validity rule, written once: (field, test, refusal), checked in this order. "ended":
+# the time in the field is not after now; "set": the flag is on. ``session_refusal`` applies it in
+# Python (database rows, the push hub's recheck), ``SESSION_LUA``'s ``session_refused`` in Redis
+# (the order pull and the push sweep), both generated from this table.
+SESSION_RULE = (
+    ("session_expires_at", "ended", SESSION_EXPIRED),
+    ("disabled", "set", ACCOUNT_DISABLED),
+    ("trader_expires_at", "ended", ACCOUNT_EXPIRED),
+)
+_LUA_TESTS = {"ended": "tonumber(row.{0}) <= now", "set": "row.{0} == '1'"}
+
+# Lua functions the scripts embed (one round trip): ``session_row(session key, trader prefix)``
+# reads the session hash, then the trader hash it points at → a row with named fields, or nil;
+# ``session_refused(row, now)`` is the rule above; ``session_reply(row)`` the row as a list in
+# ``SESSION_FIELDS`` order (what ``session_info_from_row`` reads).
+SESSION_LUA = (
+    """
 local function session_row(skey, tprefix)
   local s = redis.call('HMGET', skey, 'trader_id', 'expires_at')
   if not s[1] then return nil end
   local t = redis.call('HMGET', tprefix .. s[1], 'expires_at', 'disabled', 'amount', 'lang', 'username')
   if not t[1] or not t[2] or not t[3] then return nil end
-  return {s[1], s[2], t[1], t[2], t[3], t[4] or '', t[5] or ''}
+  return {trader_id = s[1], session_expires_at = s[2], trader_expires_at = t[1], disabled = t[2],
+          amount = t[3], lang = t[4] or '', username = t[5] or ''}
+end
+local function session_refused(row, now)
+  return """
+    + " or ".join(_LUA_TESTS[test].format(field) for field, test, _r in SESSION_RULE)
+    + """
+end
+local function session_reply(row)
+  return {"""
+    + ", ".join(f"row.{field}" for field in SESSION_FIELDS)
+    + """}
 end
 """
-_LOOKUP = LOOKUP_LUA + "return session_row(KEYS[1], ARGV[1])\n"
+)
+_LOOKUP = (
+    SESSION_LUA
+    + """
+local row = session_row(KEYS[1], ARGV[1])
+if not row then return false end
+return session_reply(row)
+"""
+)
 
 
 @dataclass(frozen=True)
@@ -98,27 +142,33 @@ def session_cache_get(thash: str) -> SessionInfo | None:
 
 
 def session_info_from_row(row: list | None) -> SessionInfo | None:
-    """A ``LOOKUP_LUA`` result (also embedded in the order pull's script) as ``SessionInfo``."""
-    if not row or len(row) < 7:
+    """A ``session_reply`` result (from any script embedding ``SESSION_LUA``) as ``SessionInfo``."""
+    if not row or len(row) < len(SESSION_FIELDS):
         return None
+    f = dict(zip(SESSION_FIELDS, row, strict=False))
     return SessionInfo(
-        trader_id=int(row[0]),
-        session_expires_at=float(row[1]),
-        trader_expires_at=float(row[2]),
-        disabled=row[3] == "1",
-        amount=Decimal(row[4]),
-        lang=row[5] or "zh-hans",
-        username=row[6] or "",
+        trader_id=int(f["trader_id"]),
+        session_expires_at=float(f["session_expires_at"]),
+        trader_expires_at=float(f["trader_expires_at"]),
+        disabled=f["disabled"] == "1",
+        amount=Decimal(f["amount"]),
+        lang=f["lang"] or "zh-hans",
+        username=f["username"] or "",
     )
+
+
+def session_refusal(info: SessionInfo, now: float) -> Refusal | None:
+    """The first rule of ``SESSION_RULE`` the session breaks at ``now``, or None (valid)."""
+    for field, test, refusal in SESSION_RULE:
+        value = getattr(info, field)
+        if (value <= now) if test == "ended" else value:
+            return refusal
+    return None
 
 
 def session_check(info: SessionInfo, now: float | None = None) -> SessionInfo:
     """Refuse a session past its 24 h, a disabled trader, an expired account (in that order)."""
-    now = time.time() if now is None else now
-    if info.session_expires_at <= now:
-        raise RefusedError(SESSION_EXPIRED, lang=info.lang)
-    if info.disabled:
-        raise RefusedError(ACCOUNT_DISABLED, lang=info.lang)
-    if info.trader_expires_at <= now:
-        raise RefusedError(ACCOUNT_EXPIRED, lang=info.lang)
+    refusal = session_refusal(info, time.time() if now is None else now)
+    if refusal is not None:
+        raise Refused(refusal, lang=info.lang)
     return info

@@ -18,18 +18,11 @@ from django_otp import match_token, user_has_device
 
 from accounts import bruteforce
 from accounts.choices import AuditAction
+from accounts.errors import STAFF_REFUSALS
 from accounts.services import audit_record
+from kernel.refusals import Refused
 
 OPERATE_PERMISSION = "copytrade.operate"  # declared by trading.copytrade.operators
-
-
-class StaffRefused(Exception):
-    """A refused staff login: ``code`` is the API's machine code, ``detail`` its detail."""
-
-    def __init__(self, code: str, detail: dict | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -66,8 +59,8 @@ def staff_login(
 ) -> StaffLogin:
     """Check waits and locks, the password, staff status (and ``permission``), then the TOTP
     code when the user has a device. A wrong code counts as a failed login. Raises
-    ``StaffRefused`` (``login_locked``, ``invalid_credentials``, ``otp_required``,
-    ``otp_invalid``, ``not_staff``); every outcome is audited with the client IP."""
+    ``Refused`` (``login_locked``, ``invalid_credentials``, ``otp_required``, ``otp_invalid``,
+    ``not_operator`` — audited as ``not_staff``); every outcome is audited with the client IP."""
     account = staff_account(username)
     blocked = bruteforce.login_gate(account=account, ip=ip)
     if blocked:
@@ -108,4 +101,4 @@ def _refuse(code: str, username: str, ip, via: str, detail=None, actor=None) -> 
         ip=ip,
         detail={"via": via},
     )
-    raise StaffRefused(code, detail)
+    raise Refused(STAFF_REFUSALS[code], detail)

@@ -8,12 +8,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.errors import RefusedError
 from accounts.models import Trader
 from accounts.selectors import session_for_token
 from accounts.serializers import ErrorOut, LoginIn, LoginOut, TraderOut
 from accounts.services import session_login, session_logout
 from kernel.client_ip import request_ip
+from kernel.refusals import Refused
 
 
 def client_ip(request) -> str | None:
@@ -22,17 +22,7 @@ def client_ip(request) -> str | None:
 
 
 def trader_payload(trader: Trader) -> dict:
-    return TraderOut(
-        {
-            "id": trader.pk,
-            "username": trader.username,
-            "display_name": trader.display_name or trader.username,
-            "expires_at": trader.expires_at,
-            "status": trader.status,
-            "order_amount": trader.order_amount,
-            "language": trader.language,
-        }
-    ).data
+    return TraderOut(trader).data
 
 
 class LoginView(APIView):
@@ -47,9 +37,9 @@ class LoginView(APIView):
         data.is_valid(raise_exception=True)
         try:
             result = session_login(ip=client_ip(request), **data.validated_data)
-        except RefusedError as exc:
+        except Refused:
             _activate_for(data.validated_data["username"])
-            raise exc.refusal.error(exc.detail) from None
+            raise
         return Response(
             {
                 "token": result.token,

@@ -29,8 +29,9 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from accounts.staff_login import StaffRefused, staff_login, two_factor_required
+from accounts.staff_login import staff_login, two_factor_required
 from kernel.client_ip import request_ip
+from kernel.refusals import Refused
 
 REFUSALS = {
     "login_locked": _("登录失败次数过多，请在 %(s)s 秒后再试。"),
@@ -65,12 +66,12 @@ class AdminLoginForm(AdminAuthenticationForm):
                 otp_token=self.cleaned_data.get("otp_token") or "",
                 request=self.request,
             )
-        except StaffRefused as exc:
+        except Refused as exc:
             raise self._refusal(exc) from None
         self.user_cache = login.user
         return self.cleaned_data
 
-    def _refusal(self, exc: StaffRefused) -> ValidationError:
+    def _refusal(self, exc: Refused) -> ValidationError:
         if exc.code in REFUSALS:
             wait = (exc.detail or {}).get("retry_after_s", "")
             return ValidationError(REFUSALS[exc.code] % {"s": wait}, code=exc.code)

@@ -6,15 +6,15 @@ services write."""
 from __future__ import annotations
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import ErrorOut
-from backoffice.api.errors import ApiError
+from kernel.refusals import Refused
 from notifications import selectors, services
 from notifications.delivery import channel_test_send, scrub
+from notifications.errors import CHANNEL_NOT_FOUND
 from notifications.models import Channel, Subscription
 from notifications.serializers import (
     ChannelIn,
@@ -37,7 +37,7 @@ def _own_channel(request, pk: int) -> Channel:
     """The trader's own channel, or the API's ``not_found`` (someone else's looks the same)."""
     channel = Channel.objects.filter(pk=pk, owner=_me(request)).first()
     if channel is None:
-        raise ApiError("not_found", _("通知渠道不存在"), 404)
+        raise Refused(CHANNEL_NOT_FOUND)
     return channel
 
 
@@ -97,22 +97,9 @@ def _subscription(channel: Channel, recipient: str) -> Subscription | None:
 
 
 def channel_out(channel: Channel, sub: Subscription | None) -> dict:
-    """A channel as the client sees it, with its owner's subscription (secrets masked)."""
-    return {
-        "id": channel.pk,
-        "kind": channel.kind,
-        "name": channel.name,
-        "url_masked": channel.url_masked,
-        "secret_masked": channel.secret_masked,
-        "chat_id": channel.chat_id,
-        "language": channel.language,
-        "is_enabled": channel.is_enabled,
-        "is_broken": channel.is_broken,
-        "last_error": channel.last_error,
-        **{f: getattr(sub, f) if sub else None for f in SUB_FIELDS},
-        "kinds": sub.kinds if sub else "",
-        "min_severity": sub.min_severity if sub else "warning",
-    }
+    """A channel as the client sees it, with its owner's subscription (``ChannelOut``); no
+    subscription reads as an unsaved one: the model's defaults (all kinds, from warning)."""
+    return ChannelOut({"channel": channel, "sub": sub or Subscription()}).data
 
 
 class ChannelListView(APIView):

@@ -74,21 +74,23 @@ class ChannelIn(serializers.Serializer):
         return attrs
 
 
+# ``{"channel": Channel, "sub": Subscription}``: a channel as its owner sees it (secrets masked)
+# with the owner's subscription to it.
 class ChannelOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    name = serializers.CharField()
-    url_masked = serializers.CharField()
-    secret_masked = serializers.CharField()
-    chat_id = serializers.CharField()
-    language = serializers.CharField()
-    is_enabled = serializers.BooleanField()
-    is_broken = serializers.BooleanField()
-    last_error = serializers.CharField()
-    kinds = serializers.CharField()
-    min_severity = serializers.CharField()
-    quiet_start = serializers.TimeField(allow_null=True)
-    quiet_end = serializers.TimeField(allow_null=True)
+    id = serializers.IntegerField(source="channel.pk")
+    kind = serializers.CharField(source="channel.kind")
+    name = serializers.CharField(source="channel.name")
+    url_masked = serializers.CharField(source="channel.url_masked")
+    secret_masked = serializers.CharField(source="channel.secret_masked")
+    chat_id = serializers.CharField(source="channel.chat_id")
+    language = serializers.CharField(source="channel.language")
+    is_enabled = serializers.BooleanField(source="channel.is_enabled")
+    is_broken = serializers.BooleanField(source="channel.is_broken")
+    last_error = serializers.CharField(source="channel.last_error")
+    kinds = serializers.CharField(source="sub.kinds")
+    min_severity = serializers.CharField(source="sub.min_severity")
+    quiet_start = serializers.TimeField(source="sub.quiet_start", allow_null=True)
+    quiet_end = serializers.TimeField(source="sub.quiet_end", allow_null=True)
 
 
 class TestSendOut(serializers.Serializer):

@@ -12,10 +12,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from kernel.refusals import Refused
 from kernel.venue_words import report_error_html
 from orders import admin_views, services
 from orders.choices import DIRECTION_WORDS, OrderStatus
-from orders.errors import OrderError
 from orders.forms import EventSymbolForm, OrderCreateForm, OrderTemplateForm, TraderAmountForm
 from orders.models import (
     EventOrder,
@@ -300,7 +300,7 @@ class OrderTemplateAdmin(admin.ModelAdmin):
 def _create_from_template(request, template: OrderTemplate) -> None:
     try:
         orders = services.template_create_orders(template=template, created_by=request.user)
-    except OrderError as exc:
+    except Refused as exc:
         reasons = "；".join(order_field_errors(exc).values())
         messages.error(request, f"{template.name}: {reasons}")
         return

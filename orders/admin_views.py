@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
+from kernel.refusals import Refused
 from kernel.runtime_config import config_get
 from orders import delivery, services
-from orders.errors import OrderError
 from orders.forms import BatchCreateForm
 from orders.open_contracts import VENUE_OPEN_LIMIT
 from orders.selectors import Dashboard, dashboard, open_contracts_over_limit
@@ -95,7 +95,7 @@ def _batch_create(request, data: dict) -> bool:
                     validity_seconds=data["validity_seconds"],
                     payout_ratio=data["payout_ratio"],
                 )
-    except OrderError as exc:  # e.g. a symbol switched off since the form was checked
+    except Refused as exc:  # e.g. a symbol switched off since the form was checked
         messages.error(request, "；".join(order_field_errors(exc).values()))
         return False
     messages.success(request, _("已创建 %(n)d 个订单") % {"n": len(orders)})

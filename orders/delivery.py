@@ -42,9 +42,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from accounts.errors import INVALID_TOKEN, RefusedError
+from accounts.errors import INVALID_TOKEN
 from accounts.session_cache import (
-    LOOKUP_LUA,
+    SESSION_LUA,
     SESSION_PREFIX,
     TRADER_PREFIX,
     SessionInfo,
@@ -52,6 +52,7 @@ from accounts.session_cache import (
     session_info_from_row,
 )
 from kernel.redis import get_redis
+from kernel.refusals import Refused
 
 log = logging.getLogger("fleet.orders.delivery")
 
@@ -155,21 +156,23 @@ return ack(ARGV[1], ARGV[2])
 """
 )
 # The usual pull in one round trip: the caller's session (KEYS[6], trader prefix ARGV[#ARGV])
-# checked against ``now``, then acknowledgements and delivery. → {session row, {flush_due,
-# deliveries} | 0 (session refused) | -1 (state not ready)}, or nil when the session is not cached
-# (the caller falls back to the database).
+# checked against ``now`` (``session_refused``: the one rule, ``accounts.session_cache``), then
+# acknowledgements and delivery. → {session row, {flush_due, deliveries} | 0 (session refused) |
+# -1 (state not ready)}, or nil when the session is not cached (the caller falls back to the
+# database).
 _SESSION_PULL = (
-    LOOKUP_LUA
+    SESSION_LUA
     + _ACK_LUA
     + _DELIVER_LUA
     + """
 local row = session_row(KEYS[6], ARGV[#ARGV])
 if not row then return false end
 local now = tonumber(ARGV[2])
-if tonumber(row[2]) <= now or row[4] == '1' or tonumber(row[3]) <= now then return {row, 0} end
-if redis.call('EXISTS', KEYS[1]) == 0 then return {row, -1} end
-local acked = ack(row[1], ARGV[2])
-return {row, {acked[1], deliver(row[1], ARGV[2], ARGV[10])}}
+local reply = session_reply(row)
+if session_refused(row, now) then return {reply, 0} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {reply, -1} end
+local acked = ack(row.trader_id, ARGV[2])
+return {reply, {acked[1], deliver(row.trader_id, ARGV[2], ARGV[10])}}
 """
 )
 
@@ -246,7 +249,7 @@ def session_pull(
     """The usual pull in ONE round trip: the cached session of token hash ``thash``, checked, then
     the acknowledgements and the delivery. ``None`` when the session is not cached (the caller
     resolves it from the DB and calls :func:`pull`); a refused session raises its
-    ``RefusedError``."""
+    ``Refused``."""
     acks = list(acks)
     keys = [*_KEYS, SESSION_PREFIX + thash]
     args = [*_args("", now, thash, acks), TRADER_PREFIX]
@@ -257,7 +260,7 @@ def session_pull(
     outcome = result[1]
     if outcome == 0:
         session_check(info, now)  # raises the exact refusal
-        raise RefusedError(INVALID_TOKEN)  # unreachable unless the two checks disagree
+        raise Refused(INVALID_TOKEN)  # unreachable unless the two checks disagree
     if outcome == -1:
         return (info, *pull(info.trader_id, now, holder=thash, acks=acks))
     return info, outcome[1], outcome[0] == 1

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.refusals import Refused
 from kernel.runtime_config import config_get
 from orders.choices import Direction, TimeIncrement
-from orders.errors import OrderError
 from orders.models import EventOrder, EventSymbol, OrderTemplate, TraderOrderAmount
 from orders.selectors import active_symbols
 from orders.services import amount_validate
@@ -29,7 +29,7 @@ def _service_check(form: forms.BaseForm, rename: dict[str, str] | None = None, *
         return
     try:
         order_fields_validate(**values)
-    except OrderError as exc:
+    except Refused as exc:
         for field, message in order_field_errors(exc).items():
             form.add_error(names.get(field), message)
 
@@ -150,7 +150,7 @@ class TraderAmountForm(forms.ModelForm):
     def clean_order_amount(self):
         try:
             return amount_validate(self.cleaned_data["order_amount"])
-        except OrderError as exc:
+        except Refused as exc:
             raise forms.ValidationError(
                 _("金额须在 %(min)s 到 %(max)s USDT 之间"), params=exc.detail
             ) from None

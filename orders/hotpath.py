@@ -30,13 +30,14 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from redis.exceptions import RedisError
 
 from accounts.api_auth import token_from_header
-from accounts.errors import NOT_AUTHENTICATED, Refusal, RefusedError
+from accounts.errors import NOT_AUTHENTICATED
 from accounts.selectors import session_resolve, session_token_hash
 from kernel import metrics
 from kernel.front_door import drain, front_door
+from kernel.refusals import MEDIA_REFUSED, TOO_LARGE, Refusal, Refused
 from orders import delivery
-from orders.errors import UNAVAILABLE, OrderError
-from orders.report_input import MEDIA_REFUSED, TOO_LARGE, is_json_media, report_fields
+from orders.errors import UNAVAILABLE
+from orders.report_input import is_json_media, report_fields
 from orders.services import execution_report
 
 log = logging.getLogger("fleet.orders.api")
@@ -68,7 +69,7 @@ def pull_reply(
             fragments, flush_due = delivery.pull(info.trader_id, now, holder=thash, acks=acks)
         else:
             info, fragments, flush_due = hit
-    except RefusedError as exc:
+    except Refused as exc:
         return refused(exc.refusal, exc.detail, exc.lang or _accepted(accept_language))
     except (delivery.DeliveryUnavailable, RedisError, DatabaseError) as exc:
         log.warning("pull refused, delivery state unavailable: %s", type(exc).__name__)
@@ -110,10 +111,8 @@ def report_reply(
         lang = info.lang or lang
         fields = report_fields(body)
         report, created = execution_report(order_id=order_id, trader_id=info.trader_id, **fields)
-    except RefusedError as exc:
+    except Refused as exc:  # session (its trader's language) or order refusal
         return refused(exc.refusal, exc.detail, exc.lang or lang)
-    except OrderError as exc:
-        return refused(exc.refusal, exc.detail, lang)
     except (RedisError, DatabaseError) as exc:
         log.warning("report refused, Redis or the database unavailable: %r", exc)
         return refused(UNAVAILABLE, lang=lang)

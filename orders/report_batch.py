@@ -33,7 +33,8 @@ from django.db import DatabaseError, IntegrityError, close_old_connections, conn
 from django.utils import timezone
 
 from accounts.models import Trader
-from orders.errors import NOT_FOUND, UNAVAILABLE, OrderError
+from kernel.refusals import Refused
+from orders.errors import NOT_FOUND, UNAVAILABLE
 from orders.models import EventOrder, ExecutionReport
 
 log = logging.getLogger("fleet.orders.reports")
@@ -67,11 +68,11 @@ class ReportWriter:
         return future
 
     def write(self, row: ExecutionReport, timeout: float = ANSWER_TIMEOUT_S) -> Written:
-        """Submit and wait for the durable answer (``OrderError``: not found / unavailable)."""
+        """Submit and wait for the durable answer (``Refused``: not found / unavailable)."""
         try:
             return self.submit(row).result(timeout)
         except TimeoutError:
-            raise OrderError(UNAVAILABLE) from None
+            raise Refused(UNAVAILABLE) from None
 
     def _ensure_thread(self) -> None:
         """Start the writer in this process (after a fork the parent's thread is not here)."""
@@ -92,7 +93,7 @@ class ReportWriter:
             except Exception as exc:  # the database is down: every sender hears 503
                 log.warning("report batch of %d not written: %s", len(batch), exc)
                 for _row, future in batch:
-                    future.set_exception(OrderError(UNAVAILABLE))
+                    future.set_exception(Refused(UNAVAILABLE))
             self.batches += 1
 
     def _collect(self) -> list[tuple[ExecutionReport, Future[Written]]]:
@@ -156,7 +157,7 @@ class ReportWriter:
             pair = (row.order_id, row.trader_id)
             found = stored.get(pair)
             if found is None:
-                future.set_exception(OrderError(NOT_FOUND))
+                future.set_exception(Refused(NOT_FOUND))
                 continue
             ours = found.reported_at == row.reported_at and pair not in claimed
             claimed.add(pair)

@@ -1,7 +1,7 @@
 """The body of an execution report, checked without DRF (the report answers ~1,000 clients in the
 second after an order goes out, so it is served in front of Django, see ``orders.hotpath``).
 
-``report_fields(body)`` returns the service's keyword arguments or raises ``OrderError`` with the
+``report_fields(body)`` returns the service's keyword arguments or raises ``Refused`` with the
 API's validation shape: ``malformed_request`` for a body that is not a JSON object, else
 ``invalid_input`` with ``detail = {field: [message, …]}``. The rules are those of
 ``orders.serializers.ExecutionIn`` (which documents the same body in the OpenAPI schema).
@@ -15,14 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.errors import Refusal
+from kernel.refusals import INVALID_INPUT, MALFORMED, Refused
 from orders.choices import Outcome
-from orders.errors import OrderError
-
-MALFORMED = Refusal("malformed_request", 400, _("请求格式错误"))
-INVALID_INPUT = Refusal("invalid_input", 400, _("输入有误"))
-TOO_LARGE = Refusal("payload_too_large", 413, _("请求体过大"))
-MEDIA_REFUSED = Refusal("unsupported_media_type", 415, _("不支持的内容类型"))
 
 TEXT_LIMITS = {"binance_order_id": 64, "error_code": 64, "error_message": 2000}
 MAX_LATENCY_MS = 86_400_000
@@ -34,9 +28,9 @@ def report_fields(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise OrderError(MALFORMED) from None
+        raise Refused(MALFORMED) from None
     if not isinstance(data, dict):
-        raise OrderError(MALFORMED)
+        raise Refused(MALFORMED)
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
     for name, check in _CHECKS.items():
@@ -45,7 +39,7 @@ def report_fields(body: bytes) -> dict[str, Any]:
         except ValueError as exc:
             errors[name] = [str(exc.args[0])]
     if errors:
-        raise OrderError(INVALID_INPUT, errors)
+        raise Refused(INVALID_INPUT, errors)
     return out
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Trader
 from accounts.services import trader_update
 from kernel import metrics
+from kernel.refusals import Refused
 from kernel.runtime_config import config_get
 from orders import delivery, report_batch
 from orders.errors import (
@@ -23,7 +24,6 @@ from orders.errors import (
     INVALID_ORDER,
     NOT_DELIVERED,
     NOT_FOUND,
-    OrderError,
 )
 from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport, OrderTemplate
 from orders.validation import OrderFields, order_fields_validate, symbol_is_valid
@@ -40,7 +40,7 @@ def symbol_add(*, symbol: str, is_active: bool = True) -> EventSymbol:
     ``{"symbol": …}``)."""
     value = str(symbol).strip().upper()
     if not symbol_is_valid(value):
-        raise OrderError(INVALID_ORDER, {"symbol": value})
+        raise Refused(INVALID_ORDER, {"symbol": value})
     row, _created = EventSymbol.objects.update_or_create(
         symbol=value, defaults={"is_active": is_active}
     )
@@ -257,9 +257,9 @@ def _parse_order_id(raw: str | int) -> int:
     try:
         value = int(str(raw))
     except ValueError:
-        raise OrderError(NOT_FOUND) from None
+        raise Refused(NOT_FOUND) from None
     if value <= 0 or value > 2**62:
-        raise OrderError(NOT_FOUND)
+        raise Refused(NOT_FOUND)
     return value
 
 
@@ -282,8 +282,8 @@ def report_delivery_check(*, order_id: int, trader_id: int) -> None:
     if Claim.objects.filter(order_id=order_id, trader_id=trader_id).exists():
         return
     if not EventOrder.objects.filter(pk=order_id).exists():
-        raise OrderError(NOT_FOUND)
-    raise OrderError(NOT_DELIVERED)
+        raise Refused(NOT_FOUND)
+    raise Refused(NOT_DELIVERED)
 
 
 def deliveries_acknowledge(*, trader_id: int, delivery_ids: list[str]) -> list[int]:
@@ -324,7 +324,7 @@ def _store(row: ExecutionReport) -> tuple[ExecutionReport, bool]:
             order_id=row.order_id, trader_id=row.trader_id
         ).first()
         if existing is None:
-            raise OrderError(NOT_FOUND) from None
+            raise Refused(NOT_FOUND) from None
         return existing, False
     return row, True
 
@@ -422,13 +422,13 @@ def amount_validate(raw) -> Decimal:
     try:
         value = Decimal(str(raw))
     except (InvalidOperation, ValueError):
-        raise OrderError(AMOUNT_OUT_OF_RANGE, {"min": str(low), "max": str(high)}) from None
+        raise Refused(AMOUNT_OUT_OF_RANGE, {"min": str(low), "max": str(high)}) from None
     if (
         not value.is_finite()
         or not low <= value <= high
         or value != value.quantize(Decimal("0.01"))
     ):
-        raise OrderError(AMOUNT_OUT_OF_RANGE, {"min": str(low), "max": str(high)})
+        raise Refused(AMOUNT_OUT_OF_RANGE, {"min": str(low), "max": str(high)})
     return value.quantize(Decimal("0.01"))
 
 

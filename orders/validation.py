@@ -10,9 +10,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kernel.refusals import Refused
 from kernel.runtime_config import config_get
 from orders.choices import Direction, TimeIncrement
-from orders.errors import INVALID_ORDER, OrderError
+from orders.errors import INVALID_ORDER
 from orders.models import EventSymbol, validate_symbol
 
 MAX_VALIDITY_S = 7 * 86400
@@ -50,7 +51,7 @@ def order_fields_validate(
     """Check the fields of one order or a batch (``None`` = the knob default), creating nothing.
 
     Every create path (single, batch, template) and every admin form goes through this, so a form
-    refuses exactly what the service would. Raises ``OrderError(INVALID_ORDER, {field: value})``
+    refuses exactly what the service would. Raises ``Refused(INVALID_ORDER, {field: value})``
     naming every refused field (keys of ``ORDER_FIELD_RULES``). Templates pass
     ``active_symbols_only=False``: a symbol may be switched off and on again after it is saved.
     Symbols must be in Binance's form (:func:`symbol_is_valid`) either way."""
@@ -75,7 +76,7 @@ def order_fields_validate(
     if ratio is None:
         bad["payout_ratio"] = str(payout_ratio)
     if bad:
-        raise OrderError(INVALID_ORDER, bad)
+        raise Refused(INVALID_ORDER, bad)
     return OrderFields(symbols, directions, time_increment, validity, ratio)  # type: ignore[arg-type]
 
 
@@ -113,7 +114,7 @@ def _ratio(raw) -> Decimal | None:
     return value if value.is_finite() and Decimal("0") < value < Decimal("10") else None
 
 
-def order_field_errors(exc: OrderError) -> dict[str, str]:
+def order_field_errors(exc: Refused) -> dict[str, str]:
     """field → the rule it broke, from an ``INVALID_ORDER`` error (``""`` when no field is named)."""
     detail = exc.detail if isinstance(exc.detail, dict) else {}
     out = {}

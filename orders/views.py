@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from accounts.models import Trader
 from accounts.serializers import ErrorOut
 from orders import delivery
-from orders.errors import OrderError
 from orders.hotpath import JSON, pull_reply, report_reply
 from orders.notices import binding_report
 from orders.serializers import (
@@ -74,10 +73,6 @@ class PullView(APIView):
 def ping(request) -> HttpResponse:
     """``GET /api/v1/ping`` — the trivial JSON endpoint the benchmark compares the pull with."""
     return JsonResponse({"ok": True, "server_time": delivery.iso(time.time())})
-
-
-def _order_error(exc: OrderError):
-    return exc.refusal.error(exc.detail)
 
 
 def _as_response(reply: tuple[int, bytes, list[tuple[str, str]]]) -> HttpResponse:
@@ -144,10 +139,7 @@ class SettingsView(APIView):
         data = SettingsIn(data=request.data)
         data.is_valid(raise_exception=True)
         trader = Trader.objects.get(pk=request.user.pk)
-        try:
-            trader = trader_amount_set(trader=trader, amount=data.validated_data["order_amount"])
-        except OrderError as exc:
-            raise _order_error(exc) from None
+        trader = trader_amount_set(trader=trader, amount=data.validated_data["order_amount"])
         return Response(self._out(trader.order_amount))
 
     @extend_schema(

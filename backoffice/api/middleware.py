@@ -1,6 +1,6 @@
 """Every answer under ``/api/`` is the API's JSON error shape, whatever refused the request.
 
-DRF views map their own exceptions (``backoffice.api.errors.exception_handler``); this middleware,
+DRF views map their own exceptions (``kernel.api_errors.exception_handler``); this middleware,
 first in ``MIDDLEWARE``, covers the rest: a body over ``API_MAX_BODY_BYTES`` is refused 413 before
 anything reads it; a database, Redis or broker outage raised outside DRF becomes 503
 ``service_unavailable``; and any non-JSON error Django itself produced (unknown path 404, bad Host
@@ -15,7 +15,7 @@ import logging
 from django.conf import settings
 from django.http import HttpResponse
 
-from backoffice.api.errors import STATUS_ERRORS, error_body, is_unavailable, status_error
+from kernel.api_errors import STATUS_ERRORS, error_body, is_unavailable, status_error
 from kernel.front_door import drain
 
 log = logging.getLogger("fleet.api")

@@ -23,11 +23,12 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from accounts.models import Trader
+from kernel.refusals import Refused
 from trading.alpha import bots
 from trading.alpha.catalogue import token_get
 from trading.alpha.choices import CredentialSource
 from trading.alpha.credentials import credential_save
-from trading.alpha.errors import AlphaError
+from trading.alpha.errors import NO_DEMO_TRADER
 from trading.alpha.models import AlphaBot
 from trading.exchanges.environments import sim_url
 
@@ -52,7 +53,7 @@ def ensure_bot(http: httpx.Client, spec: dict[str, Any], sessions: dict[str, str
     """The trader's hosted sim session and configured bot (created once, then reused)."""
     trader = _trader(spec["trader"])
     if trader is None:
-        raise AlphaError("no_trader", f"demo trader {spec['trader']} missing (seed_demo)")
+        raise Refused(NO_DEMO_TRADER, trader=spec["trader"])
     bot = AlphaBot.objects.filter(trader=trader, token__alpha_id=spec["token"]).first()
     resting = bot is None or bot.phase in ("idle", "stopped", "target_reached", "paused")
     if bot is not None and (spec["trader"] in sessions or not resting):
@@ -100,7 +101,7 @@ def run(stop: threading.Event, *, interval_s: float = INTERVAL_S, base_url: str 
                 for spec in BOTS:
                     bot = ensure_bot(http, spec, sessions)
                     tend(http, bot, sessions.get(spec["trader"]))
-            except (httpx.HTTPError, AlphaError) as exc:
+            except (httpx.HTTPError, Refused) as exc:
                 log.info("alpha demo: waiting (%s)", getattr(exc, "message", exc))
             except Exception:
                 log.exception("alpha demo: round failed")

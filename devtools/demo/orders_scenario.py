@@ -32,10 +32,10 @@ from redis import RedisError
 
 from client_desktop.core import headless
 from devtools.demo.orders import INTERVAL_S, LOW_BALANCES, SYMBOLS
+from kernel.refusals import Refused
 from kernel.runtime_config import config_get
 from orders import delivery, selectors, services
 from orders.choices import Direction, TimeIncrement
-from orders.errors import OrderError
 from orders.models import EventOrder
 from trading.exchanges.environments import sim_url
 
@@ -167,7 +167,7 @@ def _order_loop(stop: threading.Event, interval_s: float) -> None:
             if previous is not None:
                 log.info(order_outcome(previous))
             previous = create_order(step) or previous
-        except (DatabaseError, OrderError, RedisError) as exc:
+        except (DatabaseError, Refused, RedisError) as exc:
             log.warning("event-order demo: order step %s failed: %s", step, exc)
         step += 1
         stop.wait(interval_s)

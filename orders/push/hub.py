@@ -27,14 +27,14 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from accounts.errors import RefusedError
 from accounts.session_cache import (
-    LOOKUP_LUA,
+    SESSION_LUA,
     SESSION_PREFIX,
     TRADER_PREFIX,
     session_check,
     session_info_from_row,
 )
+from kernel.refusals import Refused
 from orders import delivery
 from orders.delivery import _ACK, _DELIVER_LUA, _KEYS, NEW_ORDERS_CHANNEL  # the pull's own Lua
 from orders.push.protocol import close_code, error_frame, orders_frame
@@ -53,7 +53,7 @@ MAX_SENT = 1000  # unacknowledged deliveries remembered per socket before old on
 # 1 (nothing to deliver), {'refused', row…} or {amount, fragment, …}. Kept small: a sweep over
 # 1,000 idle sessions returns 1,000 integers, not 1,000 session rows.
 _PUSH = (
-    LOOKUP_LUA
+    SESSION_LUA
     + _DELIVER_LUA
     + """
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
@@ -62,15 +62,16 @@ for i = 14, #ARGV do
   local row = session_row(ARGV[12] .. ARGV[i], ARGV[13])
   if not row then
     out[#out + 1] = 0
-  elseif tonumber(row[2]) <= now or row[4] == '1' or tonumber(row[3]) <= now then
-    table.insert(row, 1, 'refused')
-    out[#out + 1] = row
+  elseif session_refused(row, now) then
+    local reply = session_reply(row)
+    table.insert(reply, 1, 'refused')
+    out[#out + 1] = reply
   else
-    local due = deliver(row[1], ARGV[2], ARGV[i])
+    local due = deliver(row.trader_id, ARGV[2], ARGV[i])
     if #due == 0 then
       out[#out + 1] = 1
     else
-      table.insert(due, 1, row[5])
+      table.insert(due, 1, row.amount)
       out[#out + 1] = due
     end
   end
@@ -212,7 +213,7 @@ class Hub:
 
         try:
             await asyncio.to_thread(session_resolve, clients[0].token)
-        except RefusedError as exc:
+        except Refused as exc:
             await self._close_refused(clients, exc)
             return
         self.wake()  # cached again: the next round delivers
@@ -221,10 +222,10 @@ class Hub:
         try:
             if info is not None:
                 session_check(info, now)
-        except RefusedError as exc:
+        except Refused as exc:
             await self._close_refused(clients, exc)
 
-    async def _close_refused(self, clients: list[Client], exc: RefusedError) -> None:
+    async def _close_refused(self, clients: list[Client], exc: Refused) -> None:
         from orders.hotpath import refused  # Django's translation: only on this rare path
 
         status, body, _headers = refused(exc.refusal, exc.detail, exc.lang)

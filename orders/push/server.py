@@ -27,10 +27,11 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from accounts.api_auth import token_from_header
-from accounts.errors import NOT_AUTHENTICATED, RefusedError
+from accounts.errors import NOT_AUTHENTICATED
 from accounts.selectors import session_resolve, session_token_hash
+from kernel.refusals import Refused
 from orders import delivery, report_batch, services
-from orders.errors import UNAVAILABLE, OrderError
+from orders.errors import UNAVAILABLE
 from orders.hotpath import refused, report_json
 from orders.push import protocol as p
 from orders.push.hub import Client, Hub
@@ -75,10 +76,10 @@ class PushServer:
         try:
             header = request.headers.get("Authorization")
             if not header:
-                raise RefusedError(NOT_AUTHENTICATED)
+                raise Refused(NOT_AUTHENTICATED)
             token = token_from_header(header)
             info = await asyncio.to_thread(session_resolve, token)
-        except RefusedError as exc:
+        except Refused as exc:
             return self._refusal(connection, *refused(exc.refusal, exc.detail, exc.lang)[:2])
         except (RedisError, DatabaseError, OSError) as exc:
             log.warning("push connect refused, store unavailable: %s", type(exc).__name__)
@@ -183,7 +184,7 @@ class PushServer:
             row = services.report_row(order_id=order_id, trader_id=client.trader_id, **fields)
             future = asyncio.wrap_future(report_batch.writer().submit(row))
             report, created = await asyncio.wait_for(future, report_batch.ANSWER_TIMEOUT_S)
-        except OrderError as exc:
+        except Refused as exc:
             return _error(message.ref, exc.refusal, exc.detail, client.lang)
         except (RedisError, DatabaseError, TimeoutError, delivery.DeliveryUnavailable) as exc:
             log.warning("push report refused, store unavailable: %s", type(exc).__name__)

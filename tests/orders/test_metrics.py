@@ -16,8 +16,8 @@ import pytest
 from django.test import override_settings
 from prometheus_client.parser import text_string_to_metric_families
 
-from accounts.errors import RefusedError
 from accounts.services import session_login
+from kernel.refusals import Refused
 from orders import hotpath
 from tests.orders.test_hotpath import call
 
@@ -76,7 +76,7 @@ def test_every_listed_series_is_served_and_counts(client, make_trader, make_orde
     )
     failed = {"outcome": "failed", "error_code": "binance_93420002", "error_message": "x"}
     call("POST", path, bob.token, failed)
-    with pytest.raises(RefusedError):
+    with pytest.raises(Refused):
         session_login(username=alice.trader.username, password="wrong", device_id="d", ip=None)
     after = scrape(client)
 

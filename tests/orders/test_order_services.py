@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 
 from kernel.redis import get_redis
+from kernel.refusals import Refused
 from kernel.runtime_config import config_set
 from orders import delivery, services, validation
 from orders.choices import OrderStatus
-from orders.errors import OrderError
 from orders.models import EventOrder
 
 
@@ -44,7 +44,7 @@ def test_create_uses_knob_defaults_and_publishes(make_order):
     ],
 )
 def test_create_refuses_bad_fields(make_order, field, value):
-    with pytest.raises(OrderError) as err:
+    with pytest.raises(Refused) as err:
         make_order(**{field: value})
     assert err.value.refusal.code == "invalid_order"
     assert not EventOrder.objects.exists()
@@ -71,7 +71,7 @@ def test_batch_creates_every_symbol_direction_pair(symbols, django_capture_on_co
 
 @pytest.mark.django_db
 def test_batch_is_all_or_nothing(symbols):
-    with pytest.raises(OrderError):
+    with pytest.raises(Refused):
         services.orders_batch_create(
             symbols=["BTCUSDT", "NOPEUSDT"], directions=["LONG"], time_increment="TEN_MINUTE"
         )
@@ -134,7 +134,7 @@ def test_sweep_drops_expired_orders_from_redis(make_order):
 
 @pytest.mark.django_db
 def test_zero_validity_is_refused_not_replaced_by_the_default(make_order):
-    with pytest.raises(OrderError) as err:
+    with pytest.raises(Refused) as err:
         make_order(validity_seconds=0)
     assert err.value.detail == {"validity_seconds": 0}
     assert not EventOrder.objects.exists()
@@ -142,7 +142,7 @@ def test_zero_validity_is_refused_not_replaced_by_the_default(make_order):
 
 @pytest.mark.django_db
 def test_template_save_refuses_what_orders_would_refuse(symbols):
-    with pytest.raises(OrderError) as err:
+    with pytest.raises(Refused) as err:
         services.template_save(
             name="坏",
             symbols=["BTCUSDT"],

@@ -14,8 +14,8 @@ from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from accounts.services import trader_create
+from kernel.refusals import Refused
 from orders import report_batch, services
-from orders.errors import OrderError
 from orders.models import EventOrder, EventSymbol, ExecutionReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,7 +94,7 @@ def test_a_deleted_order_is_not_found(world):
     good = writer.submit(row(order.pk, traders[1].pk))
     bad = writer.submit(row(missing, traders[1].pk))
     assert good.result(5)[1] is True
-    with pytest.raises(OrderError) as exc:
+    with pytest.raises(Refused) as exc:
         bad.result(5)
     assert exc.value.refusal.code == "not_found"
 
@@ -107,7 +107,7 @@ def test_a_database_failure_answers_service_unavailable(world, monkeypatch):
         raise DatabaseError("gone away")
 
     monkeypatch.setattr(writer, "_insert_and_read", down)
-    with pytest.raises(OrderError) as exc:
+    with pytest.raises(Refused) as exc:
         writer.write(row(order.pk, traders[2].pk))
     assert exc.value.refusal.code == "service_unavailable"
     assert not ExecutionReport.objects.filter(order=order).exists()

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from kernel.refusals import Refused
 from orders import delivery, services
-from orders.errors import OrderError
 from orders.models import EventOrder, EventSymbol
 
 BAD = [
@@ -39,7 +39,7 @@ def admin_client(client, db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("symbol", [s for s in BAD if s.strip() == s])
 def test_service_refuses_a_malformed_symbol(symbol):
-    with pytest.raises(OrderError) as err:
+    with pytest.raises(Refused) as err:
         services.symbol_add(symbol=symbol)
     assert err.value.refusal.code == "invalid_order" and list(err.value.detail) == ["symbol"]
     assert not EventSymbol.objects.exists()
@@ -87,7 +87,7 @@ def test_admin_adds_the_uppercase_form_and_switches_it_off(admin_client):
 @pytest.mark.django_db
 def test_orders_refuse_a_malformed_symbol_even_if_listed(symbols):
     EventSymbol.objects.create(symbol="BTC-USDT")  # written around the service and the validator
-    with pytest.raises(OrderError) as err:
+    with pytest.raises(Refused) as err:
         services.order_create(symbol="BTC-USDT", direction="LONG", time_increment="TEN_MINUTE")
     assert err.value.detail == {"symbols": ["BTC-USDT"]}
     assert not EventOrder.objects.exists()

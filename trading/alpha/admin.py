@@ -14,11 +14,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kernel.refusals import Refused
 from trading.alpha import bots, prices, selectors
 from trading.alpha.admin_forms import PasteSessionForm
 from trading.alpha.choices import CredentialSource
 from trading.alpha.credentials import cookie_value, credential_save, parse_pasted
-from trading.alpha.errors import AlphaError
 from trading.alpha.models import (
     AlphaBot,
     AlphaCredential,
@@ -89,7 +89,7 @@ class AlphaCredentialAdmin(admin.ModelAdmin):
                                 expires_at=d["expires_at"], source=CredentialSource.ADMIN_PASTE,
                                 consent=False, extra_headers=headers, cookies=cookie,
                                 actor=request.user)  # fmt: skip
-            except AlphaError as exc:
+            except Refused as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("已验证并保存"))

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -18,20 +17,16 @@ from rest_framework.views import APIView
 
 from accounts.models import Trader
 from accounts.serializers import ErrorOut
-from backoffice.api.errors import ApiError
+from kernel.refusals import INVALID_INPUT, NOT_FOUND, Refused
 from trading.alpha import bots, selectors
 from trading.alpha.catalogue import token_get
 from trading.alpha.choices import AlphaEnv, CredentialSource, OffsetMode, TargetKind
 from trading.alpha.credentials import credential_save
-from trading.alpha.errors import AlphaError
+from trading.alpha.errors import NO_SESSION, VENUE_UNAVAILABLE
 from trading.alpha.models import AlphaBot, AlphaCredential, AlphaToken
 from trading.alpha.notices_text import RISK_NOTICE
 from trading.alpha.venue import client_for
 from trading.exchanges.errors import ExchangeError
-
-
-def _refused(exc: AlphaError) -> ApiError:
-    return ApiError(exc.code, exc.message, detail=exc.detail or None)
 
 
 def _trader(request) -> Trader:  # type: ignore[no-untyped-def]
@@ -42,7 +37,7 @@ def _lang(request) -> str:  # type: ignore[no-untyped-def]
     return "en" if str(getattr(request, "LANGUAGE_CODE", "zh")).startswith("en") else "zh"
 
 
-# Every Alpha endpoint answers an object, or the one error shape (backoffice/api/errors.py).
+# Every Alpha endpoint answers an object, or the one error shape (kernel/api_errors.py).
 RESPONSES = {
     200: OpenApiTypes.OBJECT,
     201: OpenApiTypes.OBJECT,
@@ -87,12 +82,9 @@ class CredentialView(APIView):
         v = data.validated_data
         exp = v["expirationTimestamp"]
         expires = datetime.fromtimestamp(exp, tz=UTC) if exp and exp > 0 else None
-        try:
-            cred = credential_save(trader=_trader(request), env=v["env"], csrftoken=v["csrftoken"],
-                                   p20t=v["p20t"], expires_at=expires,
-                                   source=CredentialSource.DESKTOP_QR, consent=v["consent"])  # fmt: skip
-        except AlphaError as exc:
-            raise _refused(exc) from None
+        cred = credential_save(trader=_trader(request), env=v["env"], csrftoken=v["csrftoken"],
+                               p20t=v["p20t"], expires_at=expires,
+                               source=CredentialSource.DESKTOP_QR, consent=v["consent"])  # fmt: skip
         return Response({"env": cred.env, "status": cred.status}, status=201)
 
 
@@ -172,14 +164,12 @@ class BotsView(APIView):
         trader = _trader(request)
         cred = AlphaCredential.objects.filter(trader=trader, env=v["env"]).first()
         if cred is None:
-            raise ApiError("no_session", _("请先在「绑定币安账号」扫码并托管到服务器"))
+            raise Refused(NO_SESSION)
         try:
             token = token_get(env=v.pop("env"), name=v.pop("token"))
             bot = bots.bot_configure(trader=trader, token=token, credential=cred, **v)
-        except AlphaError as exc:
-            raise _refused(exc) from None
         except ExchangeError as exc:
-            raise ApiError("venue_unavailable", str(exc), http_status=503) from None
+            raise Refused(VENUE_UNAVAILABLE, reason=exc) from None
         return Response(selectors.bot_json(bot, _lang(request)))
 
 
@@ -191,7 +181,7 @@ def _bot(request, bot_id: int) -> AlphaBot:  # type: ignore[no-untyped-def]
     bot = AlphaBot.objects.select_related("token", "credential").filter(
         pk=bot_id, trader_id=request.user.pk).first()  # fmt: skip
     if bot is None:
-        raise ApiError("not_found", _("资源不存在"), http_status=404)
+        raise Refused(NOT_FOUND)
     return bot
 
 
@@ -206,13 +196,11 @@ class BotActionView(APIView):
     def post(self, request, bot_id: int, action: str):  # type: ignore[no-untyped-def]
         _bot(request, bot_id)
         if action not in ACTIONS:
-            raise ApiError("not_found", _("资源不存在"), http_status=404)
+            raise Refused(NOT_FOUND)
         try:
             ACTIONS[action](bot_id=bot_id)
-        except AlphaError as exc:
-            raise _refused(exc) from None
         except ExchangeError as exc:
-            raise ApiError("venue_unavailable", str(exc), http_status=503) from None
+            raise Refused(VENUE_UNAVAILABLE, reason=exc) from None
         return Response(selectors.bot_json(_bot(request, bot_id), _lang(request)))
 
 
@@ -226,7 +214,7 @@ class CyclesView(APIView):
         try:
             limit = max(1, min(500, int(request.query_params.get("limit", 50))))
         except (TypeError, ValueError, InvalidOperation):
-            raise ApiError("invalid_input", _("输入有误")) from None
+            raise Refused(INVALID_INPUT) from None
         return Response(selectors.cycle_rows(_bot(request, bot_id), limit))
 
 
@@ -250,7 +238,7 @@ class BalancesView(APIView):
         try:
             wallet, totals = asyncio.run(read())
         except ExchangeError as exc:
-            raise ApiError("venue_unavailable", str(exc), http_status=503) from None
+            raise Refused(VENUE_UNAVAILABLE, reason=exc) from None
         token = wallet.get(bot.token.alpha_id)
         t_free, t_locked = (token.free, token.locked) if token else (Decimal(0), Decimal(0))
         usdt_total = totals.get("USDT", Decimal(0))

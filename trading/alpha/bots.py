@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent, Trader
 from accounts.services import audit_record
+from kernel.refusals import Refused
+from trading.alpha import errors as e
 from trading.alpha import machine as m
-from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaBot, AlphaCredential, AlphaToken
 from trading.alpha.pricing import to_step
 from trading.alpha.reasons import PauseReason
@@ -28,13 +29,13 @@ CONFIG_FIELDS = ("target_kind", "target_value", "offset_mode", "buy_offset", "se
 
 def _check_config(values: dict[str, Any]) -> None:
     if Decimal(values.get("order_usdt") or 0) <= 0:
-        raise AlphaError("bad_config", "每单金额必须大于 0")
+        raise Refused(e.BAD_AMOUNT)
     if Decimal(values.get("target_value") or 0) <= 0:
-        raise AlphaError("bad_config", "目标必须大于 0")
+        raise Refused(e.BAD_TARGET)
     if int(values.get("timeout_s") or 300) < 5:
-        raise AlphaError("bad_config", "超时至少 5 秒")
+        raise Refused(e.BAD_TIMEOUT)
     if Decimal(values.get("swing_pct") or 2) <= 0:
-        raise AlphaError("bad_config", "波动阈值必须大于 0")
+        raise Refused(e.BAD_SWING)
 
 
 def bot_configure(
@@ -49,7 +50,7 @@ def bot_configure(
             return AlphaBot.objects.create(trader=trader, token=token, credential=credential,
                                            **values)  # fmt: skip
         if bot.phase not in (m.Phase.IDLE, m.Phase.STOPPED, m.Phase.TARGET_REACHED, m.Phase.PAUSED):
-            raise AlphaError("bot_running", "机器人运行中，请先暂停或停止再修改配置")
+            raise Refused(e.BOT_RUNNING)
         for key, value in values.items():
             setattr(bot, key, value)
         _check_config({k: getattr(bot, k) for k in CONFIG_FIELDS})
@@ -76,18 +77,15 @@ def bot_start(*, bot_id: int) -> m.BotState:
         with transaction.atomic():
             bot = bot_locked(bot_id)
             if not risk_accepted(bot.trader):
-                raise AlphaError("risk_not_accepted", "首次启动前请阅读并接受风险提示")
+                raise Refused(e.RISK_NOT_ACCEPTED)
             if not bot.token.can_trade:
-                raise AlphaError(
-                    "token_unavailable", f"{bot.token.symbol} 已下线或暂停交易，不能启动"
-                )
+                raise Refused(e.TOKEN_UNAVAILABLE, symbol=bot.token.symbol)
             cred = bot.credential
             if cred.status != "active":
-                raise AlphaError("session_expired", "币安登录已过期，请重新扫码绑定")
+                raise Refused(e.START_SESSION_EXPIRED)
             return apply_event(bot=bot, event=m.Start())
     except IntegrityError:
-        raise AlphaError("another_bot_running",
-                         "您已有一个机器人在运行（每位交易员同时只能运行一个）") from None  # fmt: skip
+        raise Refused(e.ANOTHER_BOT_RUNNING) from None
 
 
 def bot_pause(*, bot_id: int, reason: PauseReason = PauseReason.MANUAL) -> m.BotState:
@@ -99,7 +97,7 @@ def bot_resume(*, bot_id: int) -> m.BotState:
     with transaction.atomic():
         bot = bot_locked(bot_id)
         if bot.pause_reason == PauseReason.AUTH_EXPIRED and bot.credential.status != "active":
-            raise AlphaError("session_expired", "币安登录已过期，请重新扫码绑定后再继续")
+            raise Refused(e.RESUME_SESSION_EXPIRED)
         return apply_event(bot=bot, event=m.Resume())
 
 
@@ -120,15 +118,15 @@ def bot_sweep(*, bot_id: int) -> m.BotState:
 
     qty = to_step(asyncio.run(free()), bot.token.step)
     if qty <= 0:
-        raise AlphaError("nothing_to_sweep", "没有可卖出的剩余代币")
+        raise Refused(e.NOTHING_TO_SWEEP)
     with transaction.atomic():
         bot = bot_locked(bot_id)
         if bot.legs or bot.phase not in ("idle", "stopped", "target_reached", "paused"):
-            raise AlphaError("bot_running", "请先停止机器人再清仓")
+            raise Refused(e.SWEEP_WHILE_RUNNING)
         try:
             return apply_event(bot=bot, event=m.Sweep(qty))
         except IntegrityError:
-            raise AlphaError("another_bot_running", "您已有一个机器人在运行") from None
+            raise Refused(e.SWEEP_BOT_RUNNING) from None
 
 
 def bots_pause(*, bot_ids: list[int]) -> int:
@@ -143,7 +141,7 @@ def bots_resume(*, bot_ids: list[int]) -> int:
     for bot_id in bot_ids:
         try:
             after = bot_resume(bot_id=bot_id)
-        except AlphaError:
+        except Refused:
             continue
         done += int(after.phase is m.Phase.RECONCILING)
     return done

@@ -10,7 +10,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from trading.alpha.errors import AlphaError
+from kernel.refusals import Refused
+from trading.alpha.errors import TOKEN_UNKNOWN
 from trading.alpha.models import AlphaToken
 from trading.alpha.reasons import PauseReason
 from trading.alpha.venue import public_client
@@ -73,7 +74,7 @@ def token_get(*, env: str, name: str) -> AlphaToken:
         tokens_refresh(env=env)
         token = _find(env, name)
     if token is None:
-        raise AlphaError("token_unknown", f"找不到代币 {name}（币安 Alpha 代币列表中没有）")
+        raise Refused(TOKEN_UNKNOWN, name=name)
     return token
 
 

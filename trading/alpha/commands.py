@@ -23,7 +23,7 @@ from trading.alpha import machine as m
 from trading.alpha.choices import CycleKind, LegRole
 from trading.alpha.ledger import FillRow
 from trading.alpha.models import AlphaBot, AlphaCycle, AlphaLeg
-from trading.alpha.pricing import Refusal, Rules, plan_pair, to_step
+from trading.alpha.pricing import Rules, Unpriced, plan_pair, to_step
 from trading.alpha.progress import VenueRefresh, venue_refresh
 from trading.alpha.reasons import PauseReason
 from trading.alpha.services import apply_event, bot_event, bot_locked
@@ -139,7 +139,7 @@ def _record_pair_intent(bot_id: int, number: int, last: Decimal) -> AlphaCycle |
         plan = plan_pair(last=last, mode=bot.offset_mode, buy_offset=bot.buy_offset,
                          sell_offset=bot.sell_offset, order_usdt=bot.order_usdt,
                          rules=_rules(bot))  # fmt: skip
-        if isinstance(plan, Refusal):
+        if isinstance(plan, Unpriced):
             apply_event(bot=bot, event=m.PlaceRefused(PauseReason.ORDER_REFUSED),
                         detail=plan.message)  # fmt: skip
             return None

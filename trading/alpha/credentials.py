@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts.choices import AuditAction
 from accounts.models import Trader
 from accounts.services import audit_record
+from kernel.refusals import Refused
+from trading.alpha import errors as e
 from trading.alpha.choices import CredentialSource, CredentialStatus
-from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaCredential
 from trading.alpha.reasons import PauseReason
 from trading.exchanges import errors
@@ -33,9 +34,9 @@ def _verify(env: str, session: WebSession) -> None:
     try:
         asyncio.run(probe())
     except errors.AuthError as exc:
-        raise AlphaError("session_invalid", "币安登录无效或已过期，请重新扫码绑定") from exc
+        raise Refused(e.SESSION_INVALID) from exc
     except errors.ExchangeError as exc:
-        raise AlphaError("session_unverified", f"暂时无法验证币安登录：{exc}") from exc
+        raise Refused(e.SESSION_UNVERIFIED, reason=exc) from exc
 
 
 def credential_save(
@@ -53,11 +54,11 @@ def credential_save(
 ) -> AlphaCredential:
     """Verify, then store (replacing the trader's session of ``env``)."""
     if source == CredentialSource.DESKTOP_QR and not consent:
-        raise AlphaError("consent_required", "托管登录到服务器需要您明确同意")
+        raise Refused(e.CONSENT_REQUIRED)
     if not csrftoken or not p20t:
-        raise AlphaError("session_incomplete", "缺少 csrftoken 或 p20t")
+        raise Refused(e.SESSION_INCOMPLETE)
     if expires_at is not None and expires_at <= timezone.now():
-        raise AlphaError("session_expired", "该登录已过期，请重新扫码绑定")
+        raise Refused(e.SESSION_ENDED)
     expiry = int(expires_at.timestamp()) if expires_at else -1
     headers = tuple(sorted((extra_headers or {}).items()))
     _verify(env, WebSession(csrftoken, p20t, expiry, extra_headers=headers, cookie=cookies))

@@ -45,7 +45,7 @@ class PairPlan:
 
 
 @dataclass(frozen=True)
-class Refusal:
+class Unpriced:
     """Why no pair can be priced (machine-readable code + a zh sentence for the trader)."""
 
     code: str
@@ -77,17 +77,17 @@ def plan_pair(
     sell_offset: Decimal,
     order_usdt: Decimal,
     rules: Rules,
-) -> PairPlan | Refusal:
+) -> PairPlan | Unpriced:
     """The pair's terms, or why there are none."""
     if last <= 0:
-        return Refusal("no_price", "没有最新成交价")
+        return Unpriced("no_price", "没有最新成交价")
     buy, sell = raw_prices(last, mode, buy_offset, sell_offset)
     buy, sell = to_step(buy, rules.tick), to_step(sell, rules.tick, up=True)
     if buy <= 0 or sell <= 0:
-        return Refusal("bad_offset", "偏移过大：价格不为正")
+        return Unpriced("bad_offset", "偏移过大：价格不为正")
     qty = to_step(order_usdt / buy, rules.step)
     if qty <= 0 or buy * qty < rules.min_notional:
-        return Refusal("min_notional", f"下单金额低于最小成交额 {rules.min_notional} USDT")
+        return Unpriced("min_notional", f"下单金额低于最小成交额 {rules.min_notional} USDT")
     return PairPlan(buy_price=buy, quantity=qty, sell_price=sell)
 
 

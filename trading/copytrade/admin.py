@@ -20,12 +20,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from kernel.refusals import Refused
 from kernel.venue_words import stored_error_html
 from trading.copytrade import controls, selectors, services
 from trading.copytrade.admin_forms import FollowerForm, LeaderForm
 from trading.copytrade.api import log_action
 from trading.copytrade.choices import ExecutionStatus, FollowerState
-from trading.copytrade.errors import CopyError
 from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
 from trading.copytrade.operators import OPERATE_PERMISSION, OperatorToken
 from trading.exchanges.venue_errors import explain_text
@@ -212,7 +212,7 @@ class FollowerAdmin(admin.ModelAdmin):
                 change(follower=follower)
                 log_action(request, change.__name__, f"{follower.pk} (admin)")
                 ok += 1
-            except CopyError as exc:
+            except Refused as exc:
                 self.message_user(request, f"{follower}: {exc.message}", messages.WARNING)
         self.message_user(request, _("%(text)s：%(n)d 个") % {"text": done_text, "n": ok})
 

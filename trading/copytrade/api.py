@@ -1,6 +1,6 @@
 """The copy-trading operator API under ``/api/v1/`` (docs/products.md copy-trading §5): followers,
 leader, global start / stop, status, and the operator login. Thin: validate, call a service /
-selector, shape output. Every refusal is ``{code, message, detail}`` (``backoffice.api.errors``)."""
+selector, shape output. Every refusal is ``{code, message, detail}`` (``kernel.api_errors``)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,17 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import ErrorOut
-from accounts.staff_login import StaffRefused
-from backoffice.api.errors import ApiError
 from kernel.client_ip import request_ip
+from kernel.refusals import INVALID_INPUT, Refused
 from trading.copytrade import controls, selectors, services
 from trading.copytrade.api_auth import OPERATOR_AUTH, OPERATOR_PERMISSIONS
-from trading.copytrade.errors import CopyError
+from trading.copytrade.errors import FOLLOWER_NOT_FOUND, NO_LEADER, VENUE_TIMEOUT
 from trading.copytrade.models import Follower, Leader
 from trading.copytrade.serializers import (
     FollowerCreatedOut,
@@ -39,22 +36,9 @@ from trading.copytrade.serializers import (
     VerifyOut,
     check_pair,
 )
-from trading.exchanges.venue_errors import explain_text
 
 TAG = ["copytrade"]
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
-COPY_ERROR_STATUS = {"login_locked": 429, "invalid_credentials": 401, "not_operator": 403}
-COPY_ERROR_STATUS |= {"otp_required": 401, "otp_invalid": 401, "otp_setup_required": 403}
-COPY_ERROR_MESSAGES = {
-    "login_locked": _("登录失败次数过多，请稍后再试"),
-    "invalid_credentials": _("用户名或密码错误"),
-    "not_operator": _("该用户没有跟单操作权限"),
-    "otp_required": _("请输入两步验证的动态验证码"),
-    "otp_invalid": _("动态验证码错误"),
-    "otp_setup_required": _("请先在后台设置两步验证"),
-    "follower_disabled": _("跟单账户已停用，请先验证密钥"),
-    "follower_pending": _("跟单账户的密钥正在验证，验证通过后自动开始跟单"),
-}
 STATUS_EVENTS = 20
 log = logging.getLogger("fleet.copytrade.operator")
 
@@ -65,103 +49,20 @@ def log_action(request, action: str, target: object = "") -> None:
     log.info("operator %s: %s %s", user, action, target)
 
 
-def staff_refusal(exc: StaffRefused) -> ApiError:
-    """A refused operator login in the API error shape (``not_staff`` reads ``not_operator``)."""
-    code = "not_operator" if exc.code == "not_staff" else exc.code
-    return ApiError(code, COPY_ERROR_MESSAGES[code], COPY_ERROR_STATUS[code], exc.detail)
-
-
-def copy_error(exc: CopyError) -> ApiError:
-    message = COPY_ERROR_MESSAGES.get(exc.code, exc.message)
-    return ApiError(exc.code, message, COPY_ERROR_STATUS.get(exc.code, 409))
-
-
-# --- payloads ----------------------------------------------------------------------------------
-def error_words(raw: str) -> str:
-    """A stored venue error in the caller's language (``Accept-Language``) from the one catalogue
-    (``trading.exchanges.venue_errors``); the raw ``[venue code] message`` stays in its own field."""
-    return explain_text(raw, get_language()).text if raw else ""
-
-
-def follower_payload(row: selectors.FollowerRow) -> dict[str, Any]:
-    f, bal, last = row.follower, row.balance, row.last_copy
-    return {
-        "id": f.pk,
-        "name": f.name,
-        "exchange": f.venue,
-        "env": f.environment,
-        "state": f.state,
-        "api_key_masked": f.credential.api_key_masked,
-        "has_passphrase": bool(f.credential.passphrase),
-        "freeUSDT": bal.usdt if bal else None,
-        "freeBTC": bal.btc if bal else None,
-        "balance_age_s": round(bal.age_s, 1) if bal else None,
-        "last_error": f.last_error,
-        "last_error_text": error_words(f.last_error),
-        "last_copy": last_copy_payload(last) if last else None,
-        "created_at": f.created_at,
-    }
-
-
-def last_copy_payload(ex) -> dict[str, Any]:
-    return {
-        "event_id": ex.event_id,
-        "side": ex.side,
-        "ratio": ex.event.ratio,
-        "requested": ex.requested,
-        "status": ex.status,
-        "filled_base": ex.filled_base,
-        "filled_quote": ex.filled_quote,
-        "error": ex.error,
-        "error_text": error_words(ex.error),
-        "skip_reason": ex.skip_reason,
-        "latency_ms": ex.latency_ms,
-        "at": ex.updated_at,
-    }
-
-
-def leader_payload(leader: Leader, conn: selectors.LeaderConnection) -> dict[str, Any]:
-    cred = leader.credential
-    return {
-        "id": leader.pk,
-        "exchange": cred.venue,
-        "env": cred.environment,
-        "api_key_masked": cred.api_key_masked,
-        "connected": conn.connected,
-        "connection": conn.state,
-        "connection_detail": conn.detail,
-    }
-
-
-def event_payload(s: selectors.EventSummary) -> dict[str, Any]:
-    e = s.event
-    return {
-        "id": e.pk,
-        "t": e.received_at,
-        "leader_order_id": e.leader_order_id,
-        "type": e.side,
-        "ratio": e.ratio,
-        "x_percent": s.percent,
-        "filled_base": e.filled_base,
-        "filled_quote": e.filled_quote,
-        "fanout": s.fanout,
-        "ok": s.ok,
-        "fail": s.fail,
-        "skipped": s.skipped,
-        "pending": s.pending,
-        "latency_ms": s.latency_ms,
-        "not_copied_reason": e.not_copied_reason,
-    }
-
-
+# --- output ---------------------------------------------------------------------------------------
 def one_follower(follower: Follower) -> dict[str, Any]:
-    return FollowerOut(follower_payload(selectors.follower_rows([follower])[0])).data
+    return FollowerOut(selectors.follower_rows([follower])[0]).data
+
+
+def leader_out(leader: Leader | None) -> dict[str, Any] | None:
+    """The ``LeaderOut`` input: the leader and what its stream last reported."""
+    return {"leader": leader, "conn": selectors.leader_connection()} if leader else None
 
 
 def _follower(pk: int) -> Follower:
     follower = selectors.followers_queryset().filter(pk=pk).first()
     if follower is None:
-        raise ApiError("not_found", _("跟单账户不存在"), 404, {"id": pk})
+        raise Refused(FOLLOWER_NOT_FOUND, {"id": pk})
     return follower
 
 
@@ -190,10 +91,7 @@ class OperatorLoginView(APIView):
     def post(self, request):
         data = OperatorLoginIn(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            login = controls.operator_login(ip=request_ip(request), **data.validated_data)
-        except StaffRefused as exc:
-            raise staff_refusal(exc) from None
+        login = controls.operator_login(ip=request_ip(request), **data.validated_data)
         body = {
             "token": login.token,
             "expires_at": login.expires_at,
@@ -226,7 +124,7 @@ class AccountListView(OperatorView):
     )
     def get(self, request):
         rows = selectors.follower_rows()
-        return Response(FollowerOut([follower_payload(r) for r in rows], many=True).data)
+        return Response(FollowerOut(rows, many=True).data)
 
     @extend_schema(
         tags=TAG,
@@ -277,7 +175,7 @@ class AccountDetailView(OperatorView):
             v.get("passphrase", cred.passphrase),
         )
         if errors:
-            raise ApiError("invalid_input", _("输入有误"), 400, errors)
+            raise Refused(INVALID_INPUT, errors)
         renames = {"exchange": "venue", "env": "environment"}
         fields = {renames.get(k, k): val for k, val in v.items()}
         follower = services.follower_update(follower=follower, **fields)
@@ -310,14 +208,13 @@ class AccountVerifyView(OperatorView):
             result = services.follower_verify(follower=follower)
             log_action(request, "follower_verify", f"{pk} ok={result.ok}")
         except (FutureTimeout, TimeoutError):
-            raise ApiError("venue_timeout", _("交易所无响应，请稍后重试"), 504) from None
+            raise Refused(VENUE_TIMEOUT) from None
         follower.refresh_from_db(fields=["state"])
         body = {
             "ok": result.ok,
             "freeUSDT": result.free_usdt,
             "freeBTC": result.free_btc,
             "error": result.error,
-            "error_text": error_words(result.error),
             "state": follower.state,
         }
         return Response(VerifyOut(body).data)
@@ -328,11 +225,8 @@ class _StateView(OperatorView):
 
     def post(self, request, pk: int):
         follower = _follower(pk)
-        try:
-            self.state_change(follower=follower)
-            log_action(request, self.state_change.__name__, pk)
-        except CopyError as exc:
-            raise copy_error(exc) from None
+        self.state_change(follower=follower)
+        log_action(request, self.state_change.__name__, pk)
         return Response(one_follower(follower))
 
 
@@ -377,8 +271,8 @@ class LeaderView(OperatorView):
     def get(self, request):
         leader = selectors.leader_active()
         if leader is None:
-            raise ApiError("no_leader", _("尚未设置主账户"), 404)
-        return Response(LeaderOut(leader_payload(leader, selectors.leader_connection())).data)
+            raise Refused(NO_LEADER)
+        return Response(LeaderOut(leader_out(leader)).data)
 
     @extend_schema(
         tags=TAG,
@@ -394,8 +288,7 @@ class LeaderView(OperatorView):
             environment=v["env"], api_key=v["api_key"], api_secret=v["api_secret"]
         )
         log_action(request, "leader_set", f"{leader.pk} binance/{v['env']}")
-        payload = leader_payload(leader, selectors.leader_connection())
-        return Response(LeaderSetOut({"listening": True, "leader": payload}).data)
+        return Response(LeaderSetOut({"listening": True, "leader": leader_out(leader)}).data)
 
 
 class CopyStartView(OperatorView):
@@ -429,20 +322,12 @@ class StatusView(OperatorView):
         responses={200: StatusOut, **AUTH_ERRORS},
     )
     def get(self, request):
-        leader = selectors.leader_active()
-        conn = selectors.leader_connection()
-        events = selectors.recent_events(STATUS_EVENTS)
-        latency = selectors.fanout_latency()
         body = {
             "running": services.copy_is_running(),
-            "leader": leader_payload(leader, conn) if leader else None,
-            "followers": [follower_payload(r) for r in selectors.follower_rows()],
-            "recent_events": [event_payload(s) for s in events],
-            "latency": {
-                "events": latency.events,
-                "p50_ms": latency.p50_ms,
-                "p95_ms": latency.p95_ms,
-            },
+            "leader": leader_out(selectors.leader_active()),
+            "followers": selectors.follower_rows(),
+            "recent_events": selectors.recent_events(STATUS_EVENTS),
+            "latency": selectors.fanout_latency(),
             "server_time": timezone.now(),
         }
         return Response(StatusOut(body).data)

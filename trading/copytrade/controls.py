@@ -16,11 +16,13 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from accounts.staff_login import StaffRefused, staff_login
+from accounts.errors import OTP_SETUP_REQUIRED
+from accounts.staff_login import staff_login
 from kernel.redis import get_redis
+from kernel.refusals import Refused
 from trading.copytrade import services
 from trading.copytrade.choices import FollowerState
-from trading.copytrade.errors import CopyError
+from trading.copytrade.errors import FOLLOWER_DISABLED, FOLLOWER_PENDING
 from trading.copytrade.models import Follower
 from trading.copytrade.operators import OPERATE_PERMISSION, TOKEN_HOURS, OperatorToken
 
@@ -45,8 +47,8 @@ def operator_login(
 ) -> OperatorLogin:
     """Check an operator's Django credentials (staff + ``copytrade.operate``, TOTP when the user
     has a device) through the same waits, locks and audit as every login
-    (``accounts.staff_login``) and issue a 24 h token. Raises ``StaffRefused`` (``login_locked``,
-    ``invalid_credentials``, ``not_staff``, ``otp_required``, ``otp_invalid``,
+    (``accounts.staff_login``) and issue a 24 h token. Raises ``Refused`` (``login_locked``,
+    ``invalid_credentials``, ``not_operator``, ``otp_required``, ``otp_invalid``,
     ``otp_setup_required`` when two-factor is required and not yet set up in the admin)."""
     login = staff_login(
         username=username,
@@ -57,7 +59,7 @@ def operator_login(
         permission=OPERATE_PERMISSION,
     )
     if login.needs_enrolment:
-        raise StaffRefused("otp_setup_required")
+        raise Refused(OTP_SETUP_REQUIRED)
     user = login.user
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
@@ -96,9 +98,9 @@ def follower_pause(*, follower: Follower) -> Follower:
     """Pause an ACTIVE follower. A DISABLED one stays DISABLED (pausing it would let a later
     resume skip the key check): verify it instead."""
     if follower.state == FollowerState.DISABLED:
-        raise CopyError("follower_disabled", "verify the follower's keys first")
+        raise Refused(FOLLOWER_DISABLED)
     if follower.state == FollowerState.PENDING:
-        raise CopyError("follower_pending", "the follower's keys are still being verified")
+        raise Refused(FOLLOWER_PENDING)
     return services.follower_set_state(follower=follower, state=FollowerState.PAUSED)
 
 

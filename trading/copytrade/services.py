@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ExchangeCredential
+from kernel.refusals import Refused
 from kernel.runtime_config import config_get, config_set, config_stored
 from trading.copytrade import balances, fanout_lease, notices, tasks, venues
 from trading.copytrade.choices import FollowerState
-from trading.copytrade.errors import CopyError
+from trading.copytrade.errors import FOLLOWER_DISABLED, FOLLOWER_PENDING
 from trading.copytrade.leader_events import LeaderOrder
 from trading.copytrade.models import Follower, Leader, LeaderEvent
 from trading.copytrade.sizing import copy_ratio
@@ -99,9 +100,9 @@ def follower_set_state(*, follower: Follower, state: str, error: str | None = No
     """Pause / resume / disable. Resuming a DISABLED or PENDING follower is refused until its keys
     verify."""
     if state == FollowerState.ACTIVE and follower.state == FollowerState.DISABLED:
-        raise CopyError("follower_disabled", "verify the follower's keys before resuming")
+        raise Refused(FOLLOWER_DISABLED)
     if state == FollowerState.ACTIVE and follower.state == FollowerState.PENDING:
-        raise CopyError("follower_pending", "the follower's keys are still being verified")
+        raise Refused(FOLLOWER_PENDING)
     follower.state = state
     fields = ["state", "updated_at"]
     if error is not None:

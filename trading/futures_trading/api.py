@@ -9,16 +9,20 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Trader
 from accounts.serializers import ErrorOut
-from backoffice.api.errors import ApiError
+from kernel.refusals import INVALID_INPUT, Refused
 from trading.exchanges.errors import ExchangeError
 from trading.futures_trading import selectors, services
+from trading.futures_trading.errors import (
+    NO_FUTURES_KEY,
+    TRADE_NOT_FOUND,
+    VENUE_ERROR,
+)
 from trading.futures_trading.marks import mark_prices
 from trading.futures_trading.models import FuturesAccount, Statement, TradeIntent
 from trading.futures_trading.precheck import risk_checks
@@ -38,7 +42,7 @@ def _trader(request) -> Trader:  # type: ignore[no-untyped-def]
 def _account(trader: Trader) -> FuturesAccount:
     account = FuturesAccount.objects.filter(trader=trader).select_related("credential").first()
     if account is None:
-        raise ApiError("no_futures_key", _("请先绑定合约 API Key"), 409)
+        raise Refused(NO_FUTURES_KEY)
     return account
 
 
@@ -53,7 +57,7 @@ def _money(value: Decimal | None, places: str = "0.01") -> str | None:
 def _valid(serializer_class, request):  # type: ignore[no-untyped-def]
     s = serializer_class(data=request.data)
     if not s.is_valid():
-        raise ApiError("invalid_input", _("输入有误"), 400, detail=s.errors)
+        raise Refused(INVALID_INPUT, s.errors)
     return s
 
 
@@ -90,10 +94,7 @@ class KeyView(APIView):
                    responses={200: AnyOut, **ERRORS})  # fmt: skip
     def put(self, request):  # type: ignore[no-untyped-def]
         d = _valid(KeyIn, request).validated_data
-        try:
-            account, check = services.futures_key_set(trader=_trader(request), **d)
-        except services.KeyRefused as exc:
-            raise ApiError("key_can_withdraw", str(exc), 400) from None
+        account, check = services.futures_key_set(trader=_trader(request), **d)
         return Response({**account_payload(account), "ok": check.ok, "error": check.error})
 
 
@@ -126,7 +127,7 @@ class PreviewView(APIView):
         try:
             checked = risk_checks(draft, account)
         except ExchangeError as exc:
-            raise ApiError("venue_error", str(exc), 502) from None
+            raise Refused(VENUE_ERROR, reason=exc) from None
         lang = _lang()
         notional = checked.quantity * checked.price
         loss = (worst_case_loss(checked.quantity, checked.price, spec.stop_loss)
@@ -168,7 +169,7 @@ class TradesView(APIView):
         try:
             intent = services.trade_open_now(trader=trader, spec=s.spec(), choice=s.choice())
         except ExchangeError as exc:
-            raise ApiError("venue_error", str(exc), 502) from None
+            raise Refused(VENUE_ERROR, reason=exc) from None
         return Response(intent_payload(intent), status=201)
 
 
@@ -178,13 +179,11 @@ class TradeCloseView(APIView):
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
         intent = TradeIntent.objects.filter(pk=pk, trader_id=request.user.trader_id).first()
         if intent is None:
-            raise ApiError("not_found", _("交易不存在"), 404)
+            raise Refused(TRADE_NOT_FOUND)
         try:
             intent = services.trade_close(intent=intent)
-        except services.IntentBusy as exc:
-            raise ApiError("busy", str(exc), 409) from None
         except ExchangeError as exc:
-            raise ApiError("venue_error", str(exc), 502) from None
+            raise Refused(VENUE_ERROR, reason=exc) from None
         return Response(intent_payload(intent))
 
 

@@ -14,25 +14,22 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.choices import Environment, Venue
 from accounts.models import Trader
 from accounts.services import credential_save
+from kernel.refusals import Refused
 from trading.exchanges.binance_futures.client import FuturesClient
 from trading.exchanges.errors import ExchangeError
 from trading.futures_trading import selectors, venues
 from trading.futures_trading.choices import IntentState
 from trading.futures_trading.closing import close_at_market
+from trading.futures_trading.errors import BUSY, KEY_CAN_WITHDRAW
 from trading.futures_trading.execution import claim, intent_advance, release
 from trading.futures_trading.models import FuturesAccount, TradeIntent
 from trading.futures_trading.values import TradeChoice, TradeIntentSpec
 
 RETRYABLE = (IntentState.REFUSED, IntentState.FAILED)
-
-
-class KeyRefused(Exception):
-    """The key cannot be used: it can withdraw, cannot trade futures, or does not work."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +91,7 @@ def futures_key_set(
     check = futures_key_test(account=account)
     if check.can_withdraw:
         transaction.set_rollback(True)
-        raise KeyRefused(
-            _(
-                "此 API Key 开启了提现权限，请关闭提现、只开启读取和合约交易，并把服务器 IP 加入白名单后重新绑定。"
-            )
-        )
+        raise Refused(KEY_CAN_WITHDRAW)
     return account, check
 
 
@@ -153,7 +146,7 @@ def trade_close(*, intent: TradeIntent, wait_s: float = 5.0) -> TradeIntent:
     deadline = time.monotonic() + wait_s
     while not claim(intent.pk):
         if time.monotonic() > deadline:
-            raise IntentBusy(_("该仓位正在处理中，请稍后再试。"))
+            raise Refused(BUSY)
         time.sleep(0.1)
     try:
         intent.refresh_from_db()
@@ -162,7 +155,3 @@ def trade_close(*, intent: TradeIntent, wait_s: float = 5.0) -> TradeIntent:
     finally:
         release(intent.pk)
     return intent
-
-
-class IntentBusy(Exception):
-    """Another worker holds the intent right now."""

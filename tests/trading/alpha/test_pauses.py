@@ -53,7 +53,7 @@ def test_token_going_off_sale_pauses_its_bots(sim, world) -> None:
         wait_for(lambda: paused_with(bot, "token_unavailable"))
     bot = fresh(bot)
     assert not bot.token.can_trade
-    with pytest.raises(bots.AlphaError) as refused:
+    with pytest.raises(bots.Refused) as refused:
         bots.bot_stop(bot_id=bot.pk)
         bots.bot_start(bot_id=bot.pk)
     assert refused.value.code == "token_unavailable"
@@ -71,7 +71,7 @@ def test_one_click_sweep_sells_the_leftover_at_the_best_bid(sim, world) -> None:
     assert (leg.role, leg.status, leg.executed_qty) == ("sweep", "FILLED", Decimal("37.5"))
     assert sweep.sell_quote > 0 and "补卖 37.5" in sweep.note
     assert Decimal(world.venue(bot)["balances"].get(world.alpha_id, "0")) == 0
-    with pytest.raises(bots.AlphaError) as nothing:
+    with pytest.raises(bots.Refused) as nothing:
         bots.bot_sweep(bot_id=bot.pk)
     assert nothing.value.code == "nothing_to_sweep"
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from trading.alpha.pricing import OffsetMode, PairPlan, Refusal, Rules, estimated_cost, plan_pair
+from trading.alpha.pricing import OffsetMode, PairPlan, Rules, Unpriced, estimated_cost, plan_pair
 
 RULES = Rules(tick=D("0.0001"), step=D("0.01"), min_notional=D("0.1"))
 PCT, FIXED = OffsetMode.PCT, OffsetMode.FIXED
@@ -45,7 +45,7 @@ def test_pricing(last, mode, b, s, usdt, expected) -> None:
 def test_refusals(last, mode, b, usdt, code) -> None:
     plan = plan_pair(last=D(last), mode=mode, buy_offset=D(b), sell_offset=D(0),
                      order_usdt=D(usdt), rules=RULES)  # fmt: skip
-    assert isinstance(plan, Refusal) and plan.code == code and plan.message
+    assert isinstance(plan, Unpriced) and plan.code == code and plan.message
 
 
 @pytest.mark.parametrize(

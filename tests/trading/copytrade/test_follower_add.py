@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from kernel.refusals import Refused
 from trading.copytrade import controls, services
 from trading.copytrade.choices import FollowerState
-from trading.copytrade.errors import CopyError
 from trading.copytrade.models import Follower
 from trading.exchanges.venue_errors import explain_text
 
@@ -29,7 +29,7 @@ def test_good_keys_start_copying_only_after_the_check(sim, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=False) as pending:
         follower = _add(acct["api_key"], acct["api_secret"])
     assert follower.state == FollowerState.PENDING  # not 跟单中 before the venue said yes
-    with pytest.raises(CopyError):
+    with pytest.raises(Refused):
         controls.follower_resume(follower=follower)
     for callback in pending:
         callback()
