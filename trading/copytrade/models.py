@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ExchangeCredential
 from trading.copytrade.choices import ExecutionStatus, FollowerState, Side
+from trading.decimal_fields import Digits
 
 AMOUNT: Digits = {"max_digits": 28, "decimal_places": 12}
 
@@ -129,4 +130,3 @@ class CopyExecution(models.Model):
 
 
 from trading.copytrade.operators import OperatorToken  # noqa: E402, F401  (operator API tokens; h4)
-from trading.decimal_fields import Digits
