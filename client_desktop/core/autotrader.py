@@ -456,14 +456,8 @@ class AutoTrader:
                 entry = self.journal.mark_unknown(entry.order_id, str(exc)[:500])
                 self._row(entry)
                 return self._resolve(entry)
-            except SessionExpired as exc:
-                self.binding.invalidate(EXPIRED_REASON)
-                return self._failed(entry, EXPIRED_REASON, str(exc), started)
-            except OpenOrderLimit as exc:
-                detail = self._open_count_text(web)
-                return self._failed(
-                    entry, _venue_code(exc), detail, started, words="binance_open_order_limit"
-                )
+            except (SessionExpired, OpenOrderLimit) as exc:
+                return self._account_refused(entry, web, exc, started)
             except TermsChanged as exc:
                 sent, offer = ratio, None if reread else self._offer(entry, web)
                 if reread or offer is None or offer == sent:
@@ -491,6 +485,19 @@ class AutoTrader:
                 latency_ms=latency,
             )
         return entry  # not reached
+
+    def _account_refused(
+        self, entry: Entry, web: WebSession, exc: SessionExpired | OpenOrderLimit, started: float
+    ) -> Entry:
+        """Refused for the account, not the order: the web session expired (binding dropped) or
+        the account holds the venue's maximum of open orders (the text says how many)."""
+        if isinstance(exc, SessionExpired):
+            self.binding.invalidate(EXPIRED_REASON)
+            return self._failed(entry, EXPIRED_REASON, str(exc), started)
+        detail = self._open_count_text(web)
+        return self._failed(
+            entry, _venue_code(exc), detail, started, words="binance_open_order_limit"
+        )
 
     def _offer(self, entry: Entry, web: WebSession) -> Decimal | None:
         """The venue's current payout ratio for the order's symbol and increment (``None`` when
