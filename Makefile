@@ -31,6 +31,7 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(PY) scripts/doc_refs.py
 	@$(VENV)/bin/mypy
 	@DJANGO_SETTINGS_MODULE=backoffice.settings.test $(PY) manage.py check
 	@DJANGO_SETTINGS_MODULE=backoffice.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null

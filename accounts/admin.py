@@ -8,7 +8,7 @@ admin user as ``actor`` so it is audited. Secrets are never rendered: credential
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -57,11 +57,12 @@ class TraderStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        return {
+        by_status: dict[str | None, QuerySet[Trader]] = {
             TraderStatus.ACTIVE: queryset.filter(is_disabled=False, expires_at__gt=now),
             TraderStatus.EXPIRED: queryset.filter(is_disabled=False, expires_at__lte=now),
             TraderStatus.DISABLED: queryset.filter(is_disabled=True),
-        }.get(self.value(), queryset)
+        }
+        return by_status.get(self.value(), queryset)
 
 
 @admin.register(Trader)
@@ -149,7 +150,11 @@ class SessionActiveFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         live = Q(ended_at__isnull=True, expires_at__gt=timezone.now())
-        return {"1": queryset.filter(live), "0": queryset.exclude(live)}.get(self.value(), queryset)
+        by_value: dict[str | None, QuerySet[ClientSession]] = {
+            "1": queryset.filter(live),
+            "0": queryset.exclude(live),
+        }
+        return by_value.get(self.value(), queryset)
 
 
 @admin.register(ClientSession)

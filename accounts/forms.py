@@ -86,7 +86,8 @@ class ExchangeCredentialForm(forms.ModelForm):
                 self.fields[name].help_text = _("必填。")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.instance.pk is None:
             for name in ("api_key", "api_secret"):
                 if not data.get(name):

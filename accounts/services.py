@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -202,7 +203,7 @@ def session_login(*, username: str, password: str, device_id: str, ip: str | Non
     return _open_session(trader, device_id, ip)
 
 
-def _refuse(refusal, username, ip, device_id, trader=None, detail=None):
+def _refuse(refusal, username, ip, device_id, trader=None, detail=None) -> NoReturn:
     audit_record(
         action=AuditAction.LOGIN_REFUSED,
         trader=trader,

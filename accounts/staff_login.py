@@ -9,7 +9,7 @@ they have.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
@@ -77,7 +77,9 @@ def staff_login(
         device = match_token(user, otp_token.strip())
         if device is None:
             _fail("otp_invalid", username, account, ip, via, actor=user)
-        user.otp_device = device  # django-otp marks the session verified on auth login
+        # django-otp marks the session verified on auth login when the user object carries the
+        # matched device as ``otp_device``: an attribute it adds, which the User stubs do not know
+        user.otp_device = device  # type: ignore[attr-defined]
         verified = True
     if account:
         bruteforce.login_succeeded(account=account)
@@ -87,12 +89,12 @@ def staff_login(
     return StaffLogin(user, verified, two_factor_required(user) and not verified)
 
 
-def _fail(code: str, username: str, account: str | None, ip, via: str, actor=None) -> None:
+def _fail(code: str, username: str, account: str | None, ip, via: str, actor=None) -> NoReturn:
     retry = bruteforce.login_failed(account=account, ip=ip)
     _refuse(code, username, ip, via, {"retry_after_s": retry} if retry else None, actor=actor)
 
 
-def _refuse(code: str, username: str, ip, via: str, detail=None, actor=None) -> None:
+def _refuse(code: str, username: str, ip, via: str, detail=None, actor=None) -> NoReturn:
     audit_record(
         action=AuditAction.LOGIN_REFUSED,
         username=username,

@@ -70,6 +70,7 @@ class MeView(APIView):
     @extend_schema(responses={200: TraderOut, 401: ErrorOut, 403: ErrorOut})
     def get(self, request):
         session = session_for_token(request.auth)
+        assert session is not None  # the authentication class let in only a live session's token
         payload = trader_payload(session.trader)
         payload["session_expires_at"] = session.expires_at
         payload["server_time"] = timezone.now()

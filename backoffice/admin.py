@@ -20,7 +20,8 @@ class RuntimeSettingForm(forms.ModelForm):
         widgets = {"key": forms.Select(choices=[(k, k) for k in KNOBS])}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("key") and data.get("value") is not None:
             validate(data["key"], data["value"])
         return data

@@ -9,6 +9,7 @@ the other missing strings ("Arguments", "Execution Options", …) are in ``local
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat
 from django_celery_beat.models import (
@@ -68,7 +69,7 @@ def _with_translated_inline(base: type[admin.ModelAdmin]) -> type[admin.ModelAdm
     return type(base.__name__, (base,), {"inlines": [PeriodicTaskInline]})
 
 
-REPLACEMENTS = {
+REPLACEMENTS: dict[type[Model], type[admin.ModelAdmin]] = {
     PeriodicTask: PeriodicTaskAdmin,
     ClockedSchedule: _with_translated_inline(beat.ClockedScheduleAdmin),
     CrontabSchedule: CrontabScheduleAdmin,

@@ -22,6 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
@@ -98,7 +99,7 @@ def setup_view(request):
     device, _created = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": DEVICE_NAME}
     )
-    error = ""
+    error: str | Promise = ""
     if request.method == "POST":
         if device.verify_token((request.POST.get("otp_token") or "").strip()):
             device.confirmed = True

@@ -24,9 +24,13 @@ import time
 import urllib.request
 from pathlib import Path
 from socketserver import ThreadingMixIn
+from typing import TYPE_CHECKING
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from backoffice.embedded_redis import free_port
+
+if TYPE_CHECKING:
+    from backoffice.embedded_redis import EmbeddedRedis
 
 WIDTH, MAX_HEIGHT = 1400, 1400
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
@@ -171,7 +175,7 @@ class Browser:
         self.proc.wait(10)
 
 
-def _prepare(workdir: Path) -> tuple[object, str]:
+def _prepare(workdir: Path) -> tuple[EmbeddedRedis, str]:
     """Database, Redis and data; returns (embedded Redis, operator password)."""
     from backoffice.embedded_redis import EmbeddedRedis
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from starlette.applications import Starlette
@@ -70,7 +70,7 @@ def create_app(world: World | None = None) -> Starlette:
     world = world or World()
     routes: list[Any] = []
     fast: FastRoutes = {}
-    tasks: list[Callable[[World], Awaitable[None]]] = []
+    tasks: list[Callable[[World], Coroutine[Any, Any, None]]] = []
     for name in VENUE_MODULES:
         module = importlib.import_module(name)
         routes.extend(module.install(world))

@@ -7,7 +7,7 @@ up with ``GET /sim/binance/accounts/<name>`` / ``GET /sim/bitget/accounts/<name>
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from exchange_sim.alpha.demo import create_demo_alpha
 from exchange_sim.binance_spot import venue_of as binance_venue
@@ -25,7 +25,13 @@ BITGET_DEMO: dict[str, tuple[dict[str, str], bool]] = {
 }
 
 
-def credentials(name: str) -> dict[str, str]:
+class DemoCredentials(TypedDict):
+    api_key: str
+    api_secret: str
+    passphrase: str
+
+
+def credentials(name: str) -> DemoCredentials:
     """The fixed credentials of demo account ``name``."""
     return {
         "api_key": f"demo-{name}-key",
@@ -36,7 +42,7 @@ def credentials(name: str) -> dict[str, str]:
 
 def create_demo_accounts(world: World) -> list[dict[str, Any]]:
     """Create the demo accounts (idempotent per world); returns their public summary."""
-    created = []
+    created: list[dict[str, Any]] = []
     spot = binance_venue(world)
     for name, balances in BINANCE_DEMO.items():
         creds = credentials(name)

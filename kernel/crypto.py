@@ -9,7 +9,7 @@ the log redaction filter the moment they are decrypted.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -81,7 +81,8 @@ class EncryptedTextField(models.TextField):
     def value_to_string(self, obj: Any) -> str:
         """Serializers (``dumpdata``, fixtures) get the ciphertext, never the plain value;
         ``loaddata`` reads it back through ``to_python``."""
-        value = self.value_from_object(obj)
+        # the stubs leave the value type of an unparameterised TextField subclass unbound
+        value = cast("str | None", self.value_from_object(obj))
         return encrypt(value) if value else ""
 
     def to_python(self, value: Any) -> Any:

@@ -6,6 +6,7 @@ unread count, see ``templatetags``). Thin: writes call ``services`` / ``delivery
 from __future__ import annotations
 
 import threading
+from typing import cast
 
 from django.contrib import admin, messages
 from django.middleware.csrf import get_token
@@ -22,7 +23,7 @@ from notifications.delivery import channel_test_send
 from notifications.forms import ChannelForm, SubscriptionForm
 from notifications.models import Channel, Delivery, DeliveryAttempt, Notification, Subscription
 
-COLOURS = {
+COLOURS: dict[str, str] = {
     Severity.INFO: "#1565c0",
     Severity.WARNING: "#ef6c00",
     Severity.CRITICAL: "#c62828",
@@ -210,7 +211,7 @@ class AttemptInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["at", "outcome", "http_status", "code", "error", "reply", "duration_ms", "retry_in_s"]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names, not field groups
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

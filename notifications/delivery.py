@@ -161,7 +161,7 @@ def _recent(channel: Channel, now: float) -> list[tuple[float, str]]:
     rows = Delivery.objects.filter(channel=channel, sent_at__gte=since).values_list(
         "sent_at", "kind"
     )
-    return [(_ts(at), kind) for at, kind in rows]
+    return [(_ts(at), kind) for at, kind in rows if at is not None]  # never None: sent_at__gte
 
 
 def _record(delivery: Delivery, channel: Channel, reply: Reply) -> SendResult:
@@ -233,6 +233,7 @@ def _channel_failed(channel: Channel, error: str) -> None:
             fields.append("broken_at")
         row.save(update_fields=fields)
         if newly_broken:
+            assert row.broken_at is not None  # set above
             notify(
                 kind=notices.CHANNEL_BROKEN.code,
                 key=f"channel:{row.pk}:broken:{int(row.broken_at.timestamp())}",

@@ -55,7 +55,8 @@ class ChannelForm(forms.ModelForm):
         fields = ["name", "kind", "chat_id", "language", "is_enabled"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         stored = self.instance if self.instance.pk else None
         url = data.get("url") or (stored.url if stored else "")
         secret = data.get("secret") or (stored.secret if stored else "")

@@ -1,6 +1,7 @@
 """Enumerations of the event-contract orders app."""
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,7 @@ class Direction(models.TextChoices):
 
 
 # The short words for titles and lists (the choice labels also carry the code: "看涨 LONG").
-DIRECTION_WORDS = {Direction.LONG: _("看涨"), Direction.SHORT: _("看跌")}
+DIRECTION_WORDS: dict[str, Promise] = {Direction.LONG: _("看涨"), Direction.SHORT: _("看跌")}
 
 
 class TimeIncrement(models.TextChoices):

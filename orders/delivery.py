@@ -40,7 +40,7 @@ import re
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from accounts.errors import INVALID_TOKEN
 from accounts.session_cache import (
@@ -351,7 +351,7 @@ def publish(orders: Iterable) -> int:
     ]
     published = 0
     for start in range(0, len(rows), PUBLISH_CHUNK):
-        args = [JSON_PREFIX, TOMBSTONE_PREFIX]
+        args: list[str | int] = [JSON_PREFIX, TOMBSTONE_PREFIX]
         for row in rows[start : start + PUBLISH_CHUNK]:
             args.extend(row)
         published += int(_script(_PUBLISH_LUA)(keys=[LIVE, NEW_ORDERS_CHANNEL], args=args))
@@ -385,11 +385,12 @@ def unpublish(order_ids: Iterable[int]) -> None:
 
 
 def expired_ids(now: float) -> list[int]:
-    return [int(i) for i in get_redis().zrangebyscore(LIVE, "-inf", now)]
+    found = cast("list[str]", get_redis().zrangebyscore(LIVE, "-inf", now))  # decode_responses
+    return [int(i) for i in found]
 
 
 def live_ids() -> list[int]:
-    return [int(i) for i in get_redis().zrange(LIVE, 0, -1)]
+    return [int(i) for i in cast("list[str]", get_redis().zrange(LIVE, 0, -1))]
 
 
 # --- rebuild after a Redis restart ------------------------------------------------------------
@@ -437,7 +438,7 @@ def _rebuild_from_db(client) -> None:
 
 
 def claimlog_peek(limit: int) -> list[tuple[int, int, float]]:
-    rows = get_redis().lrange(CLAIMLOG, 0, limit - 1)
+    rows = cast("list[str]", get_redis().lrange(CLAIMLOG, 0, limit - 1))  # decode_responses
     out = []
     for row in rows:
         order_id, trader_id, ts = row.split(":")

@@ -3,6 +3,8 @@ amount."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -57,12 +59,13 @@ class OrderCreateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "symbol" in self.fields:  # absent on the read-only change page
-            self.fields["symbol"].choices = _symbol_choices()
+            cast(forms.ChoiceField, self.fields["symbol"]).choices = _symbol_choices()
             self.fields["payout_ratio"].initial = config_get("event_payout_ratio")
             self.fields["validity_seconds"].initial = config_get("event_default_validity_s")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "symbol" in self.fields:
             _service_check(
                 self,
@@ -94,12 +97,13 @@ class BatchCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["symbols"].choices = _symbol_choices()
+        cast(forms.ChoiceField, self.fields["symbols"]).choices = _symbol_choices()
         self.fields["payout_ratio"].initial = config_get("event_payout_ratio")
         self.fields["validity_seconds"].initial = config_get("event_default_validity_s")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _service_check(
             self,
             symbols=data.get("symbols", []),
@@ -126,7 +130,8 @@ class OrderTemplateForm(forms.ModelForm):
     def clean(self):
         """Checked like the orders it will create (symbols switched on, directions, payout and
         validity in range; blank payout / validity = the knob default at creation time)."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         symbols = [s.strip().upper() for s in data.get("symbols", "").split(",") if s.strip()]
         directions = [d.strip().upper() for d in data.get("directions", "").split(",") if d.strip()]
         _service_check(
@@ -152,5 +157,7 @@ class TraderAmountForm(forms.ModelForm):
             return amount_validate(self.cleaned_data["order_amount"])
         except Refused as exc:
             raise forms.ValidationError(
-                _("金额须在 %(min)s 到 %(max)s USDT 之间"), params=exc.detail
+                _("金额须在 %(min)s 到 %(max)s USDT 之间"),
+                # amount_validate's detail is always {"min", "max"}
+                params=cast("dict[str, str]", exc.detail),
             ) from None

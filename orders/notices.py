@@ -74,6 +74,7 @@ def bindings_notify_expiring(
     for key, row in keyed.items():
         if key in done:
             continue
+        assert row.expires_at is not None  # filtered on expires_at__gt
         created += bool(
             notify(
                 kind=BINDING_EXPIRING.code,
@@ -116,7 +117,8 @@ def failure_window(now: datetime) -> FailureWindow:
         .order_by("-n")
         .first()
     )
-    return FailureWindow(counts["failed"], counts["total"], (top or {}).get("error_code") or "-")
+    top_error = (top["error_code"] if top else "") or "-"
+    return FailureWindow(counts["failed"], counts["total"], top_error)
 
 
 def placement_failures_check(*, now: datetime | None = None) -> bool:

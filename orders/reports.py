@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -89,7 +90,7 @@ COUNTS = {
 }
 
 
-def _counts(row: dict) -> Counts:
+def _counts(row: Mapping[str, Any]) -> Counts:
     return Counts(row["placed"], row["failed"], row["skipped"], row["amount"] or Decimal(0))
 
 
@@ -154,7 +155,7 @@ def _per_day(span: DateRange, reports: QuerySet[ExecutionReport]) -> list[tuple[
     return out
 
 
-def _order_title(row: dict) -> str:
+def _order_title(row: Mapping[str, Any]) -> str:
     direction = DIRECTION_WORDS.get(row["order__direction"], row["order__direction"])
     increment = TimeIncrement(row["order__time_increment"]).label
     return f"{row['order__symbol']} {direction} {increment}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -13,6 +14,9 @@ from django.utils import timezone
 from orders.choices import Outcome
 from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport
 from orders.open_contracts import VENUE_OPEN_LIMIT, open_after_creation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def active_symbols() -> list[str]:
@@ -69,7 +73,15 @@ def open_contracts_over_limit(now: datetime | None = None, extra: int = 0) -> di
     return out
 
 
-def orders_with_counts() -> QuerySet[EventOrder]:
+class OrderCounts(TypedDict):
+    """What :func:`orders_with_counts` annotates on each order."""
+
+    delivered_count: int
+    placed_count: int
+    failed_count: int
+
+
+def orders_with_counts() -> QuerySet[WithAnnotations[EventOrder, OrderCounts]]:
     """Orders annotated with delivered / placed / failed counts (for the admin list)."""
     return EventOrder.objects.annotate(
         delivered_count=Count("claims", distinct=True),

@@ -19,6 +19,7 @@ import contextlib
 import json
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -64,10 +65,10 @@ def page_socket(port: int) -> str:
 
 
 async def shoot(args: argparse.Namespace, cookies: dict[str, str]) -> None:
-    browser = subprocess.Popen(  # noqa: S603
-        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu",  # noqa: S607
-         f"--remote-debugging-port={args.debug_port}", f"--window-size={args.width},{args.height}",
-         "about:blank"],
+    browser = await asyncio.create_subprocess_exec(
+        "chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
+        f"--remote-debugging-port={args.debug_port}", f"--window-size={args.width},{args.height}",
+        "about:blank",
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -83,12 +84,11 @@ async def shoot(args: argparse.Namespace, cookies: dict[str, str]) -> None:
                 await tools.call("Page.navigate", url=args.server + path)
                 await asyncio.sleep(3)
                 shot = await tools.call("Page.captureScreenshot", format="png")
-                with open(out, "wb") as fh:
-                    fh.write(base64.b64decode(shot["data"]))
+                await asyncio.to_thread(Path(out).write_bytes, base64.b64decode(shot["data"]))
                 print(out)
     finally:
         browser.terminate()
-        browser.wait()
+        await browser.wait()
 
 
 def main() -> None:

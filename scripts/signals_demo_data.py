@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from trading.futures.signals import backtest, candles, registry
 
@@ -38,7 +39,7 @@ def card(run: backtest.StrategyRun) -> dict:
 def main() -> None:
     c = candles.read_csv(KLINES, "5m")
     runs = backtest.run(c, registry.strategies(), funding=candles.read_funding_csv(FUNDING))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for run in runs:
         for s, g in run.graded[-3:]:
             rows.append({

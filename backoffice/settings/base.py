@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -195,7 +196,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["backoffice.api.parsers.StrictJSONParser"],
     "UNAUTHENTICATED_USER": None,
 }
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Fleet API",
     "DESCRIPTION": "REST API for the Fleet desktop client and operators.",
     "VERSION": "1",

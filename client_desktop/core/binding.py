@@ -233,47 +233,74 @@ def bind_by_qr(
     stop = stop or threading.Event()
     deadline = None if timeout_s is None else _monotonic() + timeout_s
     state, actions = qm.step(qm.QrState(), qm.Start())
-    codes = 0
+    run = _QrRun(source, stop, on_code, max_codes)
     while actions:
         action = actions.pop(0)
         if stop.is_set() or (deadline is not None and _monotonic() > deadline):
             return None
-        event: qm.Event | None = None
-        if isinstance(action, qm.FetchCode):
-            if action.delay_s and stop.wait(action.delay_s):
-                return None
-            codes += 1
-            if codes > max_codes:
-                raise BindingError("too many QR codes without confirmation")
-            try:
-                issued = source.fetch_code()
-                event = qm.CodeIssued(issued.code, issued.render_text)
-            except Exception as exc:
-                event = failure_event(exc)
-        elif isinstance(action, qm.ShowCode):
-            if on_code is not None and state.code is not None:
-                on_code(state.code, action.render_text)
-        elif isinstance(action, qm.PollLater):
-            if stop.wait(action.delay_s):
-                return None
-            try:
-                polled = source.poll(action.code)
-                event = qm.Polled(action.code, polled.status, polled.session)
-            except Exception as exc:
-                event = failure_event(exc)
-        elif isinstance(action, qm.SaveSession):
+        if isinstance(action, qm.SaveSession):
             binding.store(action.session)
             return action.session
-        elif isinstance(action, qm.ShowExpired):
-            event = qm.Start()  # refresh: a new code replaces the expired one
-        elif isinstance(action, qm.ShowError):
-            raise BindingError(action.reason)
+        event = run.event_for(action, state)
+        if run.stopped:
+            return None
         if event is not None:
             state, more = qm.step(state, event)
             actions.extend(more)
             if on_phase is not None:
                 on_phase(state.phase)
     return None
+
+
+@dataclass
+class _QrRun:
+    """The actions of one :func:`bind_by_qr` run other than saving the session: each returns the
+    machine event it produced (``None``: none). ``stopped`` is set when ``stop`` cut a wait
+    short; ``codes`` counts the codes fetched (at most ``max_codes``)."""
+
+    source: QrLogin
+    stop: threading.Event
+    on_code: Callable[[str, str], None] | None
+    max_codes: int
+    codes: int = 0
+    stopped: bool = False
+
+    def event_for(self, action: qm.Action, state: qm.QrState) -> qm.Event | None:
+        if isinstance(action, qm.FetchCode):
+            return self._fetch(action)
+        if isinstance(action, qm.PollLater):
+            return self._poll(action)
+        if isinstance(action, qm.ShowCode):
+            if self.on_code is not None and state.code is not None:
+                self.on_code(state.code, action.render_text)
+        elif isinstance(action, qm.ShowExpired):
+            return qm.Start()  # refresh: a new code replaces the expired one
+        elif isinstance(action, qm.ShowError):
+            raise BindingError(action.reason)
+        return None
+
+    def _fetch(self, action: qm.FetchCode) -> qm.Event | None:
+        if action.delay_s and self.stop.wait(action.delay_s):
+            self.stopped = True
+            return None
+        self.codes += 1
+        if self.codes > self.max_codes:
+            raise BindingError("too many QR codes without confirmation")
+        try:
+            issued = self.source.fetch_code()
+            return qm.CodeIssued(issued.code, issued.render_text)
+        except Exception as exc:
+            return failure_event(exc)
+
+    def _poll(self, action: qm.PollLater) -> qm.Event | None:
+        if self.stop.wait(action.delay_s):
+            self.stopped = True
+            return None
+        try:
+            polled = self.source.poll(action.code)
+            return qm.Polled(action.code, polled.status, polled.session)
+        except Exception as exc:
+            return failure_event(exc)
 
 
 def _monotonic() -> float:

@@ -28,6 +28,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -105,7 +106,7 @@ def _setup(sim: SimProcess, o: Options) -> tuple[list[AlphaBot], dict[int, str]]
     created, sessions = [], {}
     for k in range(o.traders):
         trader = trader_create(username=f"{PREFIX}{k}", password="pw-12345678",
-                               expires_at=timezone.now() + timezone.timedelta(days=1))  # fmt: skip
+                               expires_at=timezone.now() + timedelta(days=1))  # fmt: skip
         info = control.post("/sim/web/sessions", json={"balances": {"USDT": "1000000"}}).json()
         cred = credential_save(trader=trader, env="sim", csrftoken=info["csrftoken"],
                                p20t=info["p20t"], expires_at=None,
@@ -149,7 +150,7 @@ def _resumer(stop: threading.Event, seen: dict[str, int]) -> None:
 
     try:
         while not stop.wait(0.25):
-            cutoff = timezone.now() - timezone.timedelta(seconds=1)
+            cutoff = timezone.now() - timedelta(seconds=1)
             paused = AlphaBot.objects.filter(phase="paused", phase_since__lte=cutoff)
             for bot_id, reason in paused.values_list("pk", "pause_reason"):
                 seen["pauses"] += 1

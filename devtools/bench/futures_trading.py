@@ -146,6 +146,7 @@ def unprotected_ms_max(traders: list[Trader]) -> float:
         sl = ProtectiveLeg.objects.filter(intent=intent, kind=LegKind.STOP_LOSS).first()
         if sl is None or sl.acked_at is None:
             return float("inf")
+        assert intent.entry_at is not None  # filtered on entry_at__isnull=False
         worst = max(worst, (sl.acked_at - intent.entry_at).total_seconds() * 1000)
     return round(worst, 1)
 

@@ -44,6 +44,7 @@ class Conn:
         for attempt in (0, 1):
             if self.writer is None:
                 await self._connect()
+            assert self.writer is not None  # _connect sets both streams
             started = time.perf_counter()
             try:
                 self.writer.write(self._head(method, path, body) + body)
@@ -64,6 +65,7 @@ class Conn:
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
     async def _read(self) -> tuple[int, bytes]:
+        assert self.reader is not None  # request() connected first
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         parts = lines[0].split(" ", 2)
@@ -84,6 +86,7 @@ class Conn:
         return int(parts[1]), data
 
     async def _chunked(self) -> bytes:
+        assert self.reader is not None  # _read's caller connected first
         out = bytearray()
         while True:
             size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)

@@ -9,6 +9,7 @@ it is (a symbol switched off in the admin stays off; an edited template keeps it
 from __future__ import annotations
 
 import os
+from typing import TypedDict
 
 from orders import services
 from orders.choices import Direction, TimeIncrement
@@ -21,7 +22,16 @@ INTERVAL_S = float(os.environ.get("FLEET_DEMO_ORDER_INTERVAL_S", "20"))  # betwe
 # so the dashboard shows real failures (93420002, insufficient balance) next to the placements;
 # settled wins refill it a little.
 LOW_BALANCES = {"trader3": "25"}
-TEMPLATES = [
+
+
+class _Template(TypedDict):
+    name: str
+    symbols: list[str]
+    directions: list[str]
+    time_increment: str
+
+
+TEMPLATES: list[_Template] = [
     {
         "name": "演示：BTC/ETH 看涨 10 分钟",
         "symbols": ["BTCUSDT", "ETHUSDT"],

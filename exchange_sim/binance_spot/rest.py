@@ -314,13 +314,7 @@ def make_asgi(venue: SpotVenue, methods: dict[str, Endpoint]) -> Callable[..., A
             params = parse_params(
                 scope["query_string"], body, not ctype.startswith("application/json")
             )
-            account = None
-            if endpoint.security != "NONE":
-                account = account_for_key(venue, api_key)
-            if endpoint.security == "SIGNED":
-                assert account is not None
-                check_timestamp(venue, params)
-                verify_rest(account, scope["query_string"], body)
+            account = _caller(venue, endpoint, scope, body, params, api_key)
             if endpoint.order and account is not None and _reject_first(venue, account):
                 raise BinanceError(-2010, "Duplicate order sent.")
             with world.lock:
@@ -339,6 +333,26 @@ def make_asgi(venue: SpotVenue, methods: dict[str, Endpoint]) -> Callable[..., A
         await _send_json(send, 200, result, headers)
 
     return app
+
+
+def _caller(
+    venue: SpotVenue,
+    endpoint: Endpoint,
+    scope: Scope,
+    body: bytes,
+    params: dict[str, str],
+    api_key: str | None,
+) -> SpotAccount | None:
+    """The calling account (``None`` on a public endpoint); a SIGNED call's timestamp and
+    signature are checked first."""
+    account = None
+    if endpoint.security != "NONE":
+        account = account_for_key(venue, api_key)
+    if endpoint.security == "SIGNED":
+        assert account is not None
+        check_timestamp(venue, params)
+        verify_rest(account, scope["query_string"], body)
+    return account
 
 
 def _reject_first(venue: SpotVenue, account: SpotAccount) -> bool:

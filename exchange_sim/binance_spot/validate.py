@@ -141,17 +141,7 @@ def _stp_mode(params: dict[str, str]) -> str:
 
 def _check_shape(order: NewOrder, params: dict[str, str]) -> None:
     """Each type's mandatory parameters, and -1106 for one it does not take."""
-    if order.type == "MARKET":
-        if order.quantity is None and order.quote_qty is None:
-            raise BinanceError(
-                -1102, "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!"
-            )
-        if order.quantity is not None and order.quote_qty is not None:
-            raise not_required("quoteOrderQty")
-    elif order.quantity is None:
-        raise mandatory("quantity")
-    elif order.quote_qty is not None:
-        raise not_required("quoteOrderQty")
+    _check_amount(order)
     if order.type in LIMIT_KINDS and not params.get("price"):
         raise mandatory("price")
     if "trailingDelta" in params:  # trailing stops are not simulated (docs/simulator.md)
@@ -165,6 +155,21 @@ def _check_shape(order: NewOrder, params: dict[str, str]) -> None:
     ):
         if name in params and not needed:
             raise not_required(name)
+
+
+def _check_amount(order: NewOrder) -> None:
+    """MARKET takes ``quantity`` or ``quoteOrderQty`` (one of them); the others ``quantity``."""
+    if order.type == "MARKET":
+        if order.quantity is None and order.quote_qty is None:
+            raise BinanceError(
+                -1102, "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!"
+            )
+        if order.quantity is not None and order.quote_qty is not None:
+            raise not_required("quoteOrderQty")
+    elif order.quantity is None:
+        raise mandatory("quantity")
+    elif order.quote_qty is not None:
+        raise not_required("quoteOrderQty")
 
 
 def not_required(name: str) -> BinanceError:

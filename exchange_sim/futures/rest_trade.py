@@ -60,6 +60,19 @@ def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
         raise ApiError(-1116, "Invalid orderType.")
     position_side = parse_position_side(params, acc)
     qty = params.decimal("quantity", required=True) or Decimal(0)
+    price, tif = _price_and_tif(params, kind)
+    client_id = _client_id(params, "newClientOrderId", acc)
+    for o in acc.orders.values():
+        if o.client_id == client_id and o.status in OPEN_STATUSES:
+            raise ApiError(-4116, "ClientOrderId is duplicated.")
+    return engine.NewOrder(
+        symbol=symbol, side=side, type=kind, quantity=qty, price=price, time_in_force=tif,
+        reduce_only=params.flag("reduceOnly"), client_id=client_id, position_side=position_side,
+    )  # fmt: skip
+
+
+def _price_and_tif(params: Params, kind: str) -> tuple[Decimal, str]:
+    """A LIMIT order's price and time in force (both required); a MARKET order sends neither."""
     price, tif = Decimal(0), params.get("timeInForce", "GTC")
     if kind == "MARKET":
         for name in ("timeInForce", "price"):
@@ -71,14 +84,7 @@ def parse_new_order(params: Params, acc: Account) -> engine.NewOrder:
             raise missing("timeInForce")
         if tif not in TIME_IN_FORCE:
             raise ApiError(-1115, "Invalid timeInForce.")
-    client_id = _client_id(params, "newClientOrderId", acc)
-    for o in acc.orders.values():
-        if o.client_id == client_id and o.status in OPEN_STATUSES:
-            raise ApiError(-4116, "ClientOrderId is duplicated.")
-    return engine.NewOrder(
-        symbol=symbol, side=side, type=kind, quantity=qty, price=price, time_in_force=tif,
-        reduce_only=params.flag("reduceOnly"), client_id=client_id, position_side=position_side,
-    )  # fmt: skip
+    return price, tif
 
 
 async def new_order(request: Request, world: World, acc: Account, params: Params) -> Response:

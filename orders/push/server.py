@@ -84,6 +84,7 @@ class PushServer:
         except (RedisError, DatabaseError, OSError) as exc:
             log.warning("push connect refused, store unavailable: %s", type(exc).__name__)
             return self._refusal(connection, *refused(UNAVAILABLE)[:2])
+        assert token is not None  # session_resolve refuses a missing token
         self._sessions[connection] = (token, session_token_hash(token), info)
         return None
 

@@ -6,6 +6,7 @@ rendered."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
@@ -68,7 +69,7 @@ class AlphaCredentialAdmin(admin.ModelAdmin):
     search_fields = ["trader__username"]
     fields = ["trader", "env", "status", "source", "expires_at", "verified_at", "consent_at",
               "created_at", "updated_at"]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names, not field groups
     change_list_template = "admin/alpha/alphacredential/change_list.html"
 
     def has_add_permission(self, request) -> bool:
@@ -106,7 +107,7 @@ class CycleInline(admin.TabularInline):
     show_change_link = True
     fields = ["number", "kind", "opened_at", "buy_price", "quantity", "sell_price", "buy_quote",
               "counted", "cost", "wear_bps", "note"]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names, not field groups
     ordering = ["-number"]
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -216,7 +217,7 @@ class LegInline(admin.TabularInline):
     can_delete = False
     fields = ["role", "order_id", "side", "price", "orig_qty", "status", "executed_qty",
               "cum_quote", "fills_text", "created_at"]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names, not field groups
 
     @admin.display(description=_("成交"))
     def fills_text(self, obj):

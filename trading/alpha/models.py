@@ -26,8 +26,9 @@ from trading.alpha.choices import (
     Reason,
     TargetKind,
 )
+from trading.decimal_fields import Digits
 
-AMOUNT = {"max_digits": 28, "decimal_places": 12}
+AMOUNT: Digits = {"max_digits": 28, "decimal_places": 12}
 ZERO = Decimal(0)
 
 

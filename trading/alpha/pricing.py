@@ -61,9 +61,10 @@ def to_step(value: Decimal, step: Decimal, *, up: bool = False) -> Decimal:
 
 
 def raw_prices(
-    last: Decimal, mode: OffsetMode, buy_offset: Decimal, sell_offset: Decimal
+    last: Decimal, mode: OffsetMode | str, buy_offset: Decimal, sell_offset: Decimal
 ) -> tuple[Decimal, Decimal]:
-    """Unrounded (buy, sell) for ``last`` and the signed offsets."""
+    """Unrounded (buy, sell) for ``last`` and the signed offsets (``mode``: the enum or its
+    stored value)."""
     if OffsetMode(mode) is OffsetMode.PCT:
         return last * (1 - buy_offset / HUNDRED), last * (1 + sell_offset / HUNDRED)
     return last - buy_offset, last + sell_offset
@@ -72,7 +73,7 @@ def raw_prices(
 def plan_pair(
     *,
     last: Decimal,
-    mode: OffsetMode,
+    mode: OffsetMode | str,
     buy_offset: Decimal,
     sell_offset: Decimal,
     order_usdt: Decimal,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -76,7 +77,7 @@ def apply_event(*, bot: AlphaBot, event: m.Event, detail: str = "") -> m.BotStat
         if isinstance(command, m.NotifyPaused):
             _notify_paused(bot, command.reason, detail)
         else:
-            transaction.on_commit(lambda c=command: dispatch(bot.pk, c))
+            transaction.on_commit(partial(dispatch, bot.pk, command))
     return after
 
 

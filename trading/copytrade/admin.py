@@ -9,6 +9,7 @@ never rendered (masked key only). Controls need ``copytrade.operate`` (superuser
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -36,7 +37,7 @@ STATE_COLOURS = {
     FollowerState.PAUSED: "#ef6c00",
     FollowerState.DISABLED: "#c62828",
 }
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     ExecutionStatus.FILLED: "#2e7d32",
     ExecutionStatus.FAILED: "#c62828",
     ExecutionStatus.UNKNOWN: "#c62828",
@@ -343,7 +344,7 @@ class CopyExecutionInline(admin.TabularInline):
         "error_words",
         "attempts",
     ]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names, not field groups
 
     @admin.display(description=_("错误"))
     def error_words(self, obj):

@@ -44,7 +44,8 @@ class FollowerForm(forms.ModelForm):
             self.fields["passphrase"].help_text = _("留空则保持不变")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         passphrase = data.get("passphrase") or (
             self.instance.credential.passphrase if self.instance.pk else ""
         )
@@ -74,7 +75,8 @@ class LeaderForm(forms.ModelForm):
         fields: list[str] = []
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("environment"):
             for field, errors in check_pair("binance", data["environment"], "").items():
                 self.add_error("environment" if field == "env" else field, errors)

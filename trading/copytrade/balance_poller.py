@@ -75,7 +75,7 @@ def store_if_newer(readings: dict[AccountKey, Reading]) -> int:
 
 def leader_balance() -> balances.CachedBalance | None:
     """The leader's polled balance (informational: F/B of an event come from the watcher)."""
-    return balances.balances_get([LEADER_KEY], fresh_only=False).get(LEADER_KEY)  # type: ignore[list-item]
+    return balances.balances_get([LEADER_KEY], fresh_only=False).get(LEADER_KEY)
 
 
 def claim_turn(interval_s: float = INTERVAL_S) -> bool:
@@ -112,7 +112,7 @@ def accounts_due(
 ) -> list[tuple[AccountKey, ExchangeCredential]]:
     """The accounts to read this pass (``poll_plan.plan`` over what the cache holds)."""
     found = accounts_to_poll(is_cached)
-    cached = balances.balances_get([k for k, _ in found], fresh_only=False)  # type: ignore[misc]
+    cached = balances.balances_get([k for k, _ in found], fresh_only=False)
     seen = [
         poll_plan.Seen(k, c.venue, cached[k].at_ms, cached[k].live_ms)
         if k in cached

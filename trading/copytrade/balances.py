@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from redis.typing import EncodableT, FieldT
+
 from kernel.redis import get_redis
 
 PREFIX = "copy:bal:"
@@ -57,7 +59,11 @@ def _key(follower_id: int | str) -> str:
 
 def balance_store(follower_id: int | str, usdt: Decimal, btc: Decimal) -> None:
     """Record a fresh reading (the time is now)."""
-    mapping = {"USDT": str(usdt), "BTC": str(btc), "at_ms": int(time.time() * 1000)}
+    mapping: dict[FieldT, EncodableT] = {
+        "USDT": str(usdt),
+        "BTC": str(btc),
+        "at_ms": int(time.time() * 1000),
+    }
     get_redis().hset(_key(follower_id), mapping=mapping)
 
 
@@ -70,12 +76,15 @@ def balance_store_many(readings: dict[int, tuple[Decimal, Decimal]]) -> None:
     pipe.execute()
 
 
-def balances_get(follower_ids: list[int], *, fresh_only: bool = True) -> dict[int, CachedBalance]:
-    """Cached balances of ``follower_ids`` (one pipelined read); missing/stale ones are absent."""
+def balances_get[K: int | str](
+    follower_ids: list[K], *, fresh_only: bool = True
+) -> dict[K, CachedBalance]:
+    """Cached balances of ``follower_ids`` (one pipelined read); missing/stale ones are absent.
+    The ids are follower ids, or ``"leader"`` for the leader's polled balance."""
     pipe = get_redis().pipeline(transaction=False)
     for fid in follower_ids:
         pipe.hgetall(_key(fid))
-    out: dict[int, CachedBalance] = {}
+    out: dict[K, CachedBalance] = {}
     for fid, row in zip(follower_ids, pipe.execute(), strict=True):
         if not row:
             continue

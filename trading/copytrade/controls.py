@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from redis.typing import EncodableT, FieldT
 
 from accounts.errors import OTP_SETUP_REQUIRED
 from accounts.staff_login import staff_login
@@ -87,7 +88,7 @@ def leader_connection_report(*, state: str, detail: str = "") -> None:
     if state not in LEADER_CONN_STATES:
         raise ValueError(f"unknown leader connection state {state!r}")
     now_ms = int(time.time() * 1000)
-    mapping = {"state": state, "detail": detail[:200], "at_ms": now_ms}
+    mapping: dict[FieldT, EncodableT] = {"state": state, "detail": detail[:200], "at_ms": now_ms}
     r = get_redis()
     if r.hget(LEADER_CONN_KEY, "state") != state:  # ``since_ms``: when this state began
         mapping["since_ms"] = now_ms

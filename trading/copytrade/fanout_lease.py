@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import time
+from typing import cast
 
 from kernel.redis import get_redis
 
@@ -47,7 +48,7 @@ def lease_take(event_id: int, key: str) -> bool:
     name = lease_name(event_id, key)
     if r.set(name, _owner(), nx=True, ex=LEASE_S):
         return True
-    holder = r.get(name) or ""
+    holder = cast("str", r.get(name) or "")  # decode_responses
     host, _, pid = holder.rpartition(":")
     if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
         # compare-and-set: of two processes finding the same dead holder, only one takes over

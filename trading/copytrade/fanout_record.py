@@ -103,8 +103,9 @@ def results_write(rows: list[CopyExecution]) -> None:
     meta = CopyExecution._meta
     fields = [meta.get_field(name) for name in RESULT_FIELDS]
     qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
-    where = f"{qn(meta.pk.column)} = %s"  # type: ignore[union-attr]
+    # concrete fields all have a column; the stubs type ``column`` as optional for every field
+    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)  # type: ignore[arg-type,union-attr]
+    where = f"{qn(meta.pk.column)} = %s"  # type: ignore[arg-type,union-attr]
     sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {where}"  # noqa: S608 — names are the model's own
     params = [
         [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]  # type: ignore[union-attr]

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ExchangeCredential
 from trading.copytrade.choices import ExecutionStatus, FollowerState, Side
+from trading.decimal_fields import Digits
 
-AMOUNT = {"max_digits": 28, "decimal_places": 12}
+AMOUNT: Digits = {"max_digits": 28, "decimal_places": 12}
 
 
 class Leader(models.Model):

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
     Case,
@@ -36,6 +37,9 @@ from trading.copytrade.choices import ExecutionStatus
 from trading.copytrade.controls import LEADER_CONN_KEY, token_hash
 from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
 from trading.copytrade.operators import OperatorToken
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 LEADER_CONN_STALE_S = 60.0
 FAIL_STATUSES = (ExecutionStatus.FAILED, ExecutionStatus.UNKNOWN)
@@ -85,7 +89,7 @@ CONNECTION_LABELS = {
 
 def leader_connection() -> LeaderConnection:
     """The reported state; ``unknown`` when nothing was reported in the last 60 s."""
-    row = get_redis().hgetall(LEADER_CONN_KEY)
+    row = cast("dict[str, str]", get_redis().hgetall(LEADER_CONN_KEY))  # decode_responses
     if not row:
         return LeaderConnection("unknown")
     age = time.time() - int(row.get("at_ms", 0)) / 1000
@@ -106,7 +110,7 @@ class LeaderDown:
 def leader_down_since() -> LeaderDown | None:
     """Since when the leader stream has not been connected (``None`` while it is, or when
     nothing was ever reported). A silent stream process counts as down from its last report."""
-    row = get_redis().hgetall(LEADER_CONN_KEY)
+    row = cast("dict[str, str]", get_redis().hgetall(LEADER_CONN_KEY))  # decode_responses
     if not row:
         return None
     at = int(row.get("at_ms", 0)) / 1000
@@ -184,7 +188,15 @@ class EventSummary:
         return (self.event.ratio * 100).quantize(Decimal("0.0001"))
 
 
-def _events_annotated() -> QuerySet[LeaderEvent]:
+class _FanoutCounts(TypedDict):
+    n_fanout: int
+    n_ok: int
+    n_fail: int
+    n_skipped: int
+    max_latency: int | None
+
+
+def _events_annotated() -> QuerySet[WithAnnotations[LeaderEvent, _FanoutCounts]]:
     return LeaderEvent.objects.annotate(
         n_fanout=Count("executions"),
         n_ok=Count("executions", filter=Q(executions__status=ExecutionStatus.FILLED)),

@@ -379,7 +379,8 @@ def _whole[T](history: History[T], name: str) -> list[T]:
 
 
 # --- the stream-process job ----------------------------------------------------------------------
-async def _wait(event: asyncio.Event, timeout: float) -> None:
+# a sleep that ``event`` cuts short: the timeout is its length, not a deadline for the caller
+async def _wait(event: asyncio.Event, timeout: float) -> None:  # noqa: ASYNC109
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), timeout)
 

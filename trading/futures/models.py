@@ -9,9 +9,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trading.decimal_fields import Digits
 from trading.futures.choices import Direction, IntervalChoices, Outcome, Source
 
-PRICE = {"max_digits": 24, "decimal_places": 10}
+PRICE: Digits = {"max_digits": 24, "decimal_places": 10}
 
 
 SYMBOL_RULE = RegexValidator(

@@ -10,6 +10,7 @@ still live and cancels it if it did not expire.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from notifications.recipients import Recipient
 from notifications.services import notify
+from trading.exchanges.binance_futures.client import FuturesClient
+from trading.exchanges.binance_futures.models import AlgoOrder
 from trading.exchanges.errors import NotPlaced, OrderNotFound, OrderRejected
 from trading.exchanges.types import Side
 from trading.futures_trading import notices, venues
@@ -77,6 +80,11 @@ def _close(intent: TradeIntent, reason: str, price: Decimal | None) -> None:
     intent.save(update_fields=["state", "close_reason", "closed_at", "close_price"])
 
 
+def _algo_order(client_algo_id: str) -> Callable[[FuturesClient], Awaitable[AlgoOrder]]:
+    """The venue call that looks up one algo order."""
+    return lambda c: c.get_algo_order(client_algo_id)
+
+
 def settle_legs(intent: TradeIntent, except_leg: ProtectiveLeg | None = None) -> None:
     """Every still-live leg: look it up; EXPIRED/CANCELED is recorded; still NEW is cancelled."""
     cred = intent.trader.futures_account.credential
@@ -84,7 +92,7 @@ def settle_legs(intent: TradeIntent, except_leg: ProtectiveLeg | None = None) ->
         if except_leg is not None and leg.pk == except_leg.pk:
             continue
         try:
-            algo = venues.call(cred, lambda c, cid=leg.client_algo_id: c.get_algo_order(cid))
+            algo = venues.call(cred, _algo_order(leg.client_algo_id))
         except OrderNotFound:
             leg_status(leg, "CANCELED")
             continue

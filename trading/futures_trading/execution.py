@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import NotRequired, TypedDict
 
 from django.db import transaction
 from django.db.models import Q
@@ -141,7 +143,7 @@ def _prepare_symbol(intent: TradeIntent, account: FuturesAccount, has_position: 
     isolated = isolated and key not in venues.ISOLATED  # set once per symbol and process
 
     async def both(c: FuturesClient) -> list[object]:
-        calls = [c.set_leverage(intent.symbol, intent.leverage)]
+        calls: list[Awaitable[object]] = [c.set_leverage(intent.symbol, intent.leverage)]
         if isolated:
             calls.append(c.set_margin_type(intent.symbol, MarginType.ISOLATED))
         return await asyncio.gather(*calls, return_exceptions=True)
@@ -191,7 +193,7 @@ def _record_entry(intent: TradeIntent, result: OrderResult) -> None:
     position_opened(intent)
 
 
-def wanted_legs(intent: TradeIntent) -> list[tuple[str, object]]:
+def wanted_legs(intent: TradeIntent) -> list[tuple[str, Decimal | None]]:
     legs = [(LegKind.STOP_LOSS, intent.stop_loss), (LegKind.TAKE_PROFIT, intent.take_profit)]
     if intent.trailing_callback_pct:
         legs.append((LegKind.TRAILING, intent.trailing_activation))
@@ -281,19 +283,35 @@ def _leg_acked(leg: ProtectiveLeg, algo_id: str, status: str) -> None:
     leg.save(update_fields=["algo_id", "state", "acked_at", "updated_at"])
 
 
-def leg_params(intent: TradeIntent, leg: ProtectiveLeg) -> dict[str, object]:
+class LegParams(TypedDict):
+    """The arguments of ``FuturesClient.place_algo_order`` for one leg."""
+
+    symbol: str
+    side: Side
+    order_type: AlgoOrderType
+    trigger_price: Decimal | None
+    client_algo_id: str
+    position_side: PositionSide | None
+    quantity: NotRequired[Decimal | None]
+    reduce_only: NotRequired[bool]
+    activate_price: NotRequired[Decimal | None]
+    callback_rate: NotRequired[Decimal | None]
+    close_position: NotRequired[bool]
+
+
+def leg_params(intent: TradeIntent, leg: ProtectiveLeg) -> LegParams:
     """Connector arguments of one leg: closePosition TP/SL; a reduce-only trailing stop."""
     exit_side = Side.SELL if intent.direction == "LONG" else Side.BUY
-    params: dict[str, object] = {
+    params: LegParams = {
         "symbol": intent.symbol, "side": exit_side, "order_type": LEG_TYPE[LegKind(leg.kind)],
         "trigger_price": leg.trigger_price, "client_algo_id": leg.client_algo_id,
         "position_side": _position_side(intent),
     }  # fmt: skip
     if leg.kind == LegKind.TRAILING:
-        params.update(trigger_price=None, quantity=intent.filled_qty,
-                      reduce_only=intent.position_side == "BOTH",
-                      activate_price=intent.trailing_activation,
-                      callback_rate=intent.trailing_callback_pct)  # fmt: skip
+        params.update({"trigger_price": None, "quantity": intent.filled_qty,
+                       "reduce_only": intent.position_side == "BOTH",
+                       "activate_price": intent.trailing_activation,
+                       "callback_rate": intent.trailing_callback_pct})  # fmt: skip
     else:
         params["close_position"] = True
     return params

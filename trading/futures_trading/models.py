@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ExchangeCredential, Trader
+from trading.decimal_fields import Digits
 from trading.futures_trading.choices import (
     CloseReason,
     IncomeType,
@@ -20,7 +21,7 @@ from trading.futures_trading.choices import (
     StatementState,
 )
 
-MONEY = {"max_digits": 24, "decimal_places": 8}
+MONEY: Digits = {"max_digits": 24, "decimal_places": 8}
 
 
 class FuturesAccount(models.Model):

@@ -114,4 +114,4 @@ def statements_issue_due(now: datetime | None = None) -> int:
     traders = Trader.objects.filter(
         futures_income__time__gte=previous, futures_income__time__lt=this
     ).distinct()
-    return sum(1 for t in traders if statement_issue(trader=t, start=previous))
+    return len([t for t in traders if statement_issue(trader=t, start=previous)])

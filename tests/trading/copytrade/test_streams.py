@@ -45,18 +45,18 @@ def test_job_resolution():
 
 async def test_a_crashing_job_is_restarted_until_stop():
     calls: list[float] = []
-    stop = asyncio.Event()
+    stop, third_call = asyncio.Event(), asyncio.Event()
 
     async def flaky(stop_: asyncio.Event) -> None:
         calls.append(time.monotonic())
         if len(calls) < 3:
             raise RuntimeError("boom")
+        third_call.set()
         await stop_.wait()
 
     task = asyncio.create_task(keep_running(Job("flaky", "-"), flaky, stop, FAST))
     async with asyncio.timeout(2):
-        while len(calls) < 3:
-            await asyncio.sleep(0.01)
+        await third_call.wait()
     stop.set()
     await asyncio.wait_for(task, 1)
     assert len(calls) == 3

@@ -45,7 +45,8 @@ class Consumer:
 
     async def subscribed(self, sessions: int = 1, timeout: float = 5) -> None:
         async with asyncio.timeout(timeout):
-            while self.client.stream.sessions_opened < sessions:
+            # the stream only counts its sessions; there is no event to wait on
+            while self.client.stream.sessions_opened < sessions:  # noqa: ASYNC110
                 await asyncio.sleep(0.02)
 
     async def wait_for(self, predicate, timeout: float = 5):

@@ -3,6 +3,7 @@ connector works with them — over real HTTP against the running simulator (uvic
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import httpx
@@ -66,7 +67,7 @@ async def test_web_confirmation_gives_the_session_in_cookies_only(sim) -> None:
     try:
         code = await qr.qr_get()
         confirmed = sim.control.ok("POST", f"/sim/web/qr/{code.code}/confirm", json={})
-        raw = httpx.post(sim.url + QUERY, json={"qrCode": code.code})
+        raw = await asyncio.to_thread(httpx.post, sim.url + QUERY, json={"qrCode": code.code})
         data = raw.json()["data"]
         assert data["status"] == "CONFIRM"
         assert not {"token", "code", "csrftoken", "csrfToken"} & set(data)

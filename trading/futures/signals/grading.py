@@ -94,6 +94,7 @@ def _walk(
     sign = 1.0 if t.direction == "LONG" else -1.0
     entry = float(c.open[start])
     risk = abs(entry - t.sl) if sign * (entry - t.sl) > 0 else 0.0
+    outcome: Outcome
     outcome, exit_price, k = "timeout", float(c.close[start + t.horizon - 1]), t.horizon - 1
     for k in range(t.horizon):
         hit = _touch(c, start + k, sign, t.tp, t.sl, first=k == 0)

@@ -51,7 +51,9 @@ def macd(close: FloatArray, fast: int = 12, slow: int = 26, signal: int = 9) -> 
 
 def bollinger(close: FloatArray, period: int = 20, dev: float = 2.0) -> tuple:
     """``(upper, middle, lower)`` with a simple moving average and population deviation."""
-    return talib.BBANDS(close, timeperiod=period, nbdevup=dev, nbdevdn=dev, matype=0)
+    return talib.BBANDS(
+        close, timeperiod=period, nbdevup=dev, nbdevdn=dev, matype=talib.MA_Type.SMA
+    )
 
 
 def atr(c: Candles, period: int = 14) -> FloatArray:

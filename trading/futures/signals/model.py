@@ -155,7 +155,7 @@ class WalkForwardModel:
         rows = np.nonzero(ok)[0]
         return rows[-self.train_window :]
 
-    def _models(self, f: Frame, r: int) -> dict | None:
+    def _models(self, f: Frame, r: int) -> dict:
         times, close = f.candles.open_time, f.candles.close
         parts = (times, close, f.candles.high, f.candles.low)
         data = hashlib.sha256(b"".join(a[: r + 1].tobytes() for a in parts)).hexdigest()

@@ -48,8 +48,11 @@ class Signal:
 
 
 class Strategy(Protocol):
-    name: str
-    geometry: Geometry
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def geometry(self) -> Geometry: ...
 
     def decide(self, f: Frame, i: int) -> tuple[Direction, float, dict[str, float]] | None: ...
 
