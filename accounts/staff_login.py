@@ -20,7 +20,7 @@ from accounts import bruteforce
 from accounts.choices import AuditAction
 from accounts.services import audit_record
 
-OPERATE_PERMISSION = "copytrade.operate"  # declared by trading.copytrade.operators
+OPERATE_PERMISSION = "copytrade.operate"  # declared by trading.copytrade.models
 
 
 class StaffRefused(Exception):

@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent, Trader
 from accounts.services import audit_record
-from trading.alpha import machine as m
+from trading.alpha.core import machine as m
+from trading.alpha.core.pricing import to_step
+from trading.alpha.core.reasons import PauseReason
 from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaBot, AlphaCredential, AlphaToken
-from trading.alpha.pricing import to_step
-from trading.alpha.reasons import PauseReason
 from trading.alpha.services import apply_event, bot_locked
 from trading.alpha.venue import client_for
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from trading.alpha.core.reasons import PauseReason
 from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaToken
-from trading.alpha.reasons import PauseReason
 from trading.alpha.venue import public_client
 from trading.exchanges.binance_alpha.models import AlphaToken as VenueToken
 from trading.exchanges.types import SymbolRules

@@ -17,9 +17,9 @@ from accounts.choices import AuditAction
 from accounts.models import Trader
 from accounts.services import audit_record
 from trading.alpha.choices import CredentialSource, CredentialStatus
+from trading.alpha.core.reasons import PauseReason
 from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaCredential
-from trading.alpha.reasons import PauseReason
 from trading.exchanges import errors
 from trading.exchanges.binance_alpha.client import AlphaClient
 from trading.exchanges.binance_web.auth import WebSession

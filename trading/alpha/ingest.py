@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from trading.alpha import ledger
-from trading.alpha import machine as m
 from trading.alpha.choices import LegRole
+from trading.alpha.core import machine as m
+from trading.alpha.core.reasons import PauseReason
 from trading.alpha.ledger import FillRow
 from trading.alpha.models import AlphaBot, AlphaCycle, AlphaLeg
-from trading.alpha.reasons import PauseReason
 from trading.alpha.services import apply_event, bot_locked
 from trading.exchanges.binance_alpha.models import AlphaOrderUpdate
 

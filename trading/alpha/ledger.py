@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from trading.alpha import volume
 from trading.alpha.choices import LegRole
+from trading.alpha.core import volume
+from trading.alpha.core.pricing import to_step
 from trading.alpha.models import AlphaBot, AlphaCycle, AlphaFill, AlphaLeg
-from trading.alpha.pricing import to_step
 
 ZERO = Decimal(0)
 FINISHED = frozenset({"FILLED", "CANCELED", "EXPIRED", "REJECTED"})

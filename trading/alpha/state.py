@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from trading.alpha.machine import RESTING, BotState, Phase
+from trading.alpha.core.machine import RESTING, BotState, Phase
+from trading.alpha.core.reasons import PauseReason
 from trading.alpha.models import AlphaBot
-from trading.alpha.reasons import PauseReason
 
 
 def load(bot: AlphaBot) -> BotState:

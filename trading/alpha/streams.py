@@ -113,7 +113,8 @@ class AlphaStreams:
                     await self._price(env, symbol, item)
 
     async def _price(self, env: str, symbol: str, trade: AggTrade) -> None:
-        from trading.alpha import prices, risk
+        from trading.alpha import prices
+        from trading.alpha.core import risk
 
         now = datetime.now(UTC)
         window = self.window[(env, symbol)]
@@ -171,7 +172,7 @@ class AlphaStreams:
     async def watchdog(self) -> None:
         """Order streams that missed the frames of an acknowledged pair are silent."""
         from trading.alpha import selectors
-        from trading.alpha.reasons import PauseReason
+        from trading.alpha.core.reasons import PauseReason
 
         if not self.orders:
             return
@@ -211,8 +212,8 @@ def _stream_flag(credential_id: int, up: bool) -> None:
 
 def _pause_swing(env: str, symbol: str, swing: Decimal) -> None:
     from trading.alpha import ingest
+    from trading.alpha.core.reasons import PauseReason
     from trading.alpha.models import AlphaBot
-    from trading.alpha.reasons import PauseReason
 
     ids = ingest.running_bot_ids()
     over = AlphaBot.objects.filter(pk__in=ids, token__env=env, token__order_symbol=symbol,
@@ -241,7 +242,7 @@ def _pause_credential(credential_id: int, gap: StreamGap) -> None:
 def _gap_reason(gap: StreamGap):  # type: ignore[no-untyped-def]
     """A socket that went quiet (the reconnect loop's stall timer) is "silent"; anything else
     (closed, refused, expired key) is "disconnected"."""
-    from trading.alpha.reasons import PauseReason
+    from trading.alpha.core.reasons import PauseReason
 
     if "StreamStalled" in gap.reason:
         return PauseReason.STREAM_SILENT

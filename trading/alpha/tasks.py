@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from celery import shared_task
 
-from trading.alpha import machine as m
+from trading.alpha.core import machine as m
 
 
 def run_command_later(bot_id: int, command: object) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from trading.alpha import machine as m
+from trading.alpha.core import machine as m
 from trading.alpha.credentials import credentials_expire_due
 from trading.alpha.models import AlphaBot
 from trading.alpha.services import bot_event

@@ -20,7 +20,7 @@ from accounts.serializers import ErrorOut
 from accounts.staff_login import StaffRefused
 from backoffice.api.errors import ApiError
 from backoffice.client_ip import request_ip
-from trading.copytrade import controls, selectors, services
+from trading.copytrade import selectors
 from trading.copytrade.api_auth import OPERATOR_AUTH, OPERATOR_PERMISSIONS
 from trading.copytrade.errors import CopyError
 from trading.copytrade.models import Follower, Leader
@@ -39,6 +39,8 @@ from trading.copytrade.serializers import (
     VerifyOut,
     check_pair,
 )
+from trading.copytrade.services import controls
+from trading.copytrade.services import followers as services
 from trading.exchanges.venue_errors import explain_text
 
 TAG = ["copytrade"]
@@ -210,7 +212,7 @@ class OperatorLogoutView(OperatorView):
         responses={204: None, **AUTH_ERRORS},
     )
     def post(self, request):
-        from trading.copytrade.operators import OperatorToken
+        from trading.copytrade.models import OperatorToken
 
         if isinstance(request.auth, OperatorToken):
             controls.operator_logout(row=request.auth)

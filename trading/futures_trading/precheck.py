@@ -21,10 +21,10 @@ from notifications.services import notify
 from trading.exchanges.binance_futures.client import FuturesClient
 from trading.futures_trading import notices, selectors, venues
 from trading.futures_trading.choices import IntentState
+from trading.futures_trading.core.risk import Proposal, RiskState, RuleCheck, evaluate, failures
+from trading.futures_trading.core.sizing import bracket_cap, size_entry
+from trading.futures_trading.core.values import Direction
 from trading.futures_trading.models import FuturesAccount, RiskRefusal, TradeIntent
-from trading.futures_trading.risk import Proposal, RiskState, RuleCheck, evaluate, failures
-from trading.futures_trading.sizing import bracket_cap, size_entry
-from trading.futures_trading.values import Direction
 
 ZERO = Decimal(0)
 

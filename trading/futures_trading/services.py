@@ -24,9 +24,9 @@ from trading.exchanges.errors import ExchangeError
 from trading.futures_trading import selectors, venues
 from trading.futures_trading.choices import IntentState
 from trading.futures_trading.closing import close_at_market
+from trading.futures_trading.core.values import TradeChoice, TradeIntentSpec
 from trading.futures_trading.execution import claim, intent_advance, release
 from trading.futures_trading.models import FuturesAccount, TradeIntent
-from trading.futures_trading.values import TradeChoice, TradeIntentSpec
 
 RETRYABLE = (IntentState.REFUSED, IntentState.FAILED)
 

@@ -21,14 +21,14 @@ from notifications.recipients import Recipient
 from notifications.services import notify
 from trading.futures_trading import notices
 from trading.futures_trading.choices import LedgerKind, StatementState
-from trading.futures_trading.models import IncomeRecord, LedgerEntry, Statement
-from trading.futures_trading.profit_share import (
+from trading.futures_trading.core.profit_share import (
     PnlItem,
     Settlement,
     period_end,
     period_start,
     settle_many,
 )
+from trading.futures_trading.models import IncomeRecord, LedgerEntry, Statement
 
 FIGURES = ("gross_pnl", "fees", "funding", "net_pnl", "carry_in", "chargeable",
            "platform_share", "trader_share", "carry_out")  # fmt: skip

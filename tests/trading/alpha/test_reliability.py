@@ -14,7 +14,7 @@ from django.utils import timezone
 from backoffice.redis import get_redis
 from notifications.models import Notification
 from trading.alpha import bots, commands, services, timers
-from trading.alpha import machine as m
+from trading.alpha.core import machine as m
 from trading.alpha.credentials import credentials_expire_due
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaCredential, AlphaCycle

@@ -14,8 +14,10 @@ from asgiref.sync import sync_to_async
 
 from backoffice.redis import get_redis
 from tests.trading.exchanges.contract import SYMBOL
-from trading.copytrade import balance_poller, balance_stream, balances, services
 from trading.copytrade.choices import FollowerState
+from trading.copytrade.services import balances
+from trading.copytrade.services import followers as services
+from trading.copytrade.streams import balance_poller, balance_stream
 from trading.exchanges.binance_spot.client import BinanceSpotClient
 from trading.streams.registry import jobs_named
 

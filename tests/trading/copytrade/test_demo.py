@@ -13,8 +13,9 @@ import pytest
 
 from backoffice.management.commands.run_demo_scenarios import SCENARIOS
 from backoffice.management.commands.seed_demo import PRODUCT_SEEDERS
-from trading.copytrade import demo, demo_scenario, services
+from trading.copytrade import demo, demo_scenario
 from trading.copytrade.models import Follower, Leader
+from trading.copytrade.services import followers as services
 
 pytestmark = pytest.mark.django_db
 

@@ -12,19 +12,13 @@ import pytest
 
 from backoffice.redis import get_redis
 from backoffice.runtime_config import config_set
-from trading.copytrade import (
-    balance_poller,
-    balances,
-    fanout,
-    fanout_lease,
-    loop,
-    services,
-    tasks,
-    venues,
-)
+from trading.copytrade import loop, tasks
 from trading.copytrade.choices import ExecutionStatus, FollowerState
+from trading.copytrade.core.sizing import SkipReason
 from trading.copytrade.models import CopyExecution, LeaderEvent
-from trading.copytrade.sizing import SkipReason
+from trading.copytrade.services import balances, fanout, fanout_lease, venues
+from trading.copytrade.services import followers as services
+from trading.copytrade.streams import balance_poller
 
 from .fanout_support import (
     executions,

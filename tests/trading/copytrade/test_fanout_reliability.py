@@ -16,10 +16,12 @@ import pytest
 from celery.exceptions import Retry
 
 from backoffice.redis import get_redis
-from trading.copytrade import balances, fanout, fanout_lease, fanout_send, services, tasks
+from trading.copytrade import tasks
 from trading.copytrade.choices import ExecutionStatus, FollowerState
-from trading.copytrade.fanout import ChunkBusy, chunk_key
 from trading.copytrade.models import CopyExecution, Follower
+from trading.copytrade.services import balances, fanout, fanout_lease, fanout_send
+from trading.copytrade.services import followers as services
+from trading.copytrade.services.fanout import ChunkBusy, chunk_key
 
 from .fanout_support import (
     child_env,

@@ -13,7 +13,8 @@ import websockets
 
 from backoffice.runtime_config import config_set
 from trading.exchanges.binance_futures.market import FuturesMarket, KlineUpdate, parse_kline_frame
-from trading.futures import kline_stream, market, selectors
+from trading.futures import market, selectors
+from trading.futures import streams as kline_stream
 from trading.futures.models import Feed, Kline
 
 pytestmark = pytest.mark.integration

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from trading.futures_trading.choices import CloseReason, IntentState
+from trading.futures_trading.core.values import Direction
 from trading.futures_trading.models import RiskOverride, RiskRefusal, TradeIntent
 from trading.futures_trading.services import trade_open_now
 from trading.futures_trading.sync import account_sync
-from trading.futures_trading.values import Direction
 
 from .conftest import choice, spec
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from trading.alpha.reasons import PauseReason
+from trading.alpha.core.reasons import PauseReason
 
 ZERO = Decimal(0)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from trading.alpha.reasons import PauseReason
+from trading.alpha.core.reasons import PauseReason
 from trading.exchanges import errors
 
 SWING_WINDOW = timedelta(minutes=1)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from trading.copytrade.sizing import SkipReason, size_copy
+from trading.copytrade.core.sizing import SkipReason, size_copy
 from trading.exchanges.client_ids import client_order_id
 from trading.exchanges.types import SymbolRules
 

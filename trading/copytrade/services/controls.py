@@ -18,11 +18,10 @@ from django.utils import timezone
 
 from accounts.staff_login import StaffRefused, staff_login
 from backoffice.redis import get_redis
-from trading.copytrade import services
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.errors import CopyError
-from trading.copytrade.models import Follower
-from trading.copytrade.operators import OPERATE_PERMISSION, TOKEN_HOURS, OperatorToken
+from trading.copytrade.models import OPERATE_PERMISSION, TOKEN_HOURS, Follower, OperatorToken
+from trading.copytrade.services import followers as services
 
 TOKEN_PREFIX = "op_"  # tells operator tokens apart from trader tokens at a glance
 LEADER_CONN_KEY = "copy:leader:conn"

@@ -25,20 +25,13 @@ import functools
 import logging
 from dataclasses import dataclass, field
 
-from trading.copytrade import (
-    balances,
-    fanout_lease,
-    fanout_plan,
-    fanout_record,
-    fanout_send,
-    loop,
-    notices,
-    venues,
-)
+from trading.copytrade import loop, notices
 from trading.copytrade.choices import ExecutionStatus, FollowerState
-from trading.copytrade.fanout_lease import chunk_key, now_ms
-from trading.copytrade.fanout_send import Send
+from trading.copytrade.core import fanout_plan
 from trading.copytrade.models import Follower, LeaderEvent
+from trading.copytrade.services import balances, fanout_lease, fanout_record, fanout_send, venues
+from trading.copytrade.services.fanout_lease import chunk_key, now_ms
+from trading.copytrade.services.fanout_send import Send
 from trading.exchanges.base import SpotVenue
 from trading.exchanges.types import SymbolRules
 

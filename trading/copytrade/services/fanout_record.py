@@ -12,13 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backoffice import metrics
-from trading.copytrade import balances, notices
-from trading.copytrade.balance_poller import store_if_newer
+from trading.copytrade import notices
 from trading.copytrade.choices import ExecutionStatus, FollowerState
-from trading.copytrade.fanout_plan import PlannedCopy
-from trading.copytrade.fanout_send import Result
+from trading.copytrade.core.fanout_plan import PlannedCopy
+from trading.copytrade.core.sizing import balance_after
 from trading.copytrade.models import CopyExecution, Follower, LeaderEvent
-from trading.copytrade.sizing import balance_after
+from trading.copytrade.services import balances
+from trading.copytrade.services.fanout_send import Result
+from trading.copytrade.streams.balance_poller import store_if_newer
 
 FEE_ALLOWANCE = Decimal("0.002")  # a fill's proceeds cut by ≥ the taker fee when no fee is known
 RESULT_FIELDS = [

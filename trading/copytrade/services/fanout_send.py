@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from trading.copytrade import loop
-from trading.copytrade.executor import SendOutcome, send_copy
 from trading.copytrade.models import CopyExecution
+from trading.copytrade.services.executor import SendOutcome, send_copy
 from trading.exchanges.base import SpotVenue
 
 log = logging.getLogger("fleet.copytrade.fanout")

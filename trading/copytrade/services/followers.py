@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from accounts.models import ExchangeCredential
 from backoffice.runtime_config import KNOBS, config_get, config_set, validate
-from trading.copytrade import balances, fanout_lease, loop, notices, tasks, venues
+from trading.copytrade import loop, notices, tasks
 from trading.copytrade.choices import FollowerState
+from trading.copytrade.core.leader_events import LeaderOrder
+from trading.copytrade.core.sizing import copy_ratio
 from trading.copytrade.errors import CopyError
-from trading.copytrade.leader_events import LeaderOrder
 from trading.copytrade.models import Follower, Leader, LeaderEvent
-from trading.copytrade.sizing import copy_ratio
+from trading.copytrade.services import balances, fanout_lease, venues
 from trading.exchanges.errors import AuthError, ExchangeError
 
 MAX_EVENT_AGE_S = 120  # a fill recovered later than this is recorded but not copied

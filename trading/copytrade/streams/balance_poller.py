@@ -27,9 +27,11 @@ from asgiref.sync import sync_to_async
 
 from accounts.models import ExchangeCredential
 from backoffice.redis import get_redis
-from trading.copytrade import balances, loop, poll_plan, venues
+from trading.copytrade import loop
 from trading.copytrade.choices import FollowerState
+from trading.copytrade.core import poll_plan
 from trading.copytrade.models import Follower, Leader
+from trading.copytrade.services import balances, venues
 from trading.exchanges.base import SpotVenue
 from trading.exchanges.errors import AuthError, ExchangeError
 

@@ -32,8 +32,8 @@ from decimal import Decimal
 from asgiref.sync import sync_to_async
 
 from accounts.models import ExchangeCredential
-from trading.copytrade import balances
-from trading.copytrade.balance_poller import LEADER_KEY, ClientCache, accounts_to_poll
+from trading.copytrade.services import balances
+from trading.copytrade.streams.balance_poller import LEADER_KEY, ClientCache, accounts_to_poll
 from trading.exchanges.binance_spot.multistream import MAX_SUBSCRIPTIONS, MultiStream, StreamEnded
 from trading.exchanges.errors import ExchangeError
 from trading.exchanges.types import BalanceUpdate

@@ -38,8 +38,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError, connection
 
-from trading.copytrade import controls, services
-from trading.copytrade.leader_events import (
+from trading.copytrade.core.leader_events import (
     SOURCE_REST,
     SYMBOL,
     LeaderTracker,
@@ -48,6 +47,8 @@ from trading.copytrade.leader_events import (
     recover,
 )
 from trading.copytrade.models import Leader
+from trading.copytrade.services import controls
+from trading.copytrade.services import followers as services
 from trading.exchanges.binance_spot import constants as c
 from trading.exchanges.binance_spot.client import BinanceSpotClient
 from trading.exchanges.binance_spot.mapping import parse_balances, parse_fill, parse_order

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from trading.futures_trading.sizing import TAKER_FEE, worst_case_loss
-from trading.futures_trading.values import Direction
+from trading.futures_trading.core.sizing import TAKER_FEE, worst_case_loss
+from trading.futures_trading.core.values import Direction
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
