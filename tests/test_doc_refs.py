@@ -89,7 +89,7 @@ def test_every_citation_of_our_docs_names_an_existing_section():
             "correct to ±1 (docs/products.md alpha SC-007)",
         ),
         (
-            "trading/alpha/services.py",
+            "trading/alpha/services/events.py",
             "cancel both legs (FR-018) and sell",
             "cancel both legs (docs/products.md alpha FR-018) and sell",
         ),

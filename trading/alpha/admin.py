@@ -14,10 +14,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from trading.alpha import bots, prices, selectors
+from trading.alpha import selectors
 from trading.alpha.choices import CredentialSource
 from trading.alpha.core.pricing import estimated_cost
-from trading.alpha.credentials import cookie_value, credential_save, parse_pasted
 from trading.alpha.errors import AlphaError
 from trading.alpha.forms import PasteSessionForm
 from trading.alpha.models import (
@@ -28,6 +27,8 @@ from trading.alpha.models import (
     AlphaLeg,
     AlphaToken,
 )
+from trading.alpha.services import bots, prices
+from trading.alpha.services.credentials import cookie_value, credential_save, parse_pasted
 
 PHASE_COLOURS = {"paused": "#c62828", "target_reached": "#2e7d32", "stopped": "#777",
                  "idle": "#777"}  # fmt: skip

@@ -40,13 +40,13 @@ from accounts.services import trader_create
 from backoffice.calibration import calibration_s
 from backoffice.redis import get_redis
 from notifications.models import Notification
-from trading.alpha import bots
-from trading.alpha.catalogue import token_get
 from trading.alpha.choices import CredentialSource
 from trading.alpha.core import machine as m
-from trading.alpha.credentials import credential_save
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaBot, AlphaCredential, AlphaCycle, AlphaLeg, AlphaToken
+from trading.alpha.services import bots
+from trading.alpha.services.catalogue import token_get
+from trading.alpha.services.credentials import credential_save
 from trading.alpha.streams import StreamSettings
 
 log = logging.getLogger("fleet.alpha.bench")

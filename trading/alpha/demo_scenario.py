@@ -23,12 +23,12 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from accounts.models import Trader
-from trading.alpha import bots
-from trading.alpha.catalogue import token_get
 from trading.alpha.choices import CredentialSource
-from trading.alpha.credentials import credential_save
 from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaBot
+from trading.alpha.services import bots
+from trading.alpha.services.catalogue import token_get
+from trading.alpha.services.credentials import credential_save
 from trading.exchanges.environments import sim_url
 
 log = logging.getLogger("fleet.demo.alpha")

@@ -52,15 +52,15 @@ def plain(value: Decimal) -> str:
 
 
 def _today_start():  # type: ignore[no-untyped-def]
-    from trading.alpha.progress import _today_start as start
+    from trading.alpha.services.progress import _today_start as start
 
     return start()
 
 
 def bot_progress(bot: AlphaBot) -> dict:
     """What the progress bar and today's statistics show (numbers as strings, Decimal-exact)."""
-    from trading.alpha import progress
     from trading.alpha.core import volume
+    from trading.alpha.services import progress
 
     goal = volume.target_volume(volume.TargetKind(bot.target_kind), bot.target_value)
     if bot.target_kind == "total":

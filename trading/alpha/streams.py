@@ -1,6 +1,6 @@
 """The Alpha bot's streams (a stream-process job): ONE price stream per token (``<sym>@aggTrade``,
 shared by every bot on it) and ONE order stream per hosted web session (``alpha@<listenKey>``,
-key re-fetched every 30 min by the connector). Events go to ``trading.alpha.ingest``; nothing
+key re-fetched every 30 min by the connector). Events go to ``trading.alpha.services.ingest``; nothing
 polls per trader.
 
 - Which streams: every token and credential of a bot that is not resting (idle / stopped /
@@ -102,7 +102,7 @@ class AlphaStreams:
 
     # --- price streams -------------------------------------------------------------------
     async def _price_loop(self, env: str, symbol: str) -> None:
-        from trading.alpha.venue import public_client
+        from trading.alpha.services.venue import public_client
 
         async with public_client(env) as client:
             events = client.agg_trades([symbol], policy=self._policy(self.settings.price_stall_s))
@@ -113,8 +113,8 @@ class AlphaStreams:
                     await self._price(env, symbol, item)
 
     async def _price(self, env: str, symbol: str, trade: AggTrade) -> None:
-        from trading.alpha import prices
         from trading.alpha.core import risk
+        from trading.alpha.services import prices
 
         now = datetime.now(UTC)
         window = self.window[(env, symbol)]
@@ -134,8 +134,8 @@ class AlphaStreams:
 
     # --- order streams -------------------------------------------------------------------
     async def _order_loop(self, credential_id: int) -> None:
-        from trading.alpha import ingest
-        from trading.alpha.venue import client_for
+        from trading.alpha.services import ingest
+        from trading.alpha.services.venue import client_for
 
         cred = await sync_to_async(_credential)(credential_id)
         stream = self.orders[credential_id]
@@ -164,7 +164,7 @@ class AlphaStreams:
                         stream.seen.add(item.venue_order_id)
                         await handle(credential_id=credential_id, update=item)
         except AuthError as exc:
-            from trading.alpha.credentials import credential_expire
+            from trading.alpha.services.credentials import credential_expire
 
             await sync_to_async(_stream_flag)(credential_id, False)
             await sync_to_async(credential_expire)(credential=cred, detail=str(exc))
@@ -211,9 +211,9 @@ def _stream_flag(credential_id: int, up: bool) -> None:
 
 
 def _pause_swing(env: str, symbol: str, swing: Decimal) -> None:
-    from trading.alpha import ingest
     from trading.alpha.core.reasons import PauseReason
     from trading.alpha.models import AlphaBot
+    from trading.alpha.services import ingest
 
     ids = ingest.running_bot_ids()
     over = AlphaBot.objects.filter(pk__in=ids, token__env=env, token__order_symbol=symbol,
@@ -224,8 +224,8 @@ def _pause_swing(env: str, symbol: str, swing: Decimal) -> None:
 
 
 def _pause_token(env: str, symbol: str, reason, detail: str) -> None:  # type: ignore[no-untyped-def]
-    from trading.alpha import ingest
     from trading.alpha.models import AlphaBot
+    from trading.alpha.services import ingest
 
     ids = ingest.running_bot_ids()
     on_token = AlphaBot.objects.filter(pk__in=ids, token__env=env, token__order_symbol=symbol)
@@ -250,7 +250,7 @@ def _gap_reason(gap: StreamGap):  # type: ignore[no-untyped-def]
 
 
 def _pause_credential_reason(credential_id: int, reason, detail: str) -> None:  # type: ignore[no-untyped-def]
-    from trading.alpha import ingest
+    from trading.alpha.services import ingest
 
     ids = ingest.running_bot_ids(credential_id=credential_id)
     ingest.pause_bots(bot_ids=ids, reason=reason, detail=detail)

@@ -19,14 +19,15 @@ from rest_framework.views import APIView
 from accounts.models import Trader
 from accounts.serializers import ErrorOut
 from backoffice.api.errors import ApiError
-from trading.alpha import bots, selectors
-from trading.alpha.catalogue import token_get
+from trading.alpha import selectors
 from trading.alpha.choices import AlphaEnv, CredentialSource, OffsetMode, TargetKind
-from trading.alpha.credentials import credential_save
 from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaBot, AlphaCredential, AlphaToken
 from trading.alpha.notices_text import RISK_NOTICE
-from trading.alpha.venue import client_for
+from trading.alpha.services import bots
+from trading.alpha.services.catalogue import token_get
+from trading.alpha.services.credentials import credential_save
+from trading.alpha.services.venue import client_for
 from trading.exchanges.errors import ExchangeError
 
 

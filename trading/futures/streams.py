@@ -17,7 +17,8 @@ from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from trading.exchanges.binance_futures.market import KlineUpdate
-from trading.futures import market, selectors, tasks
+from trading.futures import selectors, tasks
+from trading.futures.services import market
 
 log = logging.getLogger("fleet.futures.stream")
 FEEDS_EVERY_S = 60.0

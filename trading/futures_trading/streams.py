@@ -20,7 +20,7 @@ from trading.exchanges.binance_futures.client import FuturesClient
 from trading.exchanges.errors import ExchangeError
 from trading.exchanges.reconnect import ReconnectPolicy, StreamGap
 from trading.futures_trading.models import FuturesAccount
-from trading.futures_trading.sync import account_sync, on_event
+from trading.futures_trading.services.sync import account_sync, on_event
 
 log = logging.getLogger("fleet.futures.streams")
 RELOAD_S = 10.0

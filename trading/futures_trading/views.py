@@ -18,14 +18,15 @@ from accounts.models import Trader
 from accounts.serializers import ErrorOut
 from backoffice.api.errors import ApiError
 from trading.exchanges.errors import ExchangeError
-from trading.futures_trading import selectors, services
+from trading.futures_trading import selectors
 from trading.futures_trading.core.profit_share import period_start
 from trading.futures_trading.core.sizing import margin_needed, worst_case_loss
-from trading.futures_trading.marks import mark_prices
 from trading.futures_trading.models import FuturesAccount, Statement, TradeIntent
-from trading.futures_trading.precheck import risk_checks
 from trading.futures_trading.serializers import AnyOut, KeyIn, TradeIn
-from trading.futures_trading.statements import statement_compute
+from trading.futures_trading.services import trades as services
+from trading.futures_trading.services.marks import mark_prices
+from trading.futures_trading.services.precheck import risk_checks
+from trading.futures_trading.services.statements import statement_compute
 
 TAG = ["futures"]
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 502: ErrorOut}

@@ -18,8 +18,8 @@ from trading.alpha.core.pricing import to_step
 from trading.alpha.core.reasons import PauseReason
 from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaBot, AlphaCredential, AlphaToken
-from trading.alpha.services import apply_event, bot_locked
-from trading.alpha.venue import client_for
+from trading.alpha.services.events import apply_event, bot_locked
+from trading.alpha.services.venue import client_for
 
 RISK_NOTICE_VERSION = "2026-12"
 CONFIG_FIELDS = ("target_kind", "target_value", "offset_mode", "buy_offset", "sell_offset",
@@ -133,7 +133,7 @@ def bot_sweep(*, bot_id: int) -> m.BotState:
 
 def bots_pause(*, bot_ids: list[int]) -> int:
     """Admin bulk pause (manual reason); returns how many paused."""
-    from trading.alpha.ingest import pause_bots
+    from trading.alpha.services.ingest import pause_bots
 
     return pause_bots(bot_ids=bot_ids, reason=PauseReason.MANUAL, detail="管理员批量暂停")
 

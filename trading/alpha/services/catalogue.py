@@ -13,7 +13,7 @@ from django.utils import timezone
 from trading.alpha.core.reasons import PauseReason
 from trading.alpha.errors import AlphaError
 from trading.alpha.models import AlphaToken
-from trading.alpha.venue import public_client
+from trading.alpha.services.venue import public_client
 from trading.exchanges.binance_alpha.models import AlphaToken as VenueToken
 from trading.exchanges.types import SymbolRules
 
@@ -57,7 +57,7 @@ def _store(env: str, t: VenueToken, rules: SymbolRules | None, now) -> None:  # 
 
 
 def _pause_untradable(env: str) -> None:
-    from trading.alpha.ingest import pause_bots, running_bot_ids
+    from trading.alpha.services.ingest import pause_bots, running_bot_ids
 
     for token in AlphaToken.objects.filter(env=env):
         if not token.can_trade:

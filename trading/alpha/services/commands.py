@@ -18,16 +18,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from trading.alpha import ledger, prices, progress, venue
 from trading.alpha.choices import CycleKind, LegRole
 from trading.alpha.core import machine as m
 from trading.alpha.core import risk
 from trading.alpha.core.pricing import Refusal, Rules, plan_pair, to_step
 from trading.alpha.core.reasons import PauseReason
-from trading.alpha.ledger import FillRow
 from trading.alpha.models import AlphaBot, AlphaCycle, AlphaLeg
-from trading.alpha.progress import VenueRefresh, venue_refresh
-from trading.alpha.services import apply_event, bot_event, bot_locked
+from trading.alpha.services import ledger, prices, progress, venue
+from trading.alpha.services.events import apply_event, bot_event, bot_locked
+from trading.alpha.services.ledger import FillRow
+from trading.alpha.services.progress import VenueRefresh, venue_refresh
 from trading.exchanges import errors
 from trading.exchanges.binance_alpha.client import AlphaClient
 from trading.exchanges.types import Side

@@ -77,7 +77,7 @@ def credential_save(
 
 def credential_expire(*, credential: AlphaCredential, detail: str = "") -> int:
     """Mark the session expired and pause its running bots ("请重新扫码绑定")."""
-    from trading.alpha.ingest import pause_bots, running_bot_ids
+    from trading.alpha.services.ingest import pause_bots, running_bot_ids
 
     AlphaCredential.objects.filter(pk=credential.pk).update(status=CredentialStatus.EXPIRED)
     ids = running_bot_ids(credential_id=credential.pk)

@@ -17,10 +17,10 @@ from django.db import transaction
 
 from notifications.recipients import Recipient
 from notifications.services import notify
-from trading.alpha import state as bot_state
 from trading.alpha.core import machine as m
 from trading.alpha.core.reasons import PauseReason, label
 from trading.alpha.models import AlphaBot
+from trading.alpha.services import state as bot_state
 
 log = logging.getLogger("fleet.alpha")
 VIEW_PERMISSION = "alpha.view_alphabot"

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from trading.alpha import ledger
 from trading.alpha.choices import LegRole
 from trading.alpha.core import machine as m
 from trading.alpha.core.reasons import PauseReason
-from trading.alpha.ledger import FillRow
 from trading.alpha.models import AlphaBot, AlphaCycle, AlphaLeg
-from trading.alpha.services import apply_event, bot_locked
+from trading.alpha.services import ledger
+from trading.alpha.services.events import apply_event, bot_locked
+from trading.alpha.services.ledger import FillRow
 from trading.exchanges.binance_alpha.models import AlphaOrderUpdate
 
 log = logging.getLogger("fleet.alpha")
@@ -98,7 +98,7 @@ def _adopt(credential_id: int, u: AlphaOrderUpdate) -> AlphaLeg | None:
                               sweep_qty=u.orig_qty).order_by("-id").first()  # fmt: skip
         if cycle is None:
             return None
-        from trading.alpha.commands import _register_sweep
+        from trading.alpha.services.commands import _register_sweep
 
         bot = bot_locked(cycle.bot_id)
         _register_sweep(cycle, u.venue_order_id, u.price, u.orig_qty)

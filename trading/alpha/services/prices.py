@@ -35,7 +35,7 @@ def last_price(token: AlphaToken) -> Decimal:
     price = cached(token.env, token.order_symbol)
     if price is not None:
         return price
-    from trading.alpha.venue import public_client
+    from trading.alpha.services.venue import public_client
 
     async def fetch() -> Decimal:
         async with public_client(token.env) as client:

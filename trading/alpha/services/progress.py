@@ -12,13 +12,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from trading.alpha import ledger, venue
 from trading.alpha.choices import TargetKind
 from trading.alpha.core import machine as m
 from trading.alpha.core import risk, volume
 from trading.alpha.core.reasons import PauseReason
 from trading.alpha.models import AlphaBot, AlphaCycle
-from trading.alpha.services import apply_event, bot_locked, dispatch, notify_target_reached
+from trading.alpha.services import ledger, venue
+from trading.alpha.services.events import apply_event, bot_locked, dispatch, notify_target_reached
 from trading.exchanges import errors
 from trading.exchanges.binance_alpha.models import UserVolume
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from trading.alpha.core import machine as m
-from trading.alpha.credentials import credentials_expire_due
 from trading.alpha.models import AlphaBot
-from trading.alpha.services import bot_event
+from trading.alpha.services.credentials import credentials_expire_due
+from trading.alpha.services.events import bot_event
 
 
 def timeouts_fire(now: datetime | None = None) -> int:

@@ -19,7 +19,7 @@ from notifications.recipients import Recipient
 from notifications.services import notify
 from trading.exchanges.errors import NotPlaced, OrderNotFound, OrderRejected
 from trading.exchanges.types import Side
-from trading.futures_trading import notices, venues
+from trading.futures_trading import notices
 from trading.futures_trading.choices import (
     LIVE_LEG_STATES,
     CloseReason,
@@ -28,6 +28,7 @@ from trading.futures_trading.choices import (
     LegState,
 )
 from trading.futures_trading.models import ProtectiveLeg, TradeIntent
+from trading.futures_trading.services import venues
 
 log = logging.getLogger("fleet.futures")
 LEG_NAMES = {LegKind.STOP_LOSS: ("止损", "stop-loss"), LegKind.TAKE_PROFIT: ("止盈", "take-profit"),
@@ -68,7 +69,7 @@ def leg_fired(leg: ProtectiveLeg) -> None:
 
 
 def _close(intent: TradeIntent, reason: str, price: Decimal | None) -> None:
-    from trading.futures_trading.sync import position_closed
+    from trading.futures_trading.services.sync import position_closed
 
     position_closed(intent)
     intent.state, intent.close_reason = IntentState.CLOSED, reason
@@ -117,7 +118,7 @@ def close_at_market(intent: TradeIntent, *, reason_leg: ProtectiveLeg | None = N
         intent.state, intent.close_sent = IntentState.CLOSING, True
         intent.error = error or intent.error
         intent.save(update_fields=["state", "close_sent", "error"])
-        from trading.futures_trading.execution import _position_side
+        from trading.futures_trading.services.execution import _position_side
 
         try:
             result = venues.call(cred, lambda c: c.place_market_order(

@@ -32,11 +32,12 @@ from trading.exchanges.binance_futures.client import FuturesClient
 from trading.exchanges.binance_futures.constants import AlgoOrderType, MarginType, PositionSide
 from trading.exchanges.errors import NotPlaced, OrderRejected, OutcomeUnknown, TemporaryError
 from trading.exchanges.types import OrderResult, Side
-from trading.futures_trading import notices, venues
+from trading.futures_trading import notices
 from trading.futures_trading.choices import IntentState, LegKind, LegState
 from trading.futures_trading.models import FuturesAccount, ProtectiveLeg, TradeIntent
-from trading.futures_trading.precheck import refuse, risk_checks
-from trading.futures_trading.sync import position_opened
+from trading.futures_trading.services import venues
+from trading.futures_trading.services.precheck import refuse, risk_checks
+from trading.futures_trading.services.sync import position_opened
 
 log = logging.getLogger("fleet.futures")
 LEASE = timedelta(seconds=30)
@@ -212,7 +213,7 @@ def ensure_legs(intent: TradeIntent) -> list[ProtectiveLeg]:
 def _protect(intent: TradeIntent, account: FuturesAccount) -> None:
     """Place every missing leg once (the unsent ones together); PROTECTED when all are acked.
     A refused leg closes the position at market: never a position without its stop."""
-    from trading.futures_trading.closing import close_at_market
+    from trading.futures_trading.services.closing import close_at_market
 
     legs = ensure_legs(intent)
     for leg in legs:

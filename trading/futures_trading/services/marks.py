@@ -13,7 +13,7 @@ from decimal import Decimal
 from accounts.models import ExchangeCredential
 from trading.exchanges.binance_futures.client import FuturesClient
 from trading.exchanges.errors import ExchangeError
-from trading.futures_trading import venues
+from trading.futures_trading.services import venues
 
 TTL_S = 2.0
 _cache: dict[tuple[str, str], tuple[float, Decimal]] = {}

@@ -19,12 +19,13 @@ from django.utils import timezone
 from notifications.recipients import Recipient
 from notifications.services import notify
 from trading.exchanges.binance_futures.client import FuturesClient
-from trading.futures_trading import notices, selectors, venues
+from trading.futures_trading import notices, selectors
 from trading.futures_trading.choices import IntentState
 from trading.futures_trading.core.risk import Proposal, RiskState, RuleCheck, evaluate, failures
 from trading.futures_trading.core.sizing import bracket_cap, size_entry
 from trading.futures_trading.core.values import Direction
 from trading.futures_trading.models import FuturesAccount, RiskRefusal, TradeIntent
+from trading.futures_trading.services import venues
 
 ZERO = Decimal(0)
 

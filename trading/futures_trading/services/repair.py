@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from trading.exchanges.binance_futures.client import FuturesClient
 from trading.exchanges.errors import ExchangeError, OrderNotFound
-from trading.futures_trading import venues
 from trading.futures_trading.choices import IntentState, LegKind, LegState
-from trading.futures_trading.closing import leg_fired, leg_status, settle_legs
-from trading.futures_trading.execution import claim, intent_advance, release
 from trading.futures_trading.models import TradeIntent
+from trading.futures_trading.services import venues
+from trading.futures_trading.services.closing import leg_fired, leg_status, settle_legs
+from trading.futures_trading.services.execution import claim, intent_advance, release
 
 log = logging.getLogger("fleet.futures")
 STUCK = (IntentState.RECORDED, IntentState.ENTRY_SENT, IntentState.ENTRY_FILLED)
@@ -81,7 +81,7 @@ def check_protected(intent: TradeIntent, now: datetime | None = None) -> None:
             settle_legs(intent)
             intent.refresh_from_db()
             if intent.state != IntentState.CLOSED:
-                from trading.futures_trading.closing import _close
+                from trading.futures_trading.services.closing import _close
 
                 _close(intent, "external", None)
         else:

@@ -30,9 +30,8 @@ from trading.exchanges.binance_futures.models import (
     Position,
 )
 from trading.exchanges.types import Fill
-from trading.futures_trading import selectors, venues
+from trading.futures_trading import selectors
 from trading.futures_trading.choices import IncomeType, LegState
-from trading.futures_trading.closing import leg_fired, leg_status
 from trading.futures_trading.models import (
     FuturesAccount,
     FuturesFill,
@@ -41,6 +40,8 @@ from trading.futures_trading.models import (
     ProtectiveLeg,
     TradeIntent,
 )
+from trading.futures_trading.services import venues
+from trading.futures_trading.services.closing import leg_fired, leg_status
 
 CLIENT_ID = re.compile(r"^ft(\d+)[a-z]+$")
 OVERLAP = timedelta(hours=1)

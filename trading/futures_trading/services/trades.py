@@ -21,12 +21,13 @@ from accounts.models import Trader
 from accounts.services import credential_save
 from trading.exchanges.binance_futures.client import FuturesClient
 from trading.exchanges.errors import ExchangeError
-from trading.futures_trading import selectors, venues
+from trading.futures_trading import selectors
 from trading.futures_trading.choices import IntentState
-from trading.futures_trading.closing import close_at_market
 from trading.futures_trading.core.values import TradeChoice, TradeIntentSpec
-from trading.futures_trading.execution import claim, intent_advance, release
 from trading.futures_trading.models import FuturesAccount, TradeIntent
+from trading.futures_trading.services import venues
+from trading.futures_trading.services.closing import close_at_market
+from trading.futures_trading.services.execution import claim, intent_advance, release
 
 RETRYABLE = (IntentState.REFUSED, IntentState.FAILED)
 
