@@ -1,5 +1,5 @@
-"""Every Django app has the same skeleton with the same names (docs/decisions.md, "Structure
-(issue 19): one skeleton per app"): a newcomer who knows one app knows where things live in all.
+"""Every Django app has the same skeleton with the same names (docs/decisions.md, section
+"one skeleton per app"): a newcomer who knows one app knows where things live in all.
 
 Checked here, on the source tree (no imports):
 - an app's top-level modules and packages are skeleton names, or an extra listed below with the
