@@ -152,7 +152,7 @@ def test_a_worker_process_killed_mid_fanout_is_finished_by_the_next_one(
     event = undispatched()
     ids = [f.pk for f in followers]
     sim.control.fault("drop_reply", account=hung.api_key, mode="hang", ms=8000)
-    code = f"from trading.copytrade import fanout; fanout.run_chunk({event.pk}, {ids})"
+    code = f"from trading.copytrade.services import fanout; fanout.run_chunk({event.pk}, {ids})"
     log = (tmp_path / "worker.log").open("w+")
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "shell", "-c", code],
