@@ -141,3 +141,34 @@ def balances_mark_live(subscribed_ms: dict[int, int]) -> int:
     keys = [_key(k) for k in subscribed_ms]
     now = int(time.time() * 1000)
     return int(get_redis().eval(_LIVE, len(keys), *keys, now, *subscribed_ms.values()))
+
+
+# --- compare-and-set writes of polled and recorded readings ---------------------------------------
+AccountKey = int | str  # a follower id, or the poller's LEADER_KEY ("leader")
+Reading = tuple[Decimal, Decimal, int]  # free USDT, free BTC, at_ms
+
+# KEYS: balance hashes; ARGV: USDT, BTC, at_ms per key. Writes a key only if its reading is newer.
+_CAS = """
+local n = 0
+for i, key in ipairs(KEYS) do
+  local base = (i - 1) * 3
+  local at = tonumber(redis.call('HGET', key, 'at_ms') or '0')
+  if at < tonumber(ARGV[base + 3]) then
+    redis.call('HSET', key, 'USDT', ARGV[base + 1], 'BTC', ARGV[base + 2], 'at_ms', ARGV[base + 3])
+    n = n + 1
+  end
+end
+return n
+"""
+
+
+def store_if_newer(readings: dict[AccountKey, Reading]) -> int:
+    """Write the readings whose ``at_ms`` is newer than the cached one (one round trip); returns
+    how many were written."""
+    if not readings:
+        return 0
+    keys = [f"{PREFIX}{k}" for k in readings]
+    args: list[str] = []
+    for usdt, btc, at_ms in readings.values():
+        args += [str(usdt), str(btc), str(at_ms)]
+    return int(get_redis().eval(_CAS, len(keys), *keys, *args))

@@ -18,8 +18,8 @@ from trading.copytrade.core.fanout_plan import PlannedCopy
 from trading.copytrade.core.sizing import balance_after
 from trading.copytrade.models import CopyExecution, Follower, LeaderEvent
 from trading.copytrade.services import balances
+from trading.copytrade.services.balances import store_if_newer
 from trading.copytrade.services.fanout_send import Result
-from trading.copytrade.streams.balance_poller import store_if_newer
 
 FEE_ALLOWANCE = Decimal("0.002")  # a fill's proceeds cut by ≥ the taker fee when no fee is known
 RESULT_FIELDS = [

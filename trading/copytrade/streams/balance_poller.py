@@ -10,8 +10,9 @@ Two runners share the work without doubling it: the stream process's ``follower_
 task (:func:`poll_balances_once`, for deployments without the stream process). Each pass first
 claims the interval in Redis (``SET NX PX``); whoever claims it polls, the other skips.
 
-Writes are compare-and-set on the reading's time (``at_ms`` = when the request was SENT): a poll
-that left before a copy filled never overwrites the fan-out's newer figure.
+Writes are compare-and-set on the reading's time (``at_ms`` = when the request was SENT,
+``balances.store_if_newer``): a poll that left before a copy filled never overwrites the fan-out's
+newer figure.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from trading.copytrade.choices import FollowerState
 from trading.copytrade.core import poll_plan
 from trading.copytrade.models import Follower, Leader
 from trading.copytrade.services import balances, venues
+from trading.copytrade.services.balances import AccountKey, Reading, store_if_newer
 from trading.exchanges.base import SpotVenue
 from trading.exchanges.errors import AuthError, ExchangeError
 
@@ -43,35 +45,6 @@ REQUEST_TIMEOUT_S = 10.0
 LEADER_KEY = "leader"
 TURN_KEY = "copy:bal:poll-turn"
 SECRET_FIELDS = ("api_key", "api_secret", "passphrase")
-
-AccountKey = int | str  # a follower id, or LEADER_KEY
-Reading = tuple[Decimal, Decimal, int]  # free USDT, free BTC, at_ms
-
-# KEYS: balance hashes; ARGV: USDT, BTC, at_ms per key. Writes a key only if its reading is newer.
-_CAS = """
-local n = 0
-for i, key in ipairs(KEYS) do
-  local base = (i - 1) * 3
-  local at = tonumber(redis.call('HGET', key, 'at_ms') or '0')
-  if at < tonumber(ARGV[base + 3]) then
-    redis.call('HSET', key, 'USDT', ARGV[base + 1], 'BTC', ARGV[base + 2], 'at_ms', ARGV[base + 3])
-    n = n + 1
-  end
-end
-return n
-"""
-
-
-def store_if_newer(readings: dict[AccountKey, Reading]) -> int:
-    """Write the readings whose ``at_ms`` is newer than the cached one (one round trip); returns
-    how many were written."""
-    if not readings:
-        return 0
-    keys = [f"{balances.PREFIX}{k}" for k in readings]
-    args: list[str] = []
-    for usdt, btc, at_ms in readings.values():
-        args += [str(usdt), str(btc), str(at_ms)]
-    return int(get_redis().eval(_CAS, len(keys), *keys, *args))
 
 
 def leader_balance() -> balances.CachedBalance | None:
