@@ -22,7 +22,7 @@ from accounts.errors import STAFF_REFUSALS
 from accounts.services import audit_record
 from kernel.refusals import Refused
 
-OPERATE_PERMISSION = "copytrade.operate"  # declared by trading.copytrade.operators
+OPERATE_PERMISSION = "copytrade.operate"  # declared by trading.copytrade.models
 
 
 @dataclass(frozen=True)

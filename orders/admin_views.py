@@ -17,8 +17,8 @@ from django.utils.translation import gettext_noop as _noop
 from kernel.refusals import Refused
 from kernel.runtime_config import config_get
 from orders import delivery, services
+from orders.core.open_contracts import VENUE_OPEN_LIMIT
 from orders.forms import BatchCreateForm
-from orders.open_contracts import VENUE_OPEN_LIMIT
 from orders.selectors import Dashboard, dashboard, open_contracts_over_limit
 from orders.validation import order_field_errors
 

@@ -12,8 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orders.choices import Outcome
+from orders.core.open_contracts import VENUE_OPEN_LIMIT, open_after_creation
 from orders.models import Claim, EventOrder, EventSymbol, ExecutionReport
-from orders.open_contracts import VENUE_OPEN_LIMIT, open_after_creation
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

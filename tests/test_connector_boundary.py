@@ -72,7 +72,7 @@ def test_the_script_fails_on_a_bad_tree(tmp_path, capsys):
     (tmp_path / "trading" / "copytrade" / "watcher.py").write_text("p = '/api/v3/account'\n")
     assert checker.main(tmp_path) == 1
     assert capsys.readouterr().out == (
-        "trading/copytrade/watcher.py:1: [venue-path] venue path '/api/v3' in '/api/v3/account'\n"
+        "trading/copytrade/streams/watcher.py:1: [venue-path] venue path '/api/v3' in '/api/v3/account'\n"
     )
 
 

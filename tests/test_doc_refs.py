@@ -64,7 +64,7 @@ def test_every_citation_of_our_docs_names_an_existing_section():
         ),
         ("docs/a.md", "see `../shared/ARCHITECTURE.md`", "see `docs/products.md §A`"),
         (
-            "trading/copytrade/executor.py",
+            "trading/copytrade/services/executor.py",
             'Rules (ARCHITECTURE.md "Orders are placed exactly once", PROTOCOLS.md §10):',
             "Rules (docs/products.md §A.3, docs/protocols.md §10):",
         ),
@@ -74,7 +74,7 @@ def test_every_citation_of_our_docs_names_an_existing_section():
             "once, at the edge (docs/style.md §11).",
         ),
         (
-            "trading/copytrade/api.py",
+            "trading/copytrade/views.py",
             "The operator API (spec §5): followers",
             "The operator API (docs/products.md copy-trading §5): followers",
         ),
@@ -84,17 +84,17 @@ def test_every_citation_of_our_docs_names_an_existing_section():
             "# accounts (docs/products.md copy-trading FR-6: add / edit)",
         ),
         (
-            "trading/alpha/machine.py",
+            "trading/alpha/core/machine.py",
             "correct to ±1 (spec SC-007)",
             "correct to ±1 (docs/products.md alpha SC-007)",
         ),
         (
-            "trading/alpha/services.py",
+            "trading/alpha/services/events.py",
             "cancel both legs (FR-018) and sell",
             "cancel both legs (docs/products.md alpha FR-018) and sell",
         ),
         (
-            "trading/alpha/machine.py",
+            "trading/alpha/core/machine.py",
             "both legs filled (spec US-5)",
             "both legs filled (docs/products.md alpha US-5)",
         ),

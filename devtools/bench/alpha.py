@@ -42,14 +42,14 @@ from devtools.bench.calibration import calibration_s
 from devtools.sim_process import start_sim, stop_sim
 from kernel.redis import get_redis
 from notifications.models import Notification
-from trading.alpha import bots
-from trading.alpha import machine as m
-from trading.alpha.catalogue import token_get
 from trading.alpha.choices import CredentialSource
-from trading.alpha.credentials import credential_save
+from trading.alpha.core import machine as m
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaBot, AlphaCredential, AlphaCycle, AlphaLeg, AlphaToken
-from trading.streams.alpha import StreamSettings
+from trading.alpha.services import bots
+from trading.alpha.services.catalogue import token_get
+from trading.alpha.services.credentials import credential_save
+from trading.alpha.streams import StreamSettings
 
 log = logging.getLogger("fleet.alpha.bench")
 PREFIX = "bench-alpha-"

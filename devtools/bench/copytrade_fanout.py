@@ -124,7 +124,7 @@ def prepare_db(o: Options) -> None:
     """An empty schema (the bench owns its database: ``bench_db``), copying on, chunk size."""
     from devtools.bench.db import bench_schema_reset
     from kernel.runtime_config import config_set
-    from trading.copytrade.services import copy_set_running
+    from trading.copytrade.services.followers import copy_set_running
 
     bench_schema_reset()
     config_set("copy_fanout_chunk", str(chunk_size(o)))
@@ -138,7 +138,7 @@ def chunk_size(o: Options) -> int:
 
 def create_accounts(sim: Sim, o: Options) -> tuple[Account, list[Account]]:
     """The leader (Binance) and the followers at the simulator and in Fleet, seeded balances."""
-    from trading.copytrade import services
+    from trading.copytrade.services import followers as services
 
     rng = random.Random(o.seed)
     sim.call("POST", "/sim/prices", json={"prices": {"BTCUSDT": str(PRICE)}})
@@ -200,8 +200,8 @@ def child_env(sim_url: str) -> dict[str, str]:
 def wait_ready(followers: list[Account], timeout_s: float = 60.0) -> None:
     """The leader stream connected and every follower's balance in the cache (the first reads of
     Binance followers are paced by the per-IP weight budget: ~2 a second, ``poll_plan``)."""
-    from trading.copytrade import balances
     from trading.copytrade.selectors import leader_connection
+    from trading.copytrade.services import balances
 
     deadline = time.monotonic() + timeout_s
     ids = [f.follower_id for f in followers]
@@ -333,8 +333,8 @@ def verify(
     rules: dict[str, Any],
 ) -> dict[str, Any]:
     """copies / duplicates / missing / sizing_errors from the simulator's records."""
-    from trading.copytrade.fanout_plan import CID_PREFIX
-    from trading.copytrade.sizing import within_rounding
+    from trading.copytrade.core.fanout_plan import CID_PREFIX
+    from trading.copytrade.core.sizing import within_rounding
     from trading.exchanges.client_ids import client_order_id
 
     per_cid: dict[str, list[tuple[dict[str, Any], str]]] = {}

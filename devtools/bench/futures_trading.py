@@ -33,11 +33,11 @@ from accounts.choices import Environment, Venue
 from accounts.models import ExchangeCredential, Trader
 from devtools.bench.calibration import calibration_s
 from devtools.sim_process import start_sim, stop_sim
-from trading.futures_trading import venues
 from trading.futures_trading.choices import IntentState, LegKind
+from trading.futures_trading.core.values import Direction, TradeChoice, TradeIntentSpec
 from trading.futures_trading.models import FuturesAccount, ProtectiveLeg, TradeIntent
-from trading.futures_trading.services import futures_key_test, trade_open_now
-from trading.futures_trading.values import Direction, TradeChoice, TradeIntentSpec
+from trading.futures_trading.services import venues
+from trading.futures_trading.services.trades import futures_key_test, trade_open_now
 
 PREFIX = "bench-ft-"
 

@@ -24,12 +24,12 @@ from django.utils import timezone
 
 from accounts.models import Trader
 from kernel.refusals import Refused
-from trading.alpha import bots
-from trading.alpha.catalogue import token_get
 from trading.alpha.choices import CredentialSource
-from trading.alpha.credentials import credential_save
 from trading.alpha.errors import NO_DEMO_TRADER
 from trading.alpha.models import AlphaBot
+from trading.alpha.services import bots
+from trading.alpha.services.catalogue import token_get
+from trading.alpha.services.credentials import credential_save
 from trading.exchanges.environments import sim_url
 
 log = logging.getLogger("fleet.demo.alpha")

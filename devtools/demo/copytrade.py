@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from exchange_sim.demo import credentials
-from trading.copytrade import services
 from trading.copytrade.models import Follower, Leader
+from trading.copytrade.services import followers as services
 from trading.exchanges.environments import sim_url
 
 

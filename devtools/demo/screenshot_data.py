@@ -15,9 +15,9 @@ from django.utils import timezone
 from accounts.services import trader_create
 from orders import services as orders
 from orders.models import Claim, EventOrder, ExecutionReport
-from trading.copytrade import balances, controls
-from trading.copytrade import services as copy
 from trading.copytrade.models import CopyExecution, Follower, LeaderEvent
+from trading.copytrade.services import balances, controls
+from trading.copytrade.services import followers as copy
 
 TRADERS = ["trader1", "trader2", "trader3", "zhang_wei", "li_na", "wang_fang"]
 SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT"]

@@ -27,7 +27,7 @@ from orders import hotpath
 from tests.orders.test_hotpath import PLACED, call
 from tests.trading.copytrade.operator_support import PASSWORD as OP_PASSWORD
 from tests.trading.copytrade.operator_support import make_follower, make_operator
-from trading.copytrade.controls import operator_login
+from trading.copytrade.services.controls import operator_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "pw-123456"

@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ExchangeCredential
 from kernel.logging import RedactSecretsFilter
-from trading.copytrade.venues import BUILDERS
+from trading.copytrade.services.venues import BUILDERS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 KEY_OLD = Fernet.generate_key().decode()

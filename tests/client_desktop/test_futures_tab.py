@@ -90,7 +90,7 @@ def test_key_dialog_and_the_api_client_against_a_live_server(qtbot, live_server,
     from client_desktop.core.api_client import ApiClient
     from client_desktop.core.futures_api import FuturesApi, TradeRequest
     from client_desktop.ui.futures_key import KeyDialog
-    from trading.futures_trading import venues
+    from trading.futures_trading.services import venues
 
     venues.reset()
     sim.control.set_price("BTCUSDT", "50000.00")

@@ -29,9 +29,11 @@ from orders.notices import (
 )
 from tests.notifications.receiver import Receiver
 from tests.trading.copytrade.fanout_support import make_sim_follower, make_sim_leader, trader
-from trading.copytrade import balances, controls, notices, services, venues
-from trading.copytrade.controls import LEADER_CONN_KEY
+from trading.copytrade import notices
 from trading.copytrade.models import Follower
+from trading.copytrade.services import balances, controls, venues
+from trading.copytrade.services import followers as services
+from trading.copytrade.services.controls import LEADER_CONN_KEY
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -87,7 +89,7 @@ def test_a_revoked_follower_key_tells_the_operators_once_on_each_channel(
     assert len(texts(ding)) == 1 and texts(ding)[0].startswith("跟单账户已停用：跟单甲")
     assert len(texts(wecom)) == 1 and "-2015" in texts(wecom)[0]
 
-    from trading.copytrade.fanout import run_chunk
+    from trading.copytrade.services.fanout import run_chunk
 
     event_id = Notification.objects.get(kind="copytrade.follower_disabled").key.rsplit("ev", 1)[1]
     run_chunk(int(event_id), [revoked.pk])  # a redelivered chunk: nothing new
@@ -285,7 +287,7 @@ async def test_the_real_watcher_losing_the_leader_stream_is_told_after_n_seconds
     from asgiref.sync import sync_to_async
 
     from tests.trading.copytrade.test_watcher import FAST
-    from trading.copytrade.watcher import run
+    from trading.copytrade.streams.watcher import run
 
     account = sim.control.binance_account({"USDT": "10000", "BTC": "0.5"})
     await sync_to_async(services.leader_set)(

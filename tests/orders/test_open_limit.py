@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from orders import admin_views
-from orders.open_contracts import open_after_creation, still_open
+from orders.core.open_contracts import open_after_creation, still_open
 from orders.selectors import open_contracts_over_limit
 from orders.services import execution_report
 

@@ -16,10 +16,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kernel.refusals import Refused
-from trading.alpha import bots, prices, selectors
-from trading.alpha.admin_forms import PasteSessionForm
+from trading.alpha import selectors
 from trading.alpha.choices import CredentialSource
-from trading.alpha.credentials import cookie_value, credential_save, parse_pasted
+from trading.alpha.core.pricing import estimated_cost
+from trading.alpha.forms import PasteSessionForm
 from trading.alpha.models import (
     AlphaBot,
     AlphaCredential,
@@ -28,7 +28,8 @@ from trading.alpha.models import (
     AlphaLeg,
     AlphaToken,
 )
-from trading.alpha.pricing import estimated_cost
+from trading.alpha.services import bots, prices
+from trading.alpha.services.credentials import cookie_value, credential_save, parse_pasted
 
 PHASE_COLOURS = {"paused": "#c62828", "target_reached": "#2e7d32", "stopped": "#777",
                  "idle": "#777"}  # fmt: skip

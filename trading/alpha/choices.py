@@ -4,8 +4,8 @@ modules; these wrap them as model choices with zh labels)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from trading.alpha.machine import Phase
-from trading.alpha.reasons import PauseReason
+from trading.alpha.core.machine import Phase
+from trading.alpha.core.reasons import PauseReason
 
 
 class AlphaEnv(models.TextChoices):

@@ -11,10 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections
 
-from trading.alpha import commands, services
-from trading.alpha import machine as m
-from trading.streams.alpha import StreamSettings
-from trading.streams.alpha import run as run_streams
+from trading.alpha.core import machine as m
+from trading.alpha.services import commands
+from trading.alpha.services import events as services
+from trading.alpha.streams import StreamSettings
+from trading.alpha.streams import run as run_streams
 
 log = logging.getLogger("fleet.alpha")
 

@@ -133,7 +133,7 @@ class AlphaBot(models.Model):
     timeout_s = models.PositiveIntegerField(_("超时 (秒)"), default=300)
     swing_pct = models.DecimalField(_("1 分钟波动阈值 (%)"), **AMOUNT, default=Decimal(2))
     wear_cap = models.DecimalField(_("磨损上限 (USDT)"), **AMOUNT, null=True, blank=True)
-    # machine state (trading.alpha.machine.BotState)
+    # machine state (trading.alpha.core.machine.BotState)
     phase = models.CharField(
         _("状态"), max_length=16, choices=BotPhase.choices, default=BotPhase.IDLE
     )

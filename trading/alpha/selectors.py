@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from trading.alpha import machine as m
 from trading.alpha.choices import LegRole
+from trading.alpha.core import machine as m
 from trading.alpha.models import AlphaBot, AlphaLeg
 
 ACTIVE = [p.value for p in (m.RUNNING | {m.Phase.PAUSED})]
@@ -52,14 +52,15 @@ def plain(value: Decimal) -> str:
 
 
 def _today_start():  # type: ignore[no-untyped-def]
-    from trading.alpha.progress import _today_start as start
+    from trading.alpha.services.progress import _today_start as start
 
     return start()
 
 
 def bot_progress(bot: AlphaBot) -> dict:
     """What the progress bar and today's statistics show (numbers as strings, Decimal-exact)."""
-    from trading.alpha import progress, volume
+    from trading.alpha.core import volume
+    from trading.alpha.services import progress
 
     goal = volume.target_volume(volume.TargetKind(bot.target_kind), bot.target_value)
     if bot.target_kind == "total":
@@ -100,7 +101,7 @@ def _text(value: object) -> str | None:
 
 
 def bot_json(bot: AlphaBot, lang: str = "zh") -> dict:
-    from trading.alpha.reasons import label
+    from trading.alpha.core.reasons import label
 
     return {
         "id": bot.pk,

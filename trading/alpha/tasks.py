@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from celery import shared_task
 
-from trading.alpha import machine as m
+from trading.alpha.core import machine as m
 
 
 def run_command_later(bot_id: int, command: object) -> None:
     """Enqueue ``command`` (called after the transaction that decided it committed)."""
-    from trading.alpha.progress import VenueRefresh
+    from trading.alpha.services.progress import VenueRefresh
 
     if isinstance(command, m.PlacePair):
         place_pair.delay(bot_id, command.cycle)
@@ -35,7 +35,7 @@ def run_command_later(bot_id: int, command: object) -> None:
 
 
 def _run(bot_id: int, command: m.Command) -> None:
-    from trading.alpha import commands
+    from trading.alpha.services import commands
 
     commands.run(bot_id, command)
 
@@ -67,7 +67,7 @@ def check_progress(bot_id: int, cycle: int) -> None:
 
 @shared_task(name="alpha.venue_refresh", ignore_result=True)
 def venue_refresh(bot_id: int, cycle: int) -> None:
-    from trading.alpha.progress import VenueRefresh
+    from trading.alpha.services.progress import VenueRefresh
 
     _run(bot_id, VenueRefresh(cycle))  # type: ignore[arg-type]
 
@@ -75,7 +75,7 @@ def venue_refresh(bot_id: int, cycle: int) -> None:
 @shared_task(name="alpha.timers", ignore_result=True)
 def timers() -> dict[str, int]:
     """Beat (every 5 s): timeouts and expired sessions."""
-    from trading.alpha import timers as t
+    from trading.alpha.services import timers as t
 
     return t.tick()
 
@@ -83,8 +83,8 @@ def timers() -> dict[str, int]:
 @shared_task(name="alpha.refresh_tokens", ignore_result=True)
 def refresh_tokens() -> dict[str, int]:
     """Beat (every 24 h): the token catalogue of every environment a credential uses."""
-    from trading.alpha.catalogue import tokens_refresh
     from trading.alpha.models import AlphaCredential
+    from trading.alpha.services.catalogue import tokens_refresh
 
     envs = set(AlphaCredential.objects.values_list("env", flat=True))
     return {env: tokens_refresh(env=env) for env in sorted(envs)}

@@ -23,12 +23,20 @@ from django.views.decorators.http import require_POST
 
 from kernel.refusals import Refused
 from kernel.venue_words import stored_error_html
-from trading.copytrade import controls, selectors, services
-from trading.copytrade.admin_forms import FollowerForm, LeaderForm
-from trading.copytrade.api import log_action
+from trading.copytrade import selectors
 from trading.copytrade.choices import ExecutionStatus, FollowerState
-from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
-from trading.copytrade.operators import OPERATE_PERMISSION, OperatorToken
+from trading.copytrade.forms import FollowerForm, LeaderForm
+from trading.copytrade.models import (
+    OPERATE_PERMISSION,
+    CopyExecution,
+    Follower,
+    Leader,
+    LeaderEvent,
+    OperatorToken,
+)
+from trading.copytrade.services import controls
+from trading.copytrade.services import followers as services
+from trading.copytrade.views import log_action
 from trading.exchanges.venue_errors import explain_text
 
 STATE_COLOURS = {

@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission
 
 from accounts.api_auth import token_from_header
 from accounts.staff_login import two_factor_required
-from trading.copytrade.operators import OPERATE_PERMISSION
+from trading.copytrade.models import OPERATE_PERMISSION
 from trading.copytrade.selectors import operator_token_resolve
 
 

@@ -11,8 +11,8 @@ from notifications.choices import Severity
 from notifications.kinds import Kind, register
 from notifications.recipients import Recipient
 from notifications.services import notify
-from trading.copytrade.operators import OPERATE_PERMISSION
-from trading.copytrade.sizing import SkipReason
+from trading.copytrade.core.sizing import SkipReason
+from trading.copytrade.models import OPERATE_PERMISSION
 
 OPERATORS = [Recipient.permission(OPERATE_PERMISSION)]
 # Skips an operator must act on (a stale balance cache means the poller/stream is not working;
@@ -161,7 +161,7 @@ def leader_stream_check(*, now: float | None = None, after_s: float | None = Non
     while copying is stopped or no leader is configured."""
     from kernel.runtime_config import config_get
     from trading.copytrade.selectors import leader_active, leader_down_since
-    from trading.copytrade.services import copy_is_running
+    from trading.copytrade.services.followers import copy_is_running
 
     now = now if now is not None else time.time()
     after_s = after_s if after_s is not None else float(config_get("notify_leader_down_s"))

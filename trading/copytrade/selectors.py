@@ -32,11 +32,10 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from kernel.redis import get_redis
-from trading.copytrade import balances
 from trading.copytrade.choices import ExecutionStatus
-from trading.copytrade.controls import LEADER_CONN_KEY, token_hash
-from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
-from trading.copytrade.operators import OperatorToken
+from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent, OperatorToken
+from trading.copytrade.services import balances
+from trading.copytrade.services.controls import LEADER_CONN_KEY, token_hash
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

@@ -12,7 +12,8 @@ import threading
 from celery import shared_task
 from celery.signals import worker_process_init, worker_ready
 
-from trading.copytrade import balance_poller, fanout
+from trading.copytrade.services import fanout
+from trading.copytrade.streams import balance_poller
 
 log = logging.getLogger("fleet.copytrade.fanout")
 
@@ -35,8 +36,8 @@ def fanout_chunk(self, event_id: int, follower_ids: list[int]) -> None:  # type:
 @shared_task(name="copytrade.verify_follower", ignore_result=True)
 def verify_follower(follower_id: int) -> None:
     """A newly added follower's keys against its venue (``services.follower_add``)."""
-    from trading.copytrade import services
     from trading.copytrade.models import Follower
+    from trading.copytrade.services import followers as services
 
     follower = Follower.objects.select_related("credential").filter(pk=follower_id).first()
     if follower is not None:

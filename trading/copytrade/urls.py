@@ -2,18 +2,18 @@
 
 from django.urls import path
 
-from trading.copytrade import api
+from trading.copytrade import views
 
 urlpatterns = [
-    path("copy/operator-login", api.OperatorLoginView.as_view(), name="copy-operator-login"),
-    path("copy/operator-logout", api.OperatorLogoutView.as_view(), name="copy-operator-logout"),
-    path("accounts", api.AccountListView.as_view(), name="copy-accounts"),
-    path("accounts/<int:pk>", api.AccountDetailView.as_view(), name="copy-account"),
-    path("accounts/<int:pk>/verify", api.AccountVerifyView.as_view(), name="copy-account-verify"),
-    path("accounts/<int:pk>/pause", api.AccountPauseView.as_view(), name="copy-account-pause"),
-    path("accounts/<int:pk>/resume", api.AccountResumeView.as_view(), name="copy-account-resume"),
-    path("leader", api.LeaderView.as_view(), name="copy-leader"),
-    path("copy/start", api.CopyStartView.as_view(), name="copy-start"),
-    path("copy/stop", api.CopyStopView.as_view(), name="copy-stop"),
-    path("status", api.StatusView.as_view(), name="copy-status"),
+    path("copy/operator-login", views.OperatorLoginView.as_view(), name="copy-operator-login"),
+    path("copy/operator-logout", views.OperatorLogoutView.as_view(), name="copy-operator-logout"),
+    path("accounts", views.AccountListView.as_view(), name="copy-accounts"),
+    path("accounts/<int:pk>", views.AccountDetailView.as_view(), name="copy-account"),
+    path("accounts/<int:pk>/verify", views.AccountVerifyView.as_view(), name="copy-account-verify"),
+    path("accounts/<int:pk>/pause", views.AccountPauseView.as_view(), name="copy-account-pause"),
+    path("accounts/<int:pk>/resume", views.AccountResumeView.as_view(), name="copy-account-resume"),
+    path("leader", views.LeaderView.as_view(), name="copy-leader"),
+    path("copy/start", views.CopyStartView.as_view(), name="copy-start"),
+    path("copy/stop", views.CopyStopView.as_view(), name="copy-stop"),
+    path("status", views.StatusView.as_view(), name="copy-status"),
 ]

@@ -13,8 +13,9 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from trading.futures import presenters, selectors, services
+from trading.futures import presenters, selectors
 from trading.futures.models import Feed, Scorecard, Signal, StrategySetting
+from trading.futures.services import signals as services
 
 DIRECTION_COLOURS = {"LONG": "#2e7d32", "SHORT": "#c62828"}
 OUTCOME_COLOURS = {"tp": "#2e7d32", "sl": "#c62828", "timeout": "#777"}

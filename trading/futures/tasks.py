@@ -11,8 +11,10 @@ import logging
 from celery import shared_task
 
 from trading.exchanges.errors import ExchangeError
-from trading.futures import market, selectors, services
+from trading.futures import selectors
 from trading.futures.models import Feed
+from trading.futures.services import market
+from trading.futures.services import signals as services
 
 log = logging.getLogger("fleet.futures.signals")
 

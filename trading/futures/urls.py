@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from trading.futures import api
+from trading.futures import views
 
 urlpatterns = [
-    path("futures/signals", api.SignalListView.as_view(), name="futures-signals"),
-    path("futures/klines", api.KlineListView.as_view(), name="futures-klines"),
+    path("futures/signals", views.SignalListView.as_view(), name="futures-signals"),
+    path("futures/klines", views.KlineListView.as_view(), name="futures-klines"),
 ]

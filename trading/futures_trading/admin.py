@@ -16,7 +16,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from trading.futures_trading import services
 from trading.futures_trading.models import (
     FuturesAccount,
     FuturesFill,
@@ -30,7 +29,8 @@ from trading.futures_trading.models import (
     Statement,
     TradeIntent,
 )
-from trading.futures_trading.statements import period_rows
+from trading.futures_trading.services import trades as services
+from trading.futures_trading.services.statements import period_rows
 
 CSV_COLUMNS = ("time", "income_type", "symbol", "amount", "asset", "share_ratio", "tran_id",
                "trade_id", "intent_id")  # fmt: skip

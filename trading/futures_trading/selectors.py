@@ -13,6 +13,7 @@ from django.db.models import Q, Sum
 from accounts.models import Trader
 from kernel.runtime_config import config_get
 from trading.futures_trading.choices import CloseReason, IntentState
+from trading.futures_trading.core.risk import RiskLimits
 from trading.futures_trading.models import (
     IncomeRecord,
     PositionSnapshot,
@@ -20,7 +21,6 @@ from trading.futures_trading.models import (
     ShareRatio,
     TradeIntent,
 )
-from trading.futures_trading.risk import RiskLimits
 
 ZERO = Decimal(0)
 PNL_TYPES = ("REALIZED_PNL", "COMMISSION", "FUNDING_FEE")

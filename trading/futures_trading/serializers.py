@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.choices import Environment
-from trading.futures_trading.values import Direction, TradeChoice, TradeIntentSpec
+from trading.futures_trading.core.values import Direction, TradeChoice, TradeIntentSpec
 
 PRICE = {"max_digits": 24, "decimal_places": 8, "min_value": Decimal("0.00000001")}
 

@@ -7,11 +7,11 @@ import logging
 from celery import shared_task
 
 from trading.exchanges.errors import ExchangeError
-from trading.futures_trading.execution import intent_advance
 from trading.futures_trading.models import FuturesAccount
-from trading.futures_trading.repair import repair_once
-from trading.futures_trading.statements import statements_issue_due
-from trading.futures_trading.sync import account_sync
+from trading.futures_trading.services.execution import intent_advance
+from trading.futures_trading.services.repair import repair_once
+from trading.futures_trading.services.statements import statements_issue_due
+from trading.futures_trading.services.sync import account_sync
 
 log = logging.getLogger("fleet.futures")
 

@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from trading.futures_trading import api
+from trading.futures_trading import views
 
 urlpatterns = [
-    path("futures/key", api.KeyView.as_view(), name="futures-key"),
-    path("futures/key/test", api.KeyTestView.as_view(), name="futures-key-test"),
-    path("futures/preview", api.PreviewView.as_view(), name="futures-preview"),
-    path("futures/trades", api.TradesView.as_view(), name="futures-trades"),
-    path("futures/trades/<int:pk>/close", api.TradeCloseView.as_view(), name="futures-close"),
-    path("futures/positions", api.PositionsView.as_view(), name="futures-positions"),
-    path("futures/pnl", api.PnlView.as_view(), name="futures-pnl"),
-    path("futures/statements", api.StatementsView.as_view(), name="futures-statements"),
+    path("futures/key", views.KeyView.as_view(), name="futures-key"),
+    path("futures/key/test", views.KeyTestView.as_view(), name="futures-key-test"),
+    path("futures/preview", views.PreviewView.as_view(), name="futures-preview"),
+    path("futures/trades", views.TradesView.as_view(), name="futures-trades"),
+    path("futures/trades/<int:pk>/close", views.TradeCloseView.as_view(), name="futures-close"),
+    path("futures/positions", views.PositionsView.as_view(), name="futures-positions"),
+    path("futures/pnl", views.PnlView.as_view(), name="futures-pnl"),
+    path("futures/statements", views.StatementsView.as_view(), name="futures-statements"),
 ]

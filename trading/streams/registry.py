@@ -44,13 +44,13 @@ class Job:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("leader_watcher", "trading.copytrade.watcher:run"),
-    Job("follower_balances", "trading.copytrade.balance_poller:run", optional=True),
-    Job("follower_balance_stream", "trading.copytrade.balance_stream:run", optional=True),
+    Job("leader_watcher", "trading.copytrade.streams.watcher:run"),
+    Job("follower_balances", "trading.copytrade.streams.balance_poller:run", optional=True),
+    Job("follower_balance_stream", "trading.copytrade.streams.balance_stream:run", optional=True),
     Job("health_watch", "backoffice.health_notices:run"),
-    Job("futures_klines", "trading.futures.kline_stream:run", optional=True),
-    Job("alpha_streams", "trading.streams.alpha:run", optional=True),
-    Job("futures_user_streams", "trading.futures_trading.user_streams:run", optional=True),
+    Job("futures_klines", "trading.futures.streams:run", optional=True),
+    Job("alpha_streams", "trading.alpha.streams:run", optional=True),
+    Job("futures_user_streams", "trading.futures_trading.streams:run", optional=True),
 )
 
 

@@ -13,11 +13,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.services import trader_create
-from trading.alpha import bots
-from trading.alpha.catalogue import token_get
 from trading.alpha.choices import CredentialSource
-from trading.alpha.credentials import credential_save
 from trading.alpha.models import AlphaBot
+from trading.alpha.services import bots
+from trading.alpha.services.catalogue import token_get
+from trading.alpha.services.credentials import credential_save
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, step: float = 0.05) -> Any:

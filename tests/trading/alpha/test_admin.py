@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Notification
-from trading.alpha import bots
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaCredential, AlphaCycle
+from trading.alpha.services import bots
 
 from .conftest import fresh, wait_for
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from notifications.models import Notification
-from trading.alpha import bots
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaCycle, AlphaFill
+from trading.alpha.services import bots
 
 from .conftest import World, fresh, wait_for
 

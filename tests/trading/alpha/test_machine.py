@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from trading.alpha.machine import (
+from trading.alpha.core.machine import (
     BotState,
     BuyProgress,
     CancelLegs,
@@ -32,7 +32,7 @@ from trading.alpha.machine import (
     Timeout,
     step,
 )
-from trading.alpha.reasons import PauseReason as R
+from trading.alpha.core.reasons import PauseReason as R
 
 P = Phase
 LEGS = ("11", "12")
@@ -409,7 +409,7 @@ def test_transition(state, event, expected, commands) -> None:
 
 def test_every_event_has_a_row() -> None:
     covered = {type(row[2]) for row in TABLE}
-    from trading.alpha import machine
+    from trading.alpha.core import machine
 
     assert covered == set(machine._HANDLERS)
 

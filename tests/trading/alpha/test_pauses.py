@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from notifications.models import Notification
-from trading.alpha import bots
-from trading.alpha.catalogue import tokens_refresh
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaCycle
+from trading.alpha.services import bots
+from trading.alpha.services.catalogue import tokens_refresh
 
 from .conftest import fresh, wait_for
 

@@ -6,7 +6,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from trading.alpha.pricing import OffsetMode, PairPlan, Rules, Unpriced, estimated_cost, plan_pair
+from trading.alpha.core.pricing import (
+    OffsetMode,
+    PairPlan,
+    Rules,
+    Unpriced,
+    estimated_cost,
+    plan_pair,
+)
 
 RULES = Rules(tick=D("0.0001"), step=D("0.01"), min_notional=D("0.1"))
 PCT, FIXED = OffsetMode.PCT, OffsetMode.FIXED

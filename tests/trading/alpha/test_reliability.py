@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from kernel.redis import get_redis
 from notifications.models import Notification
-from trading.alpha import bots, commands, services, timers
-from trading.alpha import machine as m
-from trading.alpha.credentials import credentials_expire_due
+from trading.alpha.core import machine as m
 from trading.alpha.inprocess import InProcess
 from trading.alpha.models import AlphaCredential, AlphaCycle
+from trading.alpha.services import bots, commands, timers
+from trading.alpha.services import events as services
+from trading.alpha.services.credentials import credentials_expire_due
 from trading.exchanges.binance_alpha.client import AlphaClient
 
 from .conftest import fresh, wait_for

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from trading.alpha import risk
-from trading.alpha.reasons import PauseReason as R
+from trading.alpha.core import risk
+from trading.alpha.core.reasons import PauseReason as R
 from trading.exchanges import errors
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -58,8 +58,8 @@ def test_reason_for(exc, reason) -> None:
 
 
 def test_a_stalled_stream_is_silent_a_closed_one_disconnected() -> None:
+    from trading.alpha.streams import _gap_reason
     from trading.exchanges.reconnect import StreamGap
-    from trading.streams.alpha import _gap_reason
 
     def gap(reason: str) -> StreamGap:
         return StreamGap(NOW, NOW, reason)

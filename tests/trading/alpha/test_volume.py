@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from trading.alpha import volume as v
+from trading.alpha.core import volume as v
 
 BUY_ONLY = v.CycleFills(buy_quote=D(10), buy_base=D(100), fee_base=D("0.01"))
 

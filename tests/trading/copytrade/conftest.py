@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from trading.copytrade import venues
+from trading.copytrade.services import venues
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,6 @@ def _fresh_venue_clients() -> Iterator[None]:
 @pytest.fixture
 def copy_running(db: None) -> bool:
     """The global copy switch turned on (it defaults to off)."""
-    from trading.copytrade.services import copy_set_running
+    from trading.copytrade.services.followers import copy_set_running
 
     return copy_set_running(running=True)

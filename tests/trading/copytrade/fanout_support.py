@@ -14,9 +14,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from trading.copytrade import balances, services
-from trading.copytrade.leader_events import LeaderOrder
+from trading.copytrade.core.leader_events import LeaderOrder
 from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
+from trading.copytrade.services import balances
+from trading.copytrade.services import followers as services
 
 PRICE = "50000"
 D = Decimal

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Permission
 
-from trading.copytrade import services
 from trading.copytrade.choices import ExecutionStatus
 from trading.copytrade.models import CopyExecution, Follower, Leader, LeaderEvent
+from trading.copytrade.services import followers as services
 
 PASSWORD = "op-pass-123456"
 

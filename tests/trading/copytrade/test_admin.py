@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from trading.copytrade import balances, services
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.models import Follower, Leader
+from trading.copytrade.services import balances
+from trading.copytrade.services import followers as services
 
 from .operator_support import make_event, make_follower, make_leader
 

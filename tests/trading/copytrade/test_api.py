@@ -12,11 +12,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import ExchangeCredential
-from trading.copytrade import balances, controls
 from trading.copytrade.choices import ExecutionStatus, FollowerState
-from trading.copytrade.models import Follower, Leader
-from trading.copytrade.operators import OperatorToken
+from trading.copytrade.models import Follower, Leader, OperatorToken
 from trading.copytrade.selectors import percentile
+from trading.copytrade.services import balances, controls
 
 from .operator_support import PASSWORD, make_event, make_follower, make_leader, make_operator
 

@@ -14,8 +14,10 @@ from asgiref.sync import sync_to_async
 
 from kernel.redis import get_redis
 from tests.trading.exchanges.contract import SYMBOL
-from trading.copytrade import balance_poller, balance_stream, balances, services
 from trading.copytrade.choices import FollowerState
+from trading.copytrade.services import balances
+from trading.copytrade.services import followers as services
+from trading.copytrade.streams import balance_poller, balance_stream
 from trading.exchanges.binance_spot.client import BinanceSpotClient
 from trading.streams.registry import jobs_named
 
@@ -61,7 +63,7 @@ async def test_covered_followers_stay_fresh_and_fills_arrive_by_event(sim):
 
     def polled_and_covered() -> bool:  # a poll each time: the one after the subscription counts
         polled = {a.pk: (D(1000), D(0)), b.pk: (D(500), D("0.1")), g.pk: (D(300), D(0))}
-        balance_poller.store_if_newer({pk: (*v, now_ms()) for pk, v in polled.items()})
+        balances.store_if_newer({pk: (*v, now_ms()) for pk, v in polled.items()})
         return live_ms(a.pk) > t and live_ms(b.pk) > t
 
     await until(polled_and_covered, "a and b marked live")
@@ -98,14 +100,14 @@ async def test_covered_followers_stay_fresh_and_fills_arrive_by_event(sim):
 
 async def test_a_reading_older_than_the_subscription_is_not_covered(sim):
     a = await sync_to_async(make_sim_follower)(sim, "a", "binance", usdt="1000", cache=False)
-    balance_poller.store_if_newer({a.pk: (D(1000), D(0), now_ms() - 1000)})  # before subscribing
+    balances.store_if_newer({a.pk: (D(1000), D(0), now_ms() - 1000)})  # before subscribing
     stop = asyncio.Event()
     job = asyncio.create_task(balance_stream.run(stop))
     await asyncio.sleep(0.6)
     assert live_ms(a.pk) == 0  # the poller must read it again first
 
     def polled_and_covered() -> bool:
-        balance_poller.store_if_newer({a.pk: (D(1000), D(0), now_ms())})
+        balances.store_if_newer({a.pk: (D(1000), D(0), now_ms())})
         return live_ms(a.pk) > 0
 
     await until(polled_and_covered, "covered after a fresh read")
@@ -120,7 +122,7 @@ def test_the_poller_leaves_covered_binance_followers_alone(sim):
     bitget = make_sim_follower(sim, "g", "bitget", cache=False)
     t = now_ms()
     readings = {covered.pk: (D(1), D(0), t), uncovered.pk: (D(1), D(0), t)}
-    balance_poller.store_if_newer({**readings, bitget.pk: (D(1), D(0), t)})
+    balances.store_if_newer({**readings, bitget.pk: (D(1), D(0), t)})
     balances.balances_mark_live({covered.pk: t - 10})
     due = {k for k, _ in balance_poller.accounts_due(lambda c: True)}
     assert due == {uncovered.pk, never.pk, bitget.pk}
@@ -145,7 +147,7 @@ def test_a_balance_event_is_compare_and_set_on_its_time(
     db, cached_at, event_at, written, usdt, btc
 ):
     if cached_at is not None:
-        balance_poller.store_if_newer({9: (D(1000), D("0.5"), cached_at)})
+        balances.store_if_newer({9: (D(1000), D("0.5"), cached_at)})
     assert balances.balance_events([(9, {"USDT": D(900), "BNB": D(1)}, event_at)]) == written
     row = get_redis().hgetall(f"{balances.PREFIX}9")
     assert (row.get("USDT"), row.get("BTC")) == (usdt, btc)

@@ -15,8 +15,8 @@ from devtools.demo import copytrade as demo
 from devtools.demo import copytrade_scenario as demo_scenario
 from devtools.management.commands.run_demo_scenarios import SCENARIOS
 from devtools.management.commands.seed_demo import PRODUCT_SEEDERS
-from trading.copytrade import services
 from trading.copytrade.models import Follower, Leader
+from trading.copytrade.services import followers as services
 
 pytestmark = pytest.mark.django_db
 

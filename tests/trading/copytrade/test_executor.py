@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from trading.copytrade.executor import MAX_RETRY_WAIT_S, SYMBOL, send_copy
+from trading.copytrade.services.executor import MAX_RETRY_WAIT_S, SYMBOL, send_copy
 from trading.exchanges.base import SpotCapabilities
 from trading.exchanges.errors import (
     AuthError,

@@ -12,18 +12,13 @@ import pytest
 
 from kernel.redis import get_redis
 from kernel.runtime_config import config_set
-from trading.copytrade import (
-    balance_poller,
-    balances,
-    fanout,
-    fanout_lease,
-    services,
-    tasks,
-    venues,
-)
+from trading.copytrade import tasks
 from trading.copytrade.choices import ExecutionStatus, FollowerState
+from trading.copytrade.core.sizing import SkipReason
 from trading.copytrade.models import CopyExecution, LeaderEvent
-from trading.copytrade.sizing import SkipReason
+from trading.copytrade.services import balances, fanout, fanout_lease, venues
+from trading.copytrade.services import followers as services
+from trading.copytrade.streams import balance_poller
 from trading.exchanges import loop
 
 from .fanout_support import (
@@ -115,7 +110,7 @@ def test_copies_that_cannot_be_sized_are_skipped_with_the_reason(sim, trade, cop
     ok = make_sim_follower(sim, "ok", "binance", usdt="1000")
     unknown = make_sim_follower(sim, "unknown", "binance", usdt="1000", cache=False)
     stale = make_sim_follower(sim, "stale", "bitget", usdt="1000", cache=False)
-    balance_poller.store_if_newer({stale.pk: (D(1000), D(0), now_ms() - 120_000)})
+    balances.store_if_newer({stale.pk: (D(1000), D(0), now_ms() - 120_000)})
     small = make_sim_follower(sim, "small", "binance", usdt="49.99")  # 4.99 < NOTIONAL 5
     small_bg = make_sim_follower(sim, "small-bg", "bitget", usdt="9.99")  # 0.999 < 1 USDT
     dust = make_sim_follower(sim, "dust", "binance", usdt="0.05")  # 0.005 → 0.00
@@ -267,7 +262,7 @@ def test_poll_balances_caches_active_and_paused_followers_and_the_leader(sim, le
 def test_a_refused_key_keeps_its_cached_reading_while_others_refresh(sim, leader):
     good = make_sim_follower(sim, "good", "bitget", usdt="100", cache=False)
     revoked = make_sim_follower(sim, "revoked", "binance", usdt="100", cache=False)
-    balance_poller.store_if_newer({revoked.pk: (D(55), D(0), now_ms() - 5000)})
+    balances.store_if_newer({revoked.pk: (D(55), D(0), now_ms() - 5000)})
     sim.control.fault("reject_auth", account=revoked.api_key, count=-1)
     balance_poller.poll_balances_once()
     cached = balances.balances_get([good.pk, revoked.pk])
@@ -277,10 +272,10 @@ def test_a_refused_key_keeps_its_cached_reading_while_others_refresh(sim, leader
 
 def test_store_if_newer_never_overwrites_a_newer_reading(db):
     t = now_ms()
-    assert balance_poller.store_if_newer({1: (D(100), D(1), t)}) == 1
-    assert balance_poller.store_if_newer({1: (D(999), D(9), t - 1)}) == 0  # a poll sent earlier
-    assert balance_poller.store_if_newer({1: (D(999), D(9), t)}) == 0
-    assert balance_poller.store_if_newer({1: (D(90), D(2), t + 1), 2: (D(5), D(0), t)}) == 2
+    assert balances.store_if_newer({1: (D(100), D(1), t)}) == 1
+    assert balances.store_if_newer({1: (D(999), D(9), t - 1)}) == 0  # a poll sent earlier
+    assert balances.store_if_newer({1: (D(999), D(9), t)}) == 0
+    assert balances.store_if_newer({1: (D(90), D(2), t + 1), 2: (D(5), D(0), t)}) == 2
     got = balances.balances_get([1, 2])
     assert (got[1].usdt, got[1].btc, got[1].at_ms, got[2].usdt) == (D(90), D(2), t + 1, D(5))
 
@@ -291,14 +286,12 @@ def test_a_poll_sent_before_a_copy_filled_does_not_overwrite_the_fill(sim, trade
     after_fill = balances.balances_get([f.pk])[f.pk]
     assert after_fill.usdt == D(900) and after_fill.at_ms > event.received_ms
     # a poll that left when the leader's fill arrived answers with the balance before the copy
-    assert balance_poller.store_if_newer({f.pk: (D(1000), D(0), event.received_ms)}) == 0
+    assert balances.store_if_newer({f.pk: (D(1000), D(0), event.received_ms)}) == 0
     assert balances.balances_get([f.pk])[f.pk] == after_fill
 
 
 def test_stale_readings_are_treated_as_unknown(db):
-    balance_poller.store_if_newer(
-        {1: (D(5), D(0), now_ms() - int(balances.STALE_AFTER_S * 1000) - 1000)}
-    )
+    balances.store_if_newer({1: (D(5), D(0), now_ms() - int(balances.STALE_AFTER_S * 1000) - 1000)})
     balances.balance_store(2, D(6), D(0))
     assert set(balances.balances_get([1, 2, 3])) == {2}
     assert balances.balances_get([1], fresh_only=False)[1].age_s > balances.STALE_AFTER_S

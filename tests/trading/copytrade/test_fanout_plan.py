@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from trading.copytrade.fanout_plan import (
+from trading.copytrade.core.fanout_plan import (
     RULES_UNAVAILABLE,
     EventIn,
     FollowerIn,
@@ -18,7 +18,7 @@ from trading.copytrade.fanout_plan import (
     plan_chunk,
     plan_copy,
 )
-from trading.copytrade.sizing import SkipReason
+from trading.copytrade.core.sizing import SkipReason
 
 from .test_sizing import BINANCE, BITGET
 

@@ -16,10 +16,12 @@ import pytest
 from celery.exceptions import Retry
 
 from kernel.redis import get_redis
-from trading.copytrade import balances, fanout, fanout_lease, fanout_send, services, tasks
+from trading.copytrade import tasks
 from trading.copytrade.choices import ExecutionStatus, FollowerState
-from trading.copytrade.fanout import ChunkBusy, chunk_key
 from trading.copytrade.models import CopyExecution, Follower
+from trading.copytrade.services import balances, fanout, fanout_lease, fanout_send
+from trading.copytrade.services import followers as services
+from trading.copytrade.services.fanout import ChunkBusy, chunk_key
 
 from .fanout_support import (
     child_env,
@@ -150,7 +152,7 @@ def test_a_worker_process_killed_mid_fanout_is_finished_by_the_next_one(
     event = undispatched()
     ids = [f.pk for f in followers]
     sim.control.fault("drop_reply", account=hung.api_key, mode="hang", ms=8000)
-    code = f"from trading.copytrade import fanout; fanout.run_chunk({event.pk}, {ids})"
+    code = f"from trading.copytrade.services import fanout; fanout.run_chunk({event.pk}, {ids})"
     log = (tmp_path / "worker.log").open("w+")
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "shell", "-c", code],

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from kernel.refusals import Refused
-from trading.copytrade import controls, services
 from trading.copytrade.choices import FollowerState
 from trading.copytrade.models import Follower
+from trading.copytrade.services import controls
+from trading.copytrade.services import followers as services
 from trading.exchanges.venue_errors import explain_text
 
 from .operator_support import make_operator

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from trading.copytrade.leader_events import (
+from trading.copytrade.core.leader_events import (
     SOURCE_POSITION,
     SOURCE_SNAPSHOT,
     BalanceBook,

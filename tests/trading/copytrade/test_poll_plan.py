@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from trading.copytrade.poll_plan import (
+from trading.copytrade.core.poll_plan import (
     COVER_GRACE_S,
     RECONCILE_S,
     Seen,

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from trading.copytrade.sizing import (
+from trading.copytrade.core.sizing import (
     SkipReason,
     balance_after,
     copy_ratio,

@@ -29,7 +29,7 @@ async def quiet_job(stop: asyncio.Event) -> None:
 
 def test_registry_names_the_leader_watcher_and_the_optional_balance_poller():
     assert [j.name for j in jobs_named(None)] == [j.name for j in JOBS]
-    assert jobs_named(["leader_watcher"])[0].target == "trading.copytrade.watcher:run"
+    assert jobs_named(["leader_watcher"])[0].target == "trading.copytrade.streams.watcher:run"
     assert {j.name: j.optional for j in JOBS}["follower_balances"] is True
     with pytest.raises(KeyError, match="nope"):
         jobs_named(["nope"])

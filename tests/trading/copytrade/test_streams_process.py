@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from trading.copytrade import services
 from trading.copytrade.models import LeaderEvent
 from trading.copytrade.selectors import leader_connection
+from trading.copytrade.services import followers as services
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[3]

@@ -14,11 +14,11 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from kernel.redis import get_redis
-from trading.copytrade import services
-from trading.copytrade.controls import LEADER_CONN_KEY
-from trading.copytrade.leader_events import SOURCE_POSITION, SOURCE_REST, Resolved
+from trading.copytrade.core.leader_events import SOURCE_POSITION, SOURCE_REST, Resolved
 from trading.copytrade.models import LeaderEvent
-from trading.copytrade.watcher import LeaderWatcher, WatcherSettings, db_leader_access
+from trading.copytrade.services import followers as services
+from trading.copytrade.services.controls import LEADER_CONN_KEY
+from trading.copytrade.streams.watcher import LeaderWatcher, WatcherSettings, db_leader_access
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 D = Decimal
@@ -190,7 +190,7 @@ async def test_the_same_order_delivered_twice_is_one_event(
 
 
 def _order_of(event: LeaderEvent):
-    from trading.copytrade.leader_events import LeaderOrder
+    from trading.copytrade.core.leader_events import LeaderOrder
 
     return LeaderOrder(
         event.leader_order_id,
@@ -283,7 +283,7 @@ async def test_a_failed_database_write_is_retried_without_dropping_the_stream(
 async def test_catch_up_pages_through_the_rest_window_and_rewinds_every_order(
     sim, leader, leader_account, copy_running, dispatched, monkeypatch
 ):
-    from trading.copytrade import watcher
+    from trading.copytrade.streams import watcher
 
     monkeypatch.setattr(watcher, "REST_LIMIT", 2)  # 5 orders = 3 pages of trades and of orders
     free = {"USDT": D("10000"), "BTC": D("0.5")}

@@ -12,10 +12,10 @@ from asgiref.sync import sync_to_async
 
 from kernel.redis import get_redis
 from tests.trading.copytrade.test_watcher import FAST, trade
-from trading.copytrade import services
-from trading.copytrade.controls import LEADER_CONN_KEY
 from trading.copytrade.models import LeaderEvent
-from trading.copytrade.watcher import run
+from trading.copytrade.services import followers as services
+from trading.copytrade.services.controls import LEADER_CONN_KEY
+from trading.copytrade.streams.watcher import run
 from trading.streams.registry import jobs_named
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

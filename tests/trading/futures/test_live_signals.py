@@ -12,8 +12,9 @@ import pytest
 from kernel.runtime_config import config_set
 from tests.trading.futures.conftest import dt, store_rows
 from tests.trading.futures.market_data import T0
-from trading.futures import selectors, services
+from trading.futures import selectors
 from trading.futures.models import Feed, Kline, Scorecard, Signal, SignalOutcome
+from trading.futures.services import signals as services
 from trading.futures.signals import candles, registry
 from trading.futures.signals.indicators import frame
 from trading.futures.signals.strategies import scan
@@ -170,7 +171,7 @@ def test_gap_detection() -> None:
 def test_old_candles_are_pruned_and_feed_symbols_checked() -> None:
     from django.core.exceptions import ValidationError
 
-    from trading.futures import market
+    from trading.futures.services import market
 
     _store_table(ROWS)
     assert market.klines_prune(keep_days=120, now=dt(T0) + timedelta(days=119)) == 0

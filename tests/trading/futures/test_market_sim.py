@@ -13,8 +13,10 @@ import websockets
 
 from kernel.runtime_config import config_set
 from trading.exchanges.binance_futures.market import FuturesMarket, KlineUpdate, parse_kline_frame
-from trading.futures import kline_stream, market, selectors
+from trading.futures import selectors
+from trading.futures import streams as kline_stream
 from trading.futures.models import Feed, Kline
+from trading.futures.services import market
 
 pytestmark = pytest.mark.integration
 

@@ -14,8 +14,8 @@ from accounts.models import Trader
 from notifications.models import Notification, Subscription
 from notifications.selectors import notification_text
 from notifications.services import channel_create
-from trading.futures import services
 from trading.futures.models import Scorecard, Signal
+from trading.futures.services import signals as services
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from accounts.choices import Environment, Venue
 from accounts.models import ExchangeCredential, Trader
 from accounts.services import trader_create
-from trading.futures_trading import execution, marks, venues
+from trading.futures_trading.core.values import Direction, TradeChoice, TradeIntentSpec
 from trading.futures_trading.models import FuturesAccount
-from trading.futures_trading.values import Direction, TradeChoice, TradeIntentSpec
+from trading.futures_trading.services import execution, marks, venues
 
 _seq = itertools.count(1)
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trading.futures_trading.models import IncomeRecord, LedgerEntry, Statement
-from trading.futures_trading.repair import repair_once
-from trading.futures_trading.services import trade_open_now
-from trading.futures_trading.statements import statement_issue
-from trading.futures_trading.sync import account_sync
+from trading.futures_trading.services.repair import repair_once
+from trading.futures_trading.services.statements import statement_issue
+from trading.futures_trading.services.sync import account_sync
+from trading.futures_trading.services.trades import trade_open_now
 
 from .conftest import choice, spec
 

@@ -28,8 +28,8 @@ def test_preview_click_positions_pnl_close(sim, api):
     positions = api("get", "positions").json()["positions"]  # shown at once, before any sync
     assert positions[0]["amount"] == "0.02000000" and positions[0]["unrealized_pnl"] == "0.0000"
     sim.control.set_price("BTCUSDT", "50500.00")
-    from trading.futures_trading import marks
-    from trading.futures_trading.sync import account_sync
+    from trading.futures_trading.services import marks
+    from trading.futures_trading.services.sync import account_sync
 
     marks._cache.clear()
     positions = api("get", "positions").json()["positions"]  # live mark, no sync needed

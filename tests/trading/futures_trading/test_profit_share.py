@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from trading.futures_trading.profit_share import (
+from trading.futures_trading.core.profit_share import (
     PnlItem,
     period_end,
     period_start,

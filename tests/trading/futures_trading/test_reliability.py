@@ -13,7 +13,6 @@ from django.db import connections
 from django.utils import timezone
 
 from kernel.runtime_config import config_set
-from trading.futures_trading import execution
 from trading.futures_trading.choices import IntentState, LegState, StatementState
 from trading.futures_trading.models import (
     FuturesFill,
@@ -22,10 +21,11 @@ from trading.futures_trading.models import (
     ProtectiveLeg,
     TradeIntent,
 )
-from trading.futures_trading.repair import repair_once
-from trading.futures_trading.services import trade_open_now
-from trading.futures_trading.statements import statement_issue
-from trading.futures_trading.sync import account_sync
+from trading.futures_trading.services import execution
+from trading.futures_trading.services.repair import repair_once
+from trading.futures_trading.services.statements import statement_issue
+from trading.futures_trading.services.sync import account_sync
+from trading.futures_trading.services.trades import trade_open_now
 
 from .conftest import choice, sim_account, spec
 
@@ -118,7 +118,7 @@ def test_stop_removed_at_the_venue_is_placed_again(sim, desk):
     d = desk()
     intent = trade_open_now(trader=d.trader, spec=spec(), choice=choice())
     sl = ProtectiveLeg.objects.get(intent=intent, kind="sl")
-    from trading.futures_trading import venues
+    from trading.futures_trading.services import venues
 
     venues.call(d.account.credential, lambda c: c.cancel_algo_order(sl.client_algo_id))
     repair_once()
@@ -222,7 +222,7 @@ def test_ratio_changed_mid_period_applies_to_positions_opened_after(sim, desk):
 def test_the_celery_path_advances_after_commit(sim, desk):
     from django.db import transaction
 
-    from trading.futures_trading.services import trade_open
+    from trading.futures_trading.services.trades import trade_open
 
     d = desk()
     with transaction.atomic():
@@ -236,7 +236,7 @@ def test_the_celery_path_advances_after_commit(sim, desk):
 def test_replayed_stream_events_store_each_fill_once(sim, desk):
     from trading.exchanges.binance_futures.models import FuturesOrderUpdate
     from trading.exchanges.types import OrderStatus, Side
-    from trading.futures_trading.sync import on_event
+    from trading.futures_trading.services.sync import on_event
 
     d = desk()
     intent = trade_open_now(trader=d.trader, spec=spec(), choice=choice())

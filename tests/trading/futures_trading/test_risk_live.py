@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from trading.futures_trading.choices import CloseReason, IntentState
+from trading.futures_trading.core.values import Direction
 from trading.futures_trading.models import RiskOverride, RiskRefusal, TradeIntent
-from trading.futures_trading.services import trade_open_now
-from trading.futures_trading.sync import account_sync
-from trading.futures_trading.values import Direction
+from trading.futures_trading.services.sync import account_sync
+from trading.futures_trading.services.trades import trade_open_now
 
 from .conftest import choice, spec
 
@@ -116,7 +116,7 @@ def test_daily_loss_limit_crossing_mid_day_holds_until_next_utc_day(sim, desk):
 def test_short_trade_in_hedge_mode_uses_position_side(sim, desk):
     """A Hedge-mode account: the entry, the legs and the close carry positionSide=SHORT."""
     d = desk(dual_side=True)
-    from trading.futures_trading.services import futures_key_test
+    from trading.futures_trading.services.trades import futures_key_test
 
     assert futures_key_test(account=d.account).hedge is True
     d.account.refresh_from_db()
@@ -130,7 +130,7 @@ def test_short_trade_in_hedge_mode_uses_position_side(sim, desk):
     ]
     assert {a["positionSide"] for a in venue["algo_orders"]} == {"SHORT"}
     sim.control.set_price("BTCUSDT", "51100.00")  # the SHORT's stop at 51,000 fires
-    from trading.futures_trading.repair import repair_once
+    from trading.futures_trading.services.repair import repair_once
 
     repair_once()
     intent.refresh_from_db()

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import pytest
 
 from trading.exchanges.types import SymbolRules
-from trading.futures_trading.risk import Proposal, RiskLimits, RiskState, evaluate, failures
-from trading.futures_trading.sizing import bracket_cap, size_entry, worst_case_loss
-from trading.futures_trading.values import Direction
+from trading.futures_trading.core.risk import Proposal, RiskLimits, RiskState, evaluate, failures
+from trading.futures_trading.core.sizing import bracket_cap, size_entry, worst_case_loss
+from trading.futures_trading.core.values import Direction
 
 BTC = SymbolRules(
     symbol="BTCUSDT", base="BTC", quote="USDT", tick_size=D("0.10"), step_size=D("0.001"),

@@ -10,9 +10,9 @@ import pytest
 from notifications.models import Notification
 from trading.futures_trading.choices import CloseReason, IntentState, LegState
 from trading.futures_trading.models import RiskRefusal
-from trading.futures_trading.repair import repair_once
-from trading.futures_trading.services import trade_close, trade_open_now
-from trading.futures_trading.sync import account_sync
+from trading.futures_trading.services.repair import repair_once
+from trading.futures_trading.services.sync import account_sync
+from trading.futures_trading.services.trades import trade_close, trade_open_now
 
 from .conftest import choice, sim_account, spec
 

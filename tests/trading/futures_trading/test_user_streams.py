@@ -10,8 +10,8 @@ from asgiref.sync import sync_to_async
 
 from trading.futures_trading.choices import CloseReason, IntentState, LegState
 from trading.futures_trading.models import FuturesFill, TradeIntent
-from trading.futures_trading.services import trade_open_now
-from trading.futures_trading.user_streams import run
+from trading.futures_trading.services.trades import trade_open_now
+from trading.futures_trading.streams import run
 
 from .conftest import choice, spec
 

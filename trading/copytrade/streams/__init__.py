@@ -1,0 +1,1 @@
+"""Stream-process jobs of copy trading (registered in ``trading/streams/registry.py``): the leader watcher and the follower balance poller and stream."""
