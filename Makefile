@@ -36,6 +36,7 @@ lint: $(STAMP)
 	@DJANGO_SETTINGS_MODULE=backoffice.settings.test $(PY) manage.py check
 	@DJANGO_SETTINGS_MODULE=backoffice.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
 	@$(PY) scripts/check_boundaries.py
+	@$(PY) scripts/readme_map.py
 
 fmt: $(STAMP)
 	@$(VENV)/bin/ruff format .

@@ -3,27 +3,18 @@ a connector's signed-request layer in a product module, and it does find each ki
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.script_loader import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_checker():
-    spec = importlib.util.spec_from_file_location(
-        "check_boundaries", ROOT / "scripts" / "check_boundaries.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["check_boundaries"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-checker = _load_checker()
+checker = load_script("check_boundaries")
 
 
 def test_the_tree_has_no_violation():
@@ -68,8 +59,10 @@ def test_each_kind_of_violation_is_detected(tmp_path, source, rule):
 
 
 def test_the_script_fails_on_a_bad_tree(tmp_path, capsys):
-    (tmp_path / "trading" / "copytrade").mkdir(parents=True)
-    (tmp_path / "trading" / "copytrade" / "watcher.py").write_text("p = '/api/v3/account'\n")
+    (tmp_path / "trading" / "copytrade" / "streams").mkdir(parents=True)
+    (tmp_path / "trading" / "copytrade" / "streams" / "watcher.py").write_text(
+        "p = '/api/v3/account'\n"
+    )
     assert checker.main(tmp_path) == 1
     assert capsys.readouterr().out == (
         "trading/copytrade/streams/watcher.py:1: [venue-path] venue path '/api/v3' in '/api/v3/account'\n"

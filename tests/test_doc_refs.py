@@ -13,25 +13,17 @@ The rewriting rules themselves are tested below with tables of lines.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.script_loader import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_doc_refs():
-    spec = importlib.util.spec_from_file_location("doc_refs", ROOT / "scripts" / "doc_refs.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["doc_refs"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-doc_refs = _load_doc_refs()
+doc_refs = load_script("doc_refs")
 
 
 def _listing(refs) -> str:
