@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
+from client_desktop.core import routes
 from client_desktop.core.api_client import ApiClient
 from trading.exchanges.binance_web.auth import WebSession
 
-SESSION: Final = "/api/v1/alpha/session"
-RISK: Final = "/api/v1/alpha/risk-notice"
-TOKENS: Final = "/api/v1/alpha/tokens"
-BOTS: Final = "/api/v1/alpha/bots"
 ACTIONS: Final = ("start", "pause", "resume", "stop", "sweep")
 
 
@@ -26,33 +23,33 @@ class AlphaApi:
     def host_session(self, env: str, session: WebSession, *, consent: bool) -> Any:
         """Upload the QR-bound web session to the server ("托管到服务器用于 Alpha")."""
         body = {"env": env, "consent": consent, **session.to_token_json()}
-        return self.api.request("POST", SESSION, body)
+        return self.api.request("POST", routes.ALPHA_SESSION, body)
 
     def sessions(self) -> list[dict[str, Any]]:
-        return list(self.api.request("GET", SESSION))
+        return list(self.api.request("GET", routes.ALPHA_SESSION))
 
     def risk_notice(self) -> dict[str, Any]:
-        return dict(self.api.request("GET", RISK))
+        return dict(self.api.request("GET", routes.ALPHA_RISK_NOTICE))
 
     def accept_risk(self) -> Any:
-        return self.api.request("POST", RISK)
+        return self.api.request("POST", routes.ALPHA_RISK_NOTICE)
 
     def bots(self) -> list[dict[str, Any]]:
-        return list(self.api.request("GET", BOTS))
+        return list(self.api.request("GET", routes.ALPHA_BOTS))
 
     def configure(self, config: dict[str, Any]) -> dict[str, Any]:
-        return dict(self.api.request("PUT", BOTS, config))
+        return dict(self.api.request("PUT", routes.ALPHA_BOTS, config))
 
     def act(self, bot_id: int, action: str) -> dict[str, Any]:
         if action not in ACTIONS:
             raise ValueError(action)
-        return dict(self.api.request("POST", f"{BOTS}/{bot_id}/{action}"))
+        return dict(self.api.request("POST", f"{routes.ALPHA_BOTS}/{bot_id}/{action}"))
 
     def cycles(self, bot_id: int, limit: int = 50) -> list[dict[str, Any]]:
-        return list(self.api.request("GET", f"{BOTS}/{bot_id}/cycles?limit={limit}"))
+        return list(self.api.request("GET", f"{routes.ALPHA_BOTS}/{bot_id}/cycles?limit={limit}"))
 
     def balances(self, bot_id: int) -> dict[str, dict[str, str]]:
-        return dict(self.api.request("GET", f"{BOTS}/{bot_id}/balances"))
+        return dict(self.api.request("GET", f"{routes.ALPHA_BOTS}/{bot_id}/balances"))
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 import httpx
 
+from client_desktop.core import routes
 from client_desktop.core.amounts import AmountSettings
 from client_desktop.core.clock import ServerClock
 from client_desktop.core.server_http import DEFAULT_SERVER, ServerHttp, dec
-
-LOGIN: Final = "/api/v1/auth/login"
-LOGOUT: Final = "/api/v1/auth/logout"
-ME: Final = "/api/v1/auth/me"
-PULL: Final = "/api/v1/event-orders/pull"
-EXECUTIONS: Final = "/api/v1/event-orders/{order_id}/executions"
-AMOUNT: Final = "/api/v1/event-orders/settings"
 
 
 @dataclass(frozen=True)
@@ -71,36 +65,36 @@ class ApiClient(ServerHttp):
 
     def login(self, username: str, password: str, device_id: str) -> dict[str, Any]:
         body = {"username": username, "password": password, "device_id": device_id}
-        data = self.request("POST", LOGIN, body)
+        data = self.request("POST", routes.TRADER_LOGIN, body)
         self.token = str(data["token"])
         return dict(data)
 
     def logout(self) -> None:
         try:
-            self.request("POST", LOGOUT)
+            self.request("POST", routes.TRADER_LOGOUT)
         finally:
             self.token = None
 
     def me(self) -> dict[str, Any]:
-        return dict(self.request("GET", ME))
+        return dict(self.request("GET", routes.TRADER_ME))
 
     def pull(self, acks: Collection[str] = ()) -> list[PulledOrder]:
         """The event orders this client has not acknowledged yet. ``acks``: delivery ids the
         journal holds — the server never hands them out again. An order whose pull reply was
         lost comes again (same delivery id) until it is acknowledged or expires."""
         params = {"ack": ",".join(sorted(acks))} if acks else None
-        data = self.request("GET", PULL, params=params)
+        data = self.request("GET", routes.ORDERS_PULL, params=params)
         return [PulledOrder.from_json(row) for row in data.get("orders") or []]
 
     def report(self, order_id: int, report: Mapping[str, Any]) -> Any:
         """Report one execution outcome (idempotent on the server: safe to repeat)."""
-        return self.request("POST", EXECUTIONS.format(order_id=order_id), dict(report))
+        return self.request("POST", routes.ORDER_EXECUTIONS.format(order_id=order_id), dict(report))
 
     def amount_settings(self) -> AmountSettings:
         """The trader's saved order amount and the range the server allows now (an admin knob)."""
-        return AmountSettings.from_json(self.request("GET", AMOUNT))
+        return AmountSettings.from_json(self.request("GET", routes.ORDER_AMOUNT))
 
     def set_amount(self, amount: Decimal) -> Any:
         """Save the trader's order amount on the server. Outside the allowed range the server
         refuses with ``amount_out_of_range`` and detail ``{min, max}`` (the current range)."""
-        return self.request("PUT", AMOUNT, {"order_amount": str(amount)})
+        return self.request("PUT", routes.ORDER_AMOUNT, {"order_amount": str(amount)})

@@ -9,18 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 import httpx
 
+from client_desktop.core import routes
 from client_desktop.core.server_http import DEFAULT_SERVER, ServerHttp, dec
-
-LOGIN: Final = "/api/v1/copy/operator-login"
-LOGOUT: Final = "/api/v1/copy/operator-logout"
-STATUS: Final = "/api/v1/status"
-ACCOUNTS: Final = "/api/v1/accounts"
-ACCOUNT: Final = "/api/v1/accounts/{id}"
-LEADER: Final = "/api/v1/leader"
 
 
 @dataclass(frozen=True)
@@ -183,19 +177,21 @@ class CopyTradeApi(ServerHttp):
 
     # --- session ---
     def login(self, username: str, password: str) -> str:
-        data = self.request("POST", LOGIN, {"username": username, "password": password})
+        data = self.request(
+            "POST", routes.OPERATOR_LOGIN, {"username": username, "password": password}
+        )
         self.token = str(data["token"])
         return self.token
 
     def logout(self) -> None:
         try:
-            self.request("POST", LOGOUT)
+            self.request("POST", routes.OPERATOR_LOGOUT)
         finally:
             self.token = None
 
     # --- dashboard and global switch ---
     def status(self) -> CopyStatus:
-        return CopyStatus.from_json(self.request("GET", STATUS))
+        return CopyStatus.from_json(self.request("GET", routes.COPY_STATUS))
 
     def start(self) -> bool:
         return bool(self.request("POST", "/api/v1/copy/start")["running"])
@@ -205,7 +201,7 @@ class CopyTradeApi(ServerHttp):
 
     # --- followers ---
     def accounts(self) -> list[FollowerView]:
-        return [FollowerView.from_json(r) for r in self.request("GET", ACCOUNTS)]
+        return [FollowerView.from_json(r) for r in self.request("GET", routes.COPY_ACCOUNTS)]
 
     def create_account(
         self,
@@ -225,28 +221,28 @@ class CopyTradeApi(ServerHttp):
             "api_secret": api_secret,
             "passphrase": passphrase,
         }
-        return FollowerView.from_json(self.request("POST", ACCOUNTS, body))
+        return FollowerView.from_json(self.request("POST", routes.COPY_ACCOUNTS, body))
 
     def update_account(self, account_id: int, **fields: str) -> FollowerView:
         return FollowerView.from_json(
-            self.request("PATCH", ACCOUNT.format(id=account_id), dict(fields))
+            self.request("PATCH", routes.COPY_ACCOUNT.format(id=account_id), dict(fields))
         )
 
     def delete_account(self, account_id: int) -> None:
-        self.request("DELETE", ACCOUNT.format(id=account_id))
+        self.request("DELETE", routes.COPY_ACCOUNT.format(id=account_id))
 
     def pause(self, account_id: int) -> FollowerView:
         return FollowerView.from_json(
-            self.request("POST", ACCOUNT.format(id=account_id) + "/pause")
+            self.request("POST", routes.COPY_ACCOUNT.format(id=account_id) + "/pause")
         )
 
     def resume(self, account_id: int) -> FollowerView:
         return FollowerView.from_json(
-            self.request("POST", ACCOUNT.format(id=account_id) + "/resume")
+            self.request("POST", routes.COPY_ACCOUNT.format(id=account_id) + "/resume")
         )
 
     def verify(self, account_id: int) -> VerifyResult:
-        data = self.request("POST", ACCOUNT.format(id=account_id) + "/verify")
+        data = self.request("POST", routes.COPY_ACCOUNT.format(id=account_id) + "/verify")
         return VerifyResult(
             ok=bool(data["ok"]),
             free_usdt=dec(data.get("freeUSDT")),
@@ -258,4 +254,4 @@ class CopyTradeApi(ServerHttp):
     # --- leader ---
     def set_leader(self, *, env: str, api_key: str, api_secret: str) -> LeaderView:
         body = {"exchange": "binance", "env": env, "api_key": api_key, "api_secret": api_secret}
-        return LeaderView.from_json(self.request("PUT", LEADER, body)["leader"])
+        return LeaderView.from_json(self.request("PUT", routes.COPY_LEADER, body)["leader"])

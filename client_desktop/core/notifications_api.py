@@ -10,15 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from client_desktop.core import routes
 from client_desktop.core.api_client import ApiClient
 from client_desktop.core.clock import parse_time
 
-LIST: Final = "/api/v1/notifications"
-UNREAD: Final = "/api/v1/notifications/unread-count"
-READ: Final = "/api/v1/notifications/read"
-CHANNELS: Final = "/api/v1/notifications/channels"
-CHANNEL_TEST: Final = "/api/v1/notifications/channels/{pk}/test"
-BINDING: Final = "/api/v1/event-orders/binding"
 CHANNEL_KINDS: Final = ("dingtalk", "wecom", "feishu", "telegram", "webhook")
 
 
@@ -92,26 +87,28 @@ class NotificationsApi:
 
     def page(self, *, unread_only: bool = False, limit: int = 50) -> NotificationPage:
         query = f"?limit={int(limit)}" + ("&unread=1" if unread_only else "")
-        data = self.api.request("GET", LIST + query)
+        data = self.api.request("GET", routes.NOTIFICATIONS + query)
         items = [NotificationItem.from_json(r) for r in data.get("items") or []]
         return NotificationPage(int(data.get("unread") or 0), items)
 
     def unread(self) -> int:
-        return int(self.api.request("GET", UNREAD).get("unread") or 0)
+        return int(self.api.request("GET", routes.NOTIFICATIONS_UNREAD).get("unread") or 0)
 
     def mark_read(self, ids: list[int] | None = None) -> int:
         """Mark ``ids`` (every unread one when ``None``) read; returns the unread count left."""
-        data = self.api.request("POST", READ, {"ids": ids} if ids is not None else {})
+        data = self.api.request(
+            "POST", routes.NOTIFICATIONS_READ, {"ids": ids} if ids is not None else {}
+        )
         return int(data.get("unread") or 0)
 
     def channels(self) -> list[ChannelInfo]:
-        return [ChannelInfo.from_json(r) for r in self.api.request("GET", CHANNELS) or []]
+        return [ChannelInfo.from_json(r) for r in self.api.request("GET", routes.CHANNELS) or []]
 
     def channel_create(self, **fields: Any) -> ChannelInfo:
-        return ChannelInfo.from_json(self.api.request("POST", CHANNELS, fields))
+        return ChannelInfo.from_json(self.api.request("POST", routes.CHANNELS, fields))
 
     def channel_test(self, channel_id: int) -> TestResult:
-        data = self.api.request("POST", CHANNEL_TEST.format(pk=int(channel_id)))
+        data = self.api.request("POST", routes.CHANNEL_TEST.format(pk=int(channel_id)))
         return TestResult(
             bool(data.get("ok")),
             data.get("http_status"),
@@ -121,4 +118,4 @@ class NotificationsApi:
 
     def report_binding(self, *, bound: bool, expires_at: datetime | None) -> None:
         body = {"bound": bound, "expires_at": expires_at.isoformat() if expires_at else None}
-        self.api.request("PUT", BINDING, body)
+        self.api.request("PUT", routes.ORDER_BINDING, body)
