@@ -18,7 +18,7 @@ BROWSER = next(
 )
 
 RUN = (
-    "import sys; from pathlib import Path; from backoffice import screenshots; "
+    "import sys; from pathlib import Path; from devtools import screenshots; "
     "screenshots.render(Path(sys.argv[1]), {'admin_login', 'order_report'})"
 )
 
