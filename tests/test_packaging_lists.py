@@ -7,18 +7,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NOT_SHIPPED = {"tests", "scripts"}
-
-
-def top_level_packages(root: Path) -> set[str]:
-    return {
-        p.parent.name
-        for p in root.glob("*/__init__.py")
-        if p.parent.name not in NOT_SHIPPED and not p.parent.name.startswith(".")
-    }
+from tests.source_tree import ROOT, top_level_packages
 
 
 def missing_from_wheel(packages: set[str], pyproject: str) -> set[str]:

@@ -13,19 +13,11 @@ import ast
 import re
 from pathlib import Path
 
+from tests.source_tree import top_level_packages
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = ROOT / ".env.example"
-SOURCE_DIRS = [
-    "kernel",
-    "backoffice",
-    "accounts",
-    "orders",
-    "trading",
-    "exchange_sim",
-    "client_desktop",
-    "devtools",
-    "tests",
-]
+SOURCE_DIRS = [*sorted(top_level_packages()), "tests"]
 
 ENVIRON_CASTS = {"str", "bool", "int", "float", "list", "tuple", "dict", "json", "url", "path"}
 ENVIRON_CASTS |= {"db", "db_url", "cache", "cache_url", "email", "email_url", "search_url"}

@@ -10,18 +10,10 @@ import ast
 from pathlib import Path
 
 from kernel.runtime_config import KNOBS
+from tests.source_tree import top_level_packages
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = [
-    "kernel",
-    "backoffice",
-    "accounts",
-    "orders",
-    "trading",
-    "exchange_sim",
-    "client_desktop",
-    "devtools",
-]
+SOURCE_DIRS = sorted(top_level_packages())
 
 
 def _keys_read() -> set[str]:
